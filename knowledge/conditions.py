@@ -1,0 +1,191 @@
+"""The small declarative condition language of red-flag and workup rules, compiled to closures.
+
+A condition is a YAML mapping. Each key is either a finding id or an operator; several keys in
+one mapping must all hold.
+
+    {saddle_anesthesia: true}                 a yes/no finding is known and equal
+    {location: {in: [midline_lumbar, midline_sacral]}}
+    {size_cm: {">=": 5}}                      comparisons: ==, !=, <, <=, >, >=, in
+    {all: [c1, c2]}, {any: [c1, c2]}, {not: c}
+    {known: depth}, {unknown: depth}          whether a finding was examined at all
+    {at_least: {n: 2, of: [c1, c2, c3]}}      at least n of the conditions hold
+    {probability: {cause: metastasis, ">=": 0.2}}   the ranking's estimate for a cause
+    {probability: {cause: cant_miss, ">=": 0.2}}    ...or for all can't-miss causes together
+    {ref: inflamed}                           a named condition of definitions.yaml
+
+A comparison on a finding that was not examined is false: unknown is never taken as "no".
+`not` is plain logical negation, so write `{fever: false}` for "fever asked and absent".
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from knowledge.errors import KnowledgeFileError
+from knowledge.schema import Finding
+
+Values = Mapping[str, Any]
+Probs = Mapping[str, float]
+Predicate = Callable[[Values, Probs], bool]
+
+_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+_OPERATORS = ("all", "any", "not", "known", "unknown", "at_least", "probability", "ref")
+CANT_MISS = "cant_miss"
+"""The pseudo-cause id that stands for all can't-miss causes together in `probability`."""
+
+
+class Compiler:
+    """Compiles conditions of one file against the vocabulary and the cause list."""
+
+    def __init__(
+        self,
+        file: str,
+        findings: Mapping[str, Finding],
+        causes: set[str],
+        definitions: Mapping[str, Any] | None = None,
+        definitions_file: str = "definitions.yaml",
+    ) -> None:
+        self.file = file
+        self.findings = findings
+        self.causes = causes | {CANT_MISS}
+        self.definitions = definitions or {}
+        self.definitions_file = definitions_file
+        self._compiled_refs: dict[str, tuple[Predicate, frozenset[str]]] = {}
+        self._compiling: list[str] = []
+
+    def compile_ref(self, name: str) -> tuple[Predicate, frozenset[str]]:
+        """Compile a named condition of definitions.yaml once; errors name that file."""
+        if name in self._compiled_refs:
+            return self._compiled_refs[name]
+        if name in self._compiling:
+            cycle = " -> ".join([*self._compiling, name])
+            raise KnowledgeFileError(self.definitions_file, name, "ref", f"definitions refer to each other in a cycle: {cycle}")
+        self._compiling.append(name)
+        outer = self.file
+        self.file = self.definitions_file
+        try:
+            result = self.compile(self.definitions[name], name, "definition")
+        finally:
+            self.file = outer
+            self._compiling.pop()
+        self._compiled_refs[name] = result
+        return result
+
+    def compile(self, cond: Any, entry: str, path: str = "when") -> tuple[Predicate, frozenset[str]]:
+        """Return the predicate and the set of finding ids the condition reads."""
+        if not isinstance(cond, Mapping):
+            self._fail(entry, path, f"a condition is a mapping, not {type(cond).__name__} {cond!r}")
+        if not cond:
+            return (lambda _v, _p: True), frozenset()
+        parts = [self._key(key, arg, entry, f"{path}.{key}") for key, arg in cond.items()]
+        preds = [p for p, _ in parts]
+        reads = frozenset().union(*(r for _, r in parts))
+        if len(preds) == 1:
+            return preds[0], reads
+        return (lambda v, p: all(f(v, p) for f in preds)), reads
+
+    # Strictly private helpers below.
+
+    def _fail(self, entry: str, path: str, problem: str) -> None:
+        raise KnowledgeFileError(self.file, entry, path, problem)
+
+    def _list(self, arg: Any, entry: str, path: str) -> list[tuple[Predicate, frozenset[str]]]:
+        if not isinstance(arg, list) or not arg:
+            self._fail(entry, path, f"expects a non-empty list of conditions, got {arg!r}")
+        return [self.compile(c, entry, f"{path}[{i}]") for i, c in enumerate(arg)]
+
+    def _key(self, key: Any, arg: Any, entry: str, path: str) -> tuple[Predicate, frozenset[str]]:
+        if key in ("all", "any"):
+            parts = self._list(arg, entry, path)
+            preds = tuple(p for p, _ in parts)
+            reads = frozenset().union(*(r for _, r in parts))
+            if key == "all":
+                return (lambda v, p: all(f(v, p) for f in preds)), reads
+            return (lambda v, p: any(f(v, p) for f in preds)), reads
+        if key == "not":
+            inner, reads = self.compile(arg, entry, path)
+            return (lambda v, p: not inner(v, p)), reads
+        if key in ("known", "unknown"):
+            fid = self._finding_id(arg, entry, path)
+            if key == "known":
+                return (lambda v, _p: fid in v), frozenset({fid})
+            return (lambda v, _p: fid not in v), frozenset({fid})
+        if key == "at_least":
+            if not isinstance(arg, Mapping) or set(arg) != {"n", "of"}:
+                self._fail(entry, path, "expects {n: <int>, of: [conditions]}")
+            n = arg["n"]
+            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+                self._fail(entry, f"{path}.n", f"n must be a whole number of at least 1, got {n!r}")
+            parts = self._list(arg["of"], entry, f"{path}.of")
+            preds = tuple(p for p, _ in parts)
+            reads = frozenset().union(*(r for _, r in parts))
+            return (lambda v, p: sum(1 for f in preds if f(v, p)) >= n), reads
+        if key == "probability":
+            return self._probability(arg, entry, path), frozenset()
+        if key == "ref":
+            if not isinstance(arg, str) or arg not in self.definitions:
+                self._fail(entry, path, f"no named condition {arg!r} in {self.definitions_file}")
+            return self.compile_ref(arg)
+        return self._finding(key, arg, entry, path)
+
+    def _finding_id(self, fid: Any, entry: str, path: str) -> str:
+        if not isinstance(fid, str) or fid not in self.findings:
+            self._fail(entry, path, f"unknown finding {fid!r} (operators are {', '.join(_OPERATORS)})")
+        return fid
+
+    def _probability(self, arg: Any, entry: str, path: str) -> Predicate:
+        if not isinstance(arg, Mapping) or "cause" not in arg or len(arg) != 2:
+            self._fail(entry, path, "expects {cause: <id>, <comparison>: <number>}")
+        cause = arg["cause"]
+        if cause not in self.causes:
+            self._fail(entry, f"{path}.cause", f"unknown cause {cause!r}")
+        (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
+        if op not in _COMPARE or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
+            self._fail(entry, path, f"expects a comparison with a probability in [0, 1], got {op}: {bound!r}")
+        fn = _COMPARE[op]
+        return lambda _v, p: fn(p.get(cause, 0.0), bound)
+
+    def _finding(self, fid: Any, arg: Any, entry: str, path: str) -> tuple[Predicate, frozenset[str]]:
+        fid = self._finding_id(fid, entry, path)
+        finding = self.findings[fid]
+        reads = frozenset({fid})
+        if not isinstance(arg, Mapping):
+            value = self._value(finding, arg, entry, path)
+            return (lambda v, _p: fid in v and v[fid] == value), reads
+        preds: list[Predicate] = []
+        for op, operand in arg.items():
+            sub = f"{path}.{op}"
+            if op == "in":
+                if not isinstance(operand, list) or not operand:
+                    self._fail(entry, sub, "`in` expects a non-empty list of values")
+                allowed = frozenset(self._value(finding, x, entry, sub) for x in operand)
+                preds.append(lambda v, _p, a=allowed: fid in v and v[fid] in a)
+            elif op in _COMPARE:
+                if op not in ("==", "!=") and finding.type != "number":
+                    self._fail(entry, sub, f"{op} compares numbers; {fid} is a {finding.type} finding")
+                value = self._value(finding, operand, entry, sub)
+                preds.append(lambda v, _p, f=_COMPARE[op], x=value: fid in v and f(v[fid], x))
+            else:
+                self._fail(entry, sub, f"unknown comparison {op!r} (use in, {', '.join(_COMPARE)})")
+        if not preds:
+            self._fail(entry, path, "an empty comparison")
+        return (lambda v, p: all(f(v, p) for f in preds)), reads
+
+    def _value(self, finding: Finding, value: Any, entry: str, path: str) -> Any:
+        if finding.type == "boolean" and not isinstance(value, bool):
+            self._fail(entry, path, f"expects true or false, got {value!r}")
+        if finding.type == "choice" and value not in (finding.values or ()):
+            self._fail(entry, path, f"{value!r} is not one of {list(finding.values or ())}")
+        if finding.type == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self._fail(entry, path, f"expects a number, got {value!r}")
+        return value

@@ -1,0 +1,290 @@
+"""The reasoning: ranking, red flags, triage, workup, explanation and next best question.
+
+`assess(case)` is pure: no I/O, no Streamlit, no clock. It runs in well under a millisecond.
+
+Ranking. log posterior(cause) = log prior(cause | age band) + sum over EXAMINED findings of
+log P(value | cause), normalised to probabilities. A finding that was not examined contributes
+nothing. Likelihoods never fall below 0.01 (see loader.FLOOR).
+
+Explanation. For each cause and each entered finding, the likelihood ratio of that value under
+the cause against under all other causes together (weighted by the age-band prior). Above 1 it
+raised the cause, below 1 it lowered it.
+
+Next best question. For each finding not yet examined: the expected information gain of its
+answer (bits) plus CANT_MISS_WEIGHT times the expected absolute change in the total probability
+of the can't-miss causes. The answer's probabilities come from the current ranking.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from knowledge.case import Case, parse_case
+from knowledge.conditions import CANT_MISS
+from knowledge.loader import Knowledge, load_knowledge
+
+LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
+TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
+TIMING_RANK = {"immediate": 0, "urgent": 1, "routine": 2}
+CANT_MISS_WEIGHT = 3.0
+"""Weight of the expected change in can't-miss probability against information gain (estimate)."""
+EXPLAIN_MIN_LR = 1.1
+"""A finding whose likelihood ratio for a cause lies within [1/1.1, 1.1] is not listed as moving it."""
+N_QUESTIONS = 5
+DISCLAIMER = (
+    "Estimates for clinicians from a small published base, not a diagnosis. "
+    "Red flags and workup follow the cited guidelines."
+)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One entered finding's effect on one cause."""
+
+    finding: str
+    value: Any
+    likelihood_ratio: float
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result of `assess`: ranking, red flags, triage, workup and the reasoning behind them."""
+
+    knowledge_version: str
+    case: Case
+    age_band: str | None
+    cause_ids: tuple[str, ...]
+    probabilities: tuple[float, ...]
+    """In `cause_ids` order, sorted most probable first."""
+    triage: str
+    red_flags: tuple[dict[str, Any], ...]
+    workup: tuple[dict[str, Any], ...]
+    avoid: tuple[dict[str, Any], ...]
+    next_questions: tuple[dict[str, Any], ...]
+    unknown_findings: tuple[str, ...]
+    unasked_red_flag_findings: tuple[str, ...]
+    _contrib_findings: tuple[str, ...] = field(repr=False)
+    _contrib: np.ndarray = field(repr=False)
+    """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order)."""
+    _knowledge: Knowledge = field(repr=False)
+
+    @property
+    def causes(self) -> list[dict[str, Any]]:
+        """Every cause, most probable first, with its display name and can't-miss mark."""
+        k = self._knowledge
+        return [
+            {"id": cid, "name": k.causes[cid].name, "probability": round(p, 6), "cant_miss": k.causes[cid].cant_miss}
+            for cid, p in zip(self.cause_ids, self.probabilities, strict=True)
+        ]
+
+    def probability(self, cause_id: str) -> float:
+        """The estimated probability of one cause."""
+        return self.probabilities[self.cause_ids.index(cause_id)]
+
+    def explanation(self, cause_id: str) -> dict[str, list[Contribution]]:
+        """The entered findings that raised and lowered a cause, strongest first."""
+        col = self._knowledge.cause_ids.index(cause_id)
+        raised, lowered = [], []
+        for fid, llr in zip(self._contrib_findings, self._contrib[:, col], strict=True):
+            lr = float(np.exp(llr))
+            item = Contribution(fid, self.case[fid], round(lr, 3))
+            if lr >= EXPLAIN_MIN_LR:
+                raised.append(item)
+            elif lr <= 1 / EXPLAIN_MIN_LR:
+                lowered.append(item)
+        raised.sort(key=lambda c: -c.likelihood_ratio)
+        lowered.sort(key=lambda c: c.likelihood_ratio)
+        return {"raised": raised, "lowered": lowered}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: the spec's contract fields first, then the extra ones."""
+
+        def contribs(items: list[Contribution]) -> list[dict[str, Any]]:
+            return [{"finding": c.finding, "value": c.value, "likelihood_ratio": c.likelihood_ratio} for c in items]
+
+        explanations = {}
+        for cid in self.cause_ids:
+            e = self.explanation(cid)
+            explanations[cid] = {"raised": contribs(e["raised"]), "lowered": contribs(e["lowered"])}
+        return {
+            "knowledge_version": self.knowledge_version,
+            "causes": self.causes,
+            "triage": self.triage,
+            "red_flags": [dict(f) for f in self.red_flags],
+            "workup": [dict(w) for w in self.workup],
+            "avoid": [dict(a) for a in self.avoid],
+            "age_band": self.age_band,
+            "explanations": explanations,
+            "next_questions": [dict(q) for q in self.next_questions],
+            "unknown_findings": list(self.unknown_findings),
+            "unasked_red_flag_findings": list(self.unasked_red_flag_findings),
+            "disclaimer": DISCLAIMER,
+        }
+
+
+def _category(k: Knowledge, fid: str, value: Any) -> str:
+    finding = k.findings[fid]
+    if finding.type == "boolean":
+        return "true" if value else "false"
+    if finding.type == "choice":
+        return value
+    for b in finding.bins or ():
+        if b.below is None or value < b.below:
+            return b.id
+    msg = f"no bin for {fid}={value}"  # unreachable: the last bin is open-ended (schema)
+    raise AssertionError(msg)
+
+
+def _entropy(p: np.ndarray) -> np.ndarray:
+    """Shannon entropy in bits along the last axis."""
+    q = np.clip(p, 1e-300, 1.0)
+    return -(p * np.log2(q)).sum(axis=-1)
+
+
+def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+    rows = k.question_rows * probs  # joint P(category, cause)
+    p_answer = rows.sum(axis=1)
+    post = rows / p_answer[:, None]
+    starts = k.question_starts
+    h_now = float(_entropy(probs))
+    exp_h = np.add.reduceat(p_answer * _entropy(post), starts)
+    cm_now = float(probs[k.cant_miss].sum())
+    cm_shift = np.add.reduceat(p_answer * np.abs(post[:, k.cant_miss].sum(axis=1) - cm_now), starts)
+    gain = h_now - exp_h
+    score = gain + CANT_MISS_WEIGHT * cm_shift
+    order = np.argsort(-score)
+    out = []
+    for i in order:
+        fid = k.question_findings[i]
+        if fid in known:
+            continue
+        f = k.findings[fid]
+        out.append({
+            "finding": fid,
+            "label": f.label,
+            "question": f.question or f.meaning,
+            "score": round(float(score[i]), 4),
+            "information_gain_bits": round(float(gain[i]), 4),
+            "cant_miss_shift": round(float(cm_shift[i]), 4),
+        })
+        if len(out) == N_QUESTIONS:
+            break
+    return tuple(out)
+
+
+def _workup(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float]) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+    chosen: dict[tuple[str, str | None], tuple[tuple[int, int, int], dict[str, Any]]] = {}
+    avoid: dict[str, dict[str, Any]] = {}
+    fallbacks = []
+    for order, compiled in enumerate(k.workup_rules):
+        rule = compiled.rule
+        if not compiled.test(values, probs_by_id):
+            continue
+        if rule.fallback:
+            fallbacks.append((order, rule))
+            continue
+        for s in rule.steps:
+            _add_step(k, chosen, order, rule.id, s)
+        for a in rule.avoid:
+            avoid.setdefault(a.step, {"step": a.step, "rationale": a.rationale, "source": k.source_label(a.source),
+                                      "source_id": a.source, "rule": rule.id})
+    kept = {key: v for key, v in chosen.items() if key[0] not in avoid}
+    if not kept:
+        for order, rule in fallbacks:
+            for s in rule.steps:
+                if s.step not in avoid:
+                    _add_step(k, kept, order, rule.id, s)
+    path = tuple(item for _, item in sorted(kept.values(), key=lambda v: v[0]))
+    return path, tuple(avoid.values())
+
+
+def _add_step(k: Knowledge, chosen: dict, order: int, rule_id: str, s: Any) -> None:
+    phase = s.phase if s.phase is not None else k.step_phase[s.step]
+    key = (s.step, s.to)
+    rank = (phase, TIMING_RANK[s.timing], order)
+    item: dict[str, Any] = {"step": s.step}
+    if s.to is not None:
+        item["to"] = s.to
+    item.update({"timing": s.timing, "within": s.within, "rationale": s.rationale,
+                 "source": k.source_label(s.source), "source_id": s.source, "rule": rule_id})
+    old = chosen.get(key)
+    if old is None or (TIMING_RANK[s.timing], phase) < (old[0][1], old[0][0]):
+        chosen[key] = (rank, item)
+
+
+def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
+    """Assess one case: rank the causes, fire red flags, set triage, build the workup path.
+
+    Raises CaseError (listing every problem) if the case breaks the vocabulary.
+    """
+    k = knowledge or load_knowledge()
+    case = parse_case(case, k)
+    values = case.values
+
+    age = values.get("age_years")
+    band = k.band_index(age)
+    logpost = k.log_prior[band].copy()
+    entered = [fid for fid in values if fid in k.tables]
+    llrows = []
+    for fid in entered:
+        table = k.tables[fid]
+        row = table.log[table.categories.index(_category(k, fid, values[fid]))]
+        logpost += row
+        llrows.append(row)
+    logpost -= logpost.max()
+    probs = np.exp(logpost)
+    probs /= probs.sum()
+
+    probs_by_id = dict(zip(k.cause_ids, probs.tolist(), strict=True))
+    probs_by_id[CANT_MISS] = float(probs[k.cant_miss].sum())
+
+    # explanation: LR of each entered value for each cause against the prior-weighted rest
+    if llrows:
+        lin = np.exp(np.array(llrows))
+        prior = k.prior[band]
+        weighted = lin @ prior
+        rest = (weighted[:, None] - lin * prior) / (1 - prior)
+        contrib = np.log(lin) - np.log(rest)
+    else:
+        contrib = np.empty((0, len(k.cause_ids)))
+
+    # red flags and triage
+    fired = []
+    top = 0
+    for compiled in k.red_flags:
+        if compiled.test(values, probs_by_id):
+            r = compiled.rule
+            fired.append({"id": r.id, "level": r.level, "message": r.message, "action": r.action,
+                          "within": r.within, "source": k.source_label(r.source), "source_id": r.source})
+            top = max(top, LEVEL_RANK[r.level])
+    fired.sort(key=lambda f: -LEVEL_RANK[f["level"]])
+    fired_ids = {f["id"] for f in fired}
+    unasked = []
+    for compiled in k.red_flags:
+        if compiled.rule.level == "emergency" and compiled.rule.id not in fired_ids:
+            unasked.extend(fid for fid in sorted(compiled.reads) if fid not in values and fid not in unasked)
+
+    workup, avoid = _workup(k, values, probs_by_id)
+
+    order = np.argsort(-probs, kind="stable")
+    return Assessment(
+        knowledge_version=k.version,
+        case=case,
+        age_band=k.age_bands[band].id if band < len(k.age_bands) else None,
+        cause_ids=tuple(k.cause_ids[i] for i in order),
+        probabilities=tuple(float(probs[i]) for i in order),
+        triage=TRIAGE_OF_RANK[top],
+        red_flags=tuple(fired),
+        workup=workup,
+        avoid=avoid,
+        next_questions=_next_questions(k, probs, values),
+        unknown_findings=tuple(fid for fid in k.findings if fid not in values),
+        unasked_red_flag_findings=tuple(unasked),
+        _contrib_findings=tuple(entered),
+        _contrib=contrib,
+        _knowledge=k,
+    )

@@ -1,0 +1,417 @@
+"""Read, validate and cross-check the knowledge data files, once, into an immutable Knowledge.
+
+Every problem becomes a KnowledgeFileError naming the file, the entry and the field. The loader
+also checks ids across files: every finding a rule or likelihood names exists, every source id
+resolves, every cause has a prior for every age band.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge.conditions import Compiler, Predicate
+from knowledge.errors import KnowledgeFileError
+from knowledge.schema import (
+    ESTIMATE,
+    AgeBand,
+    Cause,
+    Finding,
+    Likelihood,
+    RedFlagRule,
+    Source,
+    StepRef,
+    WorkupRule,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+FLOOR = 0.01
+"""No likelihood is ever below this: one surprising finding cannot erase a cause."""
+OTHER = "other"
+"""The id of the 'other / none of these' cause, whose likelihoods are the background."""
+BACKGROUND = "background"
+
+SPEC_STEPS = ("observe", "ultrasound", "xray", "mri", "ct", "biopsy", "incision_drainage", "blood_tests", "excision", "referral")
+SPEC_TIMINGS = ("immediate", "urgent", "routine")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """Strictly private: a safe YAML loader that refuses a key given twice in one mapping."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+    seen: dict[Any, Any] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            msg = f"key {key!r} is given twice (line {key_node.start_mark.line + 1}); the second would silently replace the first"
+            raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
+        seen[key] = True
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A red-flag rule with its condition compiled; `reads` lists the findings it looks at."""
+
+    rule: RedFlagRule
+    test: Predicate
+    reads: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CompiledWorkupRule:
+    """A workup rule with its condition compiled."""
+
+    rule: WorkupRule
+    test: Predicate
+    reads: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LikelihoodTable:
+    """P(category | cause) for one finding: rows are categories, columns causes (cause order)."""
+
+    finding: str
+    categories: tuple[str, ...]
+    linear: np.ndarray
+    log: np.ndarray
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The validated, immutable knowledge: what `assess` reasons over."""
+
+    version: str
+    data_dir: str
+    findings: Mapping[str, Finding]
+    causes: Mapping[str, Cause]
+    cause_ids: tuple[str, ...]
+    cant_miss: np.ndarray
+    age_bands: tuple[AgeBand, ...]
+    prior: np.ndarray
+    """Normalised priors, one row per age band plus a last row for 'age not entered'."""
+    log_prior: np.ndarray
+    tables: Mapping[str, LikelihoodTable]
+    likelihoods: Mapping[tuple[str, str], Likelihood]
+    """The entries as written: (cause id or 'background', finding id) -> Likelihood."""
+    red_flags: tuple[CompiledRule, ...]
+    workup_rules: tuple[CompiledWorkupRule, ...]
+    step_phase: Mapping[str, int]
+    step_labels: Mapping[str, str]
+    referral_targets: Mapping[str, str]
+    sources: Mapping[str, Source]
+    definitions: Mapping[str, Any]
+    question_rows: np.ndarray
+    """All likelihood tables stacked (rows: finding categories) for the next-question search."""
+    question_starts: np.ndarray
+    question_findings: tuple[str, ...]
+
+    def source_label(self, source_id: str) -> str:
+        """The short citation shown for a source id (or 'Estimate (project)')."""
+        if source_id == ESTIMATE:
+            return "Estimate (project; see note)"
+        return self.sources[source_id].label
+
+    def band_index(self, age_years: float | None) -> int:
+        """Row of `prior` for an age (the last row when the age is not entered)."""
+        if age_years is None:
+            return len(self.age_bands)
+        for i, band in enumerate(self.age_bands):
+            if band.below_years is None or age_years < band.below_years:
+                return i
+        return len(self.age_bands) - 1
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def _read_yaml(path: Path) -> Any:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise KnowledgeFileError(name, "(file)", "", f"cannot be read: {err.strerror or err}") from err
+    try:
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise KnowledgeFileError(name, "(file)", "", f"is not valid YAML{where}: {problem}") from err
+
+
+def _section(data: Any, file: str, key: str, kind: type) -> Any:
+    if not isinstance(data, dict):
+        raise KnowledgeFileError(file, "(file)", "", f"must be a mapping at the top level, not {type(data).__name__}")
+    if key not in data:
+        raise KnowledgeFileError(file, "(file)", key, f"the top-level key '{key}' is missing")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise KnowledgeFileError(file, "(file)", key, f"'{key}' must be a {kind.__name__}, not {type(value).__name__}")
+    return value
+
+
+def _validate(model: type[BaseModel], raw: Any, file: str, entry: str) -> Any:
+    """Validate one entry; a failure names the file, the entry and the first failing field."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "(entry)"
+        problem = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            problem = f"unknown field (allowed: {', '.join(model.model_fields)})"
+        elif first["type"] == "missing":
+            problem = "required field is missing"
+        if len(err.errors()) > 1:
+            problem += f" (and {len(err.errors()) - 1} more problem(s) in this entry)"
+        raise KnowledgeFileError(file, entry, field, problem) from err
+
+
+def _check_source(source: str, sources: Mapping[str, Source], file: str, entry: str, field: str = "source") -> None:
+    if source != ESTIMATE and source not in sources:
+        raise KnowledgeFileError(file, entry, field, f"source '{source}' is not in sources.yaml (nor 'estimate')")
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def _fill(finding: Finding, like: Likelihood, file: str, entry: str) -> dict[str, float]:
+    """Turn one likelihood entry into a full distribution over the finding's categories."""
+    cats = finding.categories()
+    if finding.type == "boolean":
+        if like.p is None:
+            raise KnowledgeFileError(file, entry, "values", "a yes/no finding takes `p` (P(yes)), not `values`")
+        p = min(max(like.p, FLOOR), 1 - FLOOR)
+        return {"true": p, "false": 1 - p}
+    if like.values is None:
+        raise KnowledgeFileError(file, entry, "p", f"a {finding.type} finding takes `values`, not `p`")
+    unknown = sorted(set(like.values) - set(cats))
+    if unknown:
+        raise KnowledgeFileError(file, entry, "values", f"{unknown} not among this finding's values {list(cats)}")
+    rest = [c for c in cats if c not in like.values]
+    share = max((1 - sum(like.values.values())) / len(rest), FLOOR) if rest else 0.0
+    dist = {c: max(like.values.get(c, share), FLOOR) for c in cats}
+    total = sum(dist.values())
+    return {c: v / total for c, v in dist.items()}
+
+
+def _build(data_dir: Path) -> Knowledge:
+    files = {n: data_dir / n for n in (
+        "sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml",
+        "definitions.yaml", "red_flags.yaml", "workup.yaml")}
+    version_path = data_dir / "VERSION"
+    try:
+        version = version_path.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise KnowledgeFileError("VERSION", "(file)", "", f"cannot be read: {err.strerror or err}") from err
+    if not version:
+        raise KnowledgeFileError("VERSION", "(file)", "", "is empty; it must hold the knowledge version")
+
+    # sources
+    raw_sources = _section(_read_yaml(files["sources.yaml"]), "sources.yaml", "sources", list)
+    sources: dict[str, Source] = {}
+    for i, raw in enumerate(raw_sources):
+        entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        src = _validate(Source, raw, "sources.yaml", str(entry))
+        if src.id in sources:
+            raise KnowledgeFileError("sources.yaml", src.id, "id", "this id is used by two entries")
+        sources[src.id] = src
+
+    # findings
+    raw_findings = _section(_read_yaml(files["findings.yaml"]), "findings.yaml", "findings", dict)
+    findings = {fid: _validate(Finding, raw, "findings.yaml", fid) for fid, raw in raw_findings.items()}
+
+    # causes and age bands
+    causes_data = _read_yaml(files["causes.yaml"])
+    bands = tuple(_validate(AgeBand, raw, "causes.yaml", f"age_bands #{i + 1}")
+                  for i, raw in enumerate(_section(causes_data, "causes.yaml", "age_bands", list)))
+    band_ids = [b.id for b in bands]
+    raw_causes = _section(causes_data, "causes.yaml", "causes", dict)
+    causes = {cid: _validate(Cause, raw, "causes.yaml", cid) for cid, raw in raw_causes.items()}
+    if OTHER not in causes:
+        raise KnowledgeFileError("causes.yaml", OTHER, "", "the 'other / none of these' cause is required")
+    for cid, cause in causes.items():
+        _check_source(cause.source, sources, "causes.yaml", cid)
+        if set(cause.prior) != set(band_ids):
+            missing = sorted(set(band_ids) - set(cause.prior))
+            extra = sorted(set(cause.prior) - set(band_ids))
+            raise KnowledgeFileError("causes.yaml", cid, "prior", f"needs exactly the age bands {band_ids}; missing {missing}, unknown {extra}")
+    cause_ids = tuple(causes)
+    n_causes = len(cause_ids)
+
+    prior = np.array([[causes[c].prior[b] for c in cause_ids] for b in band_ids], dtype=float)
+    prior /= prior.sum(axis=1, keepdims=True)
+    prior = np.vstack([prior, prior.mean(axis=0)])  # last row: age not entered
+
+    # likelihoods
+    like_data = _read_yaml(files["likelihoods.yaml"])
+    background = _section(like_data, "likelihoods.yaml", BACKGROUND, dict)
+    per_cause = _section(like_data, "likelihoods.yaml", "causes", dict)
+    likelihoods: dict[tuple[str, str], Likelihood] = {}
+    for owner, block in [(BACKGROUND, background), *per_cause.items()]:
+        if owner != BACKGROUND and owner not in causes:
+            raise KnowledgeFileError("likelihoods.yaml", owner, "", "is not a cause of causes.yaml")
+        if owner == OTHER:
+            raise KnowledgeFileError("likelihoods.yaml", OTHER, "", "'other' takes the background; give no entries for it")
+        if not isinstance(block, dict):
+            raise KnowledgeFileError("likelihoods.yaml", owner, "", f"must map finding ids to entries, not {type(block).__name__}")
+        for fid, raw in block.items():
+            entry = f"{owner}.{fid}"
+            if fid not in findings:
+                raise KnowledgeFileError("likelihoods.yaml", entry, "", f"'{fid}' is not a finding of findings.yaml")
+            like = _validate(Likelihood, raw, "likelihoods.yaml", entry)
+            _check_source(like.source, sources, "likelihoods.yaml", entry)
+            if fid == "age_years":
+                raise KnowledgeFileError("likelihoods.yaml", entry, "", "age enters through the priors of causes.yaml, not as a likelihood")
+            if findings[fid].type == "number" and not findings[fid].bins:
+                raise KnowledgeFileError("likelihoods.yaml", entry, "", f"number finding '{fid}' has no bins in findings.yaml")
+            likelihoods[(owner, fid)] = like
+    for (owner, fid) in list(likelihoods):
+        if owner != BACKGROUND and (BACKGROUND, fid) not in likelihoods:
+            raise KnowledgeFileError("likelihoods.yaml", f"{owner}.{fid}", "", f"'{fid}' has cause entries but no background entry")
+
+    tables: dict[str, LikelihoodTable] = {}
+    for (owner, fid), like in likelihoods.items():
+        if owner != BACKGROUND:
+            continue
+        finding = findings[fid]
+        cats = finding.categories()
+        base = _fill(finding, like, "likelihoods.yaml", f"{BACKGROUND}.{fid}")
+        matrix = np.empty((len(cats), n_causes))
+        for j, cid in enumerate(cause_ids):
+            own = likelihoods.get((cid, fid))
+            dist = _fill(finding, own, "likelihoods.yaml", f"{cid}.{fid}") if own else base
+            matrix[:, j] = [dist[c] for c in cats]
+        tables[fid] = LikelihoodTable(fid, cats, matrix, np.log(matrix))
+
+    # conditions: definitions, red flags, workup
+    definitions = _section(_read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
+    cant_miss_ids = {c for c, cause in causes.items() if cause.cant_miss}
+
+    compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
+    for name in definitions:  # every definition must compile, used or not
+        compiler.compile_ref(name)
+    red_flags = []
+    seen: set[str] = set()
+    for i, raw in enumerate(_section(_read_yaml(files["red_flags.yaml"]), "red_flags.yaml", "rules", list)):
+        entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        rule = _validate(RedFlagRule, raw, "red_flags.yaml", str(entry))
+        if rule.id in seen:
+            raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
+        seen.add(rule.id)
+        _check_source(rule.source, sources, "red_flags.yaml", rule.id)
+        compiler.file = "red_flags.yaml"
+        test, reads = compiler.compile(rule.when, rule.id)
+        red_flags.append(CompiledRule(rule, test, reads))
+
+    workup_data = _read_yaml(files["workup.yaml"])
+    step_defs = _section(workup_data, "workup.yaml", "steps", dict)
+    targets = _section(workup_data, "workup.yaml", "referral_targets", dict)
+    timings = _section(workup_data, "workup.yaml", "timings", dict)
+    for sid in SPEC_STEPS:
+        if sid not in step_defs:
+            raise KnowledgeFileError("workup.yaml", sid, "steps", "a workup step of the shared spec is missing")
+    for tim in SPEC_TIMINGS:
+        if tim not in timings:
+            raise KnowledgeFileError("workup.yaml", tim, "timings", "a timing of the shared spec is missing")
+    step_phase: dict[str, int] = {}
+    step_labels: dict[str, str] = {}
+    for sid, spec in step_defs.items():
+        if not isinstance(spec, dict) or not isinstance(spec.get("phase"), int) or not isinstance(spec.get("label"), str):
+            raise KnowledgeFileError("workup.yaml", sid, "steps", "each step needs {label: <text>, phase: <whole number>}")
+        step_phase[sid] = spec["phase"]
+        step_labels[sid] = spec["label"]
+    workup_rules = []
+    seen = set()
+    compiler.file = "workup.yaml"
+    for i, raw in enumerate(_section(workup_data, "workup.yaml", "rules", list)):
+        entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        rule = _validate(WorkupRule, raw, "workup.yaml", str(entry))
+        if rule.id in seen:
+            raise KnowledgeFileError("workup.yaml", rule.id, "id", "this id is used by two rules")
+        seen.add(rule.id)
+        for k, step in enumerate([*rule.steps, *rule.avoid]):
+            field = f"steps[{k}]" if k < len(rule.steps) else f"avoid[{k - len(rule.steps)}]"
+            if step.step not in step_defs:
+                raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.step", f"'{step.step}' is not a step of this file")
+            _check_source(step.source, sources, "workup.yaml", rule.id, f"{field}.source")
+            if isinstance(step, StepRef):
+                if step.step == "referral" and step.to not in targets:
+                    raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", f"a referral needs `to` from {list(targets)}, got {step.to!r}")
+                if step.step != "referral" and step.to is not None:
+                    raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
+        compiler.file = "workup.yaml"
+        test, reads = compiler.compile(rule.when, rule.id)
+        workup_rules.append(CompiledWorkupRule(rule, test, reads))
+
+    # stacked likelihood rows for the next-question search
+    q_findings = tuple(tables)
+    rows, starts = [], []
+    for fid in q_findings:
+        starts.append(sum(len(r) for r in rows))
+        rows.append(tables[fid].linear)
+    question_rows = np.vstack(rows) if rows else np.empty((0, n_causes))
+
+    def frozen(a: np.ndarray) -> np.ndarray:
+        a.setflags(write=False)
+        return a
+
+    for t in tables.values():
+        t.linear.setflags(write=False)
+        t.log.setflags(write=False)
+
+    return Knowledge(
+        version=version,
+        data_dir=str(data_dir),
+        findings=MappingProxyType(findings),
+        causes=MappingProxyType(causes),
+        cause_ids=cause_ids,
+        cant_miss=frozen(np.array([causes[c].cant_miss for c in cause_ids])),
+        age_bands=bands,
+        prior=frozen(prior),
+        log_prior=frozen(np.log(prior)),
+        tables=MappingProxyType(tables),
+        likelihoods=MappingProxyType(likelihoods),
+        red_flags=tuple(red_flags),
+        workup_rules=tuple(workup_rules),
+        step_phase=MappingProxyType(step_phase),
+        step_labels=MappingProxyType(step_labels),
+        referral_targets=MappingProxyType(dict(targets)),
+        sources=MappingProxyType(sources),
+        definitions=MappingProxyType(definitions),
+        question_rows=frozen(question_rows),
+        question_starts=frozen(np.array(starts, dtype=np.intp)),
+        question_findings=q_findings,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(data_dir: str) -> Knowledge:
+    return _build(Path(data_dir))
+
+
+def load_knowledge(data_dir: str | Path | None = None) -> Knowledge:
+    """Load and validate the knowledge once per directory (cached; the result is immutable)."""
+    return _load_cached(str(Path(data_dir) if data_dir is not None else DATA_DIR))
+
+
+def clear_cache() -> None:
+    """Forget loaded knowledge (tests use this after writing a corrupted copy)."""
+    _load_cached.cache_clear()
+
+
+assert math.isclose(FLOOR, 0.01)

@@ -1,0 +1,231 @@
+"""Strict pydantic models of the knowledge data files (one model per kind of entry).
+
+Every model is frozen and forbids unknown keys, so a typo in a data file is an error, not a
+silently ignored field. Conditions (the small rule language) are checked by `conditions.py`,
+because their errors must name the path inside the condition.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ESTIMATE = "estimate"
+"""The reserved source id of a figure or rule the project estimated itself (needs a `note`)."""
+
+Level = Literal["emergency", "urgent", "warning"]
+Timing = Literal["immediate", "urgent", "routine"]
+FindingType = Literal["boolean", "choice", "number"]
+Group = Literal["patient", "site", "feel", "skin", "history", "systemic", "neuro", "results"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class _Sourced(_Strict):
+    """Strictly private: an entry that rests on a source, or on our estimate with a note."""
+
+    source: str = Field(min_length=1, description="An id of sources.yaml, or `estimate`.")
+    note: str = Field(default="", description="How the figure was made; required for `estimate`.")
+
+    @model_validator(mode="after")
+    def _estimate_needs_note(self) -> _Sourced:
+        if self.source == ESTIMATE and not self.note:
+            msg = "source is 'estimate' but there is no note saying how the figure was made"
+            raise ValueError(msg)
+        return self
+
+
+class Source(_Strict):
+    """One citation of the registry."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str = Field(min_length=3, max_length=90)
+    authors: str = ""
+    publisher: str = ""
+    title: str = Field(min_length=3)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    doi: str | None = None
+    pmid: str | None = Field(default=None, pattern=r"^[0-9]+$")
+    url: str | None = Field(default=None, pattern=r"^https?://")
+    brief_ref: str = ""
+    kind: Literal["guideline", "review", "study", "case_report", "reference_text", "secondary"]
+    read_note: str = ""
+
+    @model_validator(mode="after")
+    def _locatable(self) -> Source:
+        if not (self.doi or self.pmid or self.url):
+            msg = "a source needs at least one of doi, pmid or url"
+            raise ValueError(msg)
+        return self
+
+
+class Bin(_Strict):
+    """A band of a number finding: values below `below` (and at or above the previous band)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    below: float | None = Field(description="Upper bound (exclusive); null for the last band.")
+
+
+class Finding(_Strict):
+    """One finding a clinician can enter: its type, allowed values and meaning."""
+
+    type: FindingType
+    label: str = Field(min_length=2)
+    group: Group
+    origin: Literal["spec", "project"] = Field(
+        description="`spec`: in the shared vocabulary (never renamed); `project`: added here."
+    )
+    meaning: str = ""
+    question: str = Field(default="", description="How to ask or examine it, for 'examine next'.")
+    values: tuple[str, ...] | None = None
+    value_labels: dict[str, str] | None = None
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    step: float | None = None
+    bins: tuple[Bin, ...] | None = None
+    why_added: str = Field(default="", description="For project findings: the rule that needs it.")
+
+    @model_validator(mode="after")
+    def _shape_fits_type(self) -> Finding:
+        if self.type == "choice":
+            if not self.values or len(set(self.values)) != len(self.values):
+                msg = "a choice finding needs a list of distinct values"
+                raise ValueError(msg)
+            if self.value_labels and set(self.value_labels) - set(self.values):
+                msg = f"value_labels name values not in the list: {sorted(set(self.value_labels) - set(self.values))}"
+                raise ValueError(msg)
+        elif self.values is not None:
+            msg = f"only a choice finding has values (this one is {self.type})"
+            raise ValueError(msg)
+        if self.type == "number":
+            if self.min is None or self.max is None or self.min >= self.max:
+                msg = "a number finding needs min < max"
+                raise ValueError(msg)
+            if self.bins:
+                bounds = [b.below for b in self.bins]
+                if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+                    msg = "only the last bin may (and must) have below: null"
+                    raise ValueError(msg)
+                inner = [b for b in bounds[:-1] if b is not None]
+                if inner != sorted(inner) or len(set(inner)) != len(inner):
+                    msg = "bins must be in increasing order of `below`"
+                    raise ValueError(msg)
+        elif self.bins is not None or self.min is not None or self.max is not None:
+            msg = f"min, max and bins belong to number findings (this one is {self.type})"
+            raise ValueError(msg)
+        if self.origin == "project" and not self.why_added:
+            msg = "a finding added by the project says why (why_added)"
+            raise ValueError(msg)
+        return self
+
+    def categories(self) -> tuple[str, ...]:
+        """The values a likelihood is given for: choice values, bin ids, or true/false."""
+        if self.type == "choice":
+            return self.values or ()
+        if self.type == "number":
+            return tuple(b.id for b in self.bins or ())
+        return ("true", "false")
+
+
+class AgeBand(_Strict):
+    """An age band of the priors (upper bound exclusive; null for the last)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    below_years: float | None
+
+
+class Cause(_Sourced):
+    """A cause the engine ranks, with its prior weight in each age band."""
+
+    name: str = Field(min_length=2)
+    short: str = Field(min_length=2, max_length=28, description="Chart label.")
+    cant_miss: bool
+    cant_miss_why: str = ""
+    prior: dict[str, float] = Field(description="Relative weight per age band id; renormalised per band.")
+    about: str = ""
+
+    @model_validator(mode="after")
+    def _prior_positive(self) -> Cause:
+        bad = {k: v for k, v in self.prior.items() if not v > 0}
+        if bad:
+            msg = f"every prior weight must be above 0 (never rule a cause out by age): {bad}"
+            raise ValueError(msg)
+        if self.cant_miss and not self.cant_miss_why:
+            msg = "a can't-miss cause says why (cant_miss_why)"
+            raise ValueError(msg)
+        return self
+
+
+class Likelihood(_Sourced):
+    """P(finding value | cause): `p` for a yes/no finding (P(yes)), `values` for the others."""
+
+    p: float | None = Field(default=None, gt=0, le=1)
+    values: dict[str, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Likelihood:
+        if (self.p is None) == (self.values is None):
+            msg = "give exactly one of p (yes/no findings) or values (choices and number bands)"
+            raise ValueError(msg)
+        if self.values is not None:
+            bad = {k: v for k, v in self.values.items() if not 0 < v <= 1}
+            if bad:
+                msg = f"likelihoods must lie in (0, 1]: {bad}"
+                raise ValueError(msg)
+            if sum(self.values.values()) > 1.02:
+                msg = f"the listed likelihoods add up to {sum(self.values.values()):.3f}, above 1"
+                raise ValueError(msg)
+        return self
+
+
+class StepRef(_Sourced):
+    """One step a workup rule adds to the path."""
+
+    step: str
+    to: str | None = None
+    timing: Timing
+    within: str = Field(default="", description="Finer timing said in words, e.g. 'within 4 hours'.")
+    phase: int | None = Field(default=None, description="Overrides the step's default place in the path.")
+    rationale: str = Field(min_length=10)
+
+
+class AvoidRef(_Sourced):
+    """A step a workup rule says must not be done (yet), and why."""
+
+    step: str
+    rationale: str = Field(min_length=10)
+
+
+class RedFlagRule(_Sourced):
+    """A safety rule: fires from findings alone (or a can't-miss probability, said in `when`)."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    level: Level
+    when: Any
+    message: str = Field(min_length=10)
+    action: str = Field(min_length=10)
+    within: str = ""
+
+
+class WorkupRule(_Strict):
+    """A rule that adds ordered steps to the workup path, or forbids some."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    when: Any
+    steps: tuple[StepRef, ...] = ()
+    avoid: tuple[AvoidRef, ...] = ()
+    fallback: bool = Field(default=False, description="Applies only when no other rule added a step.")
+    about: str = ""
+
+    @model_validator(mode="after")
+    def _does_something(self) -> WorkupRule:
+        if not self.steps and not self.avoid:
+            msg = "a workup rule adds at least one step or one avoid"
+            raise ValueError(msg)
+        return self
