@@ -28,7 +28,50 @@ from knowledge.schema import Finding
 
 Values = Mapping[str, Any]
 Probs = Mapping[str, float]
-Predicate = Callable[[Values, Probs], bool]
+
+
+class Context:
+    """What a condition reads: the case values, the ranking, and a memo of named conditions.
+
+    One Context serves every rule of one assessment, so a named condition used by many rules is
+    evaluated once.
+    """
+
+    __slots__ = ("memo", "p", "v")
+
+    def __init__(self, values: Values, probs: Probs) -> None:
+        self.v = values
+        self.p = probs
+        self.memo: dict[str, bool] = {}
+
+
+Predicate = Callable[[Context], bool]
+
+
+def _all(preds: tuple[Predicate, ...]) -> Predicate:
+    if len(preds) == 1:
+        return preds[0]
+
+    def test(c: Context) -> bool:
+        for f in preds:
+            if not f(c):
+                return False
+        return True
+
+    return test
+
+
+def _any(preds: tuple[Predicate, ...]) -> Predicate:
+    if len(preds) == 1:
+        return preds[0]
+
+    def test(c: Context) -> bool:
+        for f in preds:
+            if f(c):
+                return True
+        return False
+
+    return test
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -77,21 +120,26 @@ class Compiler:
         finally:
             self.file = outer
             self._compiling.pop()
-        self._compiled_refs[name] = result
-        return result
+        inner, reads = result
+
+        def memoised(c: Context) -> bool:
+            memo = c.memo
+            if name in memo:
+                return memo[name]
+            value = memo[name] = inner(c)
+            return value
+
+        self._compiled_refs[name] = (memoised, reads)
+        return memoised, reads
 
     def compile(self, cond: Any, entry: str, path: str = "when") -> tuple[Predicate, frozenset[str]]:
         """Return the predicate and the set of finding ids the condition reads."""
         if not isinstance(cond, Mapping):
             self._fail(entry, path, f"a condition is a mapping, not {type(cond).__name__} {cond!r}")
         if not cond:
-            return (lambda _v, _p: True), frozenset()
+            return (lambda _c: True), frozenset()
         parts = [self._key(key, arg, entry, f"{path}.{key}") for key, arg in cond.items()]
-        preds = [p for p, _ in parts]
-        reads = frozenset().union(*(r for _, r in parts))
-        if len(preds) == 1:
-            return preds[0], reads
-        return (lambda v, p: all(f(v, p) for f in preds)), reads
+        return _all(tuple(p for p, _ in parts)), frozenset().union(*(r for _, r in parts))
 
     # Strictly private helpers below.
 
@@ -108,17 +156,15 @@ class Compiler:
             parts = self._list(arg, entry, path)
             preds = tuple(p for p, _ in parts)
             reads = frozenset().union(*(r for _, r in parts))
-            if key == "all":
-                return (lambda v, p: all(f(v, p) for f in preds)), reads
-            return (lambda v, p: any(f(v, p) for f in preds)), reads
+            return (_all(preds) if key == "all" else _any(preds)), reads
         if key == "not":
             inner, reads = self.compile(arg, entry, path)
-            return (lambda v, p: not inner(v, p)), reads
+            return (lambda c: not inner(c)), reads
         if key in ("known", "unknown"):
             fid = self._finding_id(arg, entry, path)
             if key == "known":
-                return (lambda v, _p: fid in v), frozenset({fid})
-            return (lambda v, _p: fid not in v), frozenset({fid})
+                return (lambda c: fid in c.v), frozenset({fid})
+            return (lambda c: fid not in c.v), frozenset({fid})
         if key == "at_least":
             if not isinstance(arg, Mapping) or set(arg) != {"n", "of"}:
                 self._fail(entry, path, "expects {n: <int>, of: [conditions]}")
@@ -128,7 +174,7 @@ class Compiler:
             parts = self._list(arg["of"], entry, f"{path}.of")
             preds = tuple(p for p, _ in parts)
             reads = frozenset().union(*(r for _, r in parts))
-            return (lambda v, p: sum(1 for f in preds if f(v, p)) >= n), reads
+            return (lambda c: sum(1 for f in preds if f(c)) >= n), reads
         if key == "probability":
             return self._probability(arg, entry, path), frozenset()
         if key == "ref":
@@ -152,7 +198,7 @@ class Compiler:
         if op not in _COMPARE or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
             self._fail(entry, path, f"expects a comparison with a probability in [0, 1], got {op}: {bound!r}")
         fn = _COMPARE[op]
-        return lambda _v, p: fn(p.get(cause, 0.0), bound)
+        return lambda c: fn(c.p.get(cause, 0.0), bound)
 
     def _finding(self, fid: Any, arg: Any, entry: str, path: str) -> tuple[Predicate, frozenset[str]]:
         fid = self._finding_id(fid, entry, path)
@@ -160,7 +206,11 @@ class Compiler:
         reads = frozenset({fid})
         if not isinstance(arg, Mapping):
             value = self._value(finding, arg, entry, path)
-            return (lambda v, _p: fid in v and v[fid] == value), reads
+            def equals(c: Context) -> bool:
+                v = c.v
+                return fid in v and v[fid] == value
+
+            return equals, reads
         preds: list[Predicate] = []
         for op, operand in arg.items():
             sub = f"{path}.{op}"
@@ -168,17 +218,17 @@ class Compiler:
                 if not isinstance(operand, list) or not operand:
                     self._fail(entry, sub, "`in` expects a non-empty list of values")
                 allowed = frozenset(self._value(finding, x, entry, sub) for x in operand)
-                preds.append(lambda v, _p, a=allowed: fid in v and v[fid] in a)
+                preds.append(lambda c, a=allowed: fid in c.v and c.v[fid] in a)
             elif op in _COMPARE:
                 if op not in ("==", "!=") and finding.type != "number":
                     self._fail(entry, sub, f"{op} compares numbers; {fid} is a {finding.type} finding")
                 value = self._value(finding, operand, entry, sub)
-                preds.append(lambda v, _p, f=_COMPARE[op], x=value: fid in v and f(v[fid], x))
+                preds.append(lambda c, f=_COMPARE[op], x=value: fid in c.v and f(c.v[fid], x))
             else:
                 self._fail(entry, sub, f"unknown comparison {op!r} (use in, {', '.join(_COMPARE)})")
         if not preds:
             self._fail(entry, path, "an empty comparison")
-        return (lambda v, p: all(f(v, p) for f in preds)), reads
+        return _all(tuple(preds)), reads
 
     def _value(self, finding: Finding, value: Any, entry: str, path: str) -> Any:
         if finding.type == "boolean" and not isinstance(value, bool):

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from knowledge.case import Case, parse_case
-from knowledge.conditions import CANT_MISS
+from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
@@ -67,6 +67,8 @@ class Assessment:
     next_questions: tuple[dict[str, Any], ...]
     unknown_findings: tuple[str, ...]
     unasked_red_flag_findings: tuple[str, ...]
+    workup_rules_fired: tuple[str, ...]
+    """Ids of the workup rules whose condition held (fallbacks only when they were used)."""
     _contrib_findings: tuple[str, ...] = field(repr=False)
     _contrib: np.ndarray = field(repr=False)
     """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order)."""
@@ -122,6 +124,7 @@ class Assessment:
             "next_questions": [dict(q) for q in self.next_questions],
             "unknown_findings": list(self.unknown_findings),
             "unasked_red_flag_findings": list(self.unasked_red_flag_findings),
+            "workup_rules_fired": list(self.workup_rules_fired),
             "disclaimer": DISCLAIMER,
         }
 
@@ -139,26 +142,24 @@ def _category(k: Knowledge, fid: str, value: Any) -> str:
     raise AssertionError(msg)
 
 
-def _entropy(p: np.ndarray) -> np.ndarray:
-    """Shannon entropy in bits along the last axis."""
-    q = np.clip(p, 1e-300, 1.0)
-    return -(p * np.log2(q)).sum(axis=-1)
-
-
 def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
-    rows = k.question_rows * probs  # joint P(category, cause)
+    # rows: joint P(answer category, cause) for every category of every finding, stacked.
+    rows = k.question_rows * probs
     p_answer = rows.sum(axis=1)
-    post = rows / p_answer[:, None]
     starts = k.question_starts
-    h_now = float(_entropy(probs))
-    exp_h = np.add.reduceat(p_answer * _entropy(post), starts)
+    # Expected entropy after the answer, per finding:
+    #   sum_v P(v) H(cause | v) = -sum_{v,c} P(v,c) log P(v,c) + sum_v P(v) log P(v)
+    logp = np.log(np.maximum(probs, 1e-300))
+    joint_term = (rows * (k.question_log_rows + logp)).sum(axis=1)
+    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, starts) / np.log(2)
+    h_now = float(-(probs * logp).sum() / np.log(2))
     cm_now = float(probs[k.cant_miss].sum())
-    cm_shift = np.add.reduceat(p_answer * np.abs(post[:, k.cant_miss].sum(axis=1) - cm_now), starts)
+    cm_post = (k.question_cant_miss_rows @ probs[k.cant_miss]) / p_answer
+    cm_shift = np.add.reduceat(p_answer * np.abs(cm_post - cm_now), starts)
     gain = h_now - exp_h
     score = gain + CANT_MISS_WEIGHT * cm_shift
-    order = np.argsort(-score)
     out = []
-    for i in order:
+    for i in np.argsort(-score).tolist():
         fid = k.question_findings[i]
         if fid in known:
             continue
@@ -176,17 +177,19 @@ def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -
     return tuple(out)
 
 
-def _workup(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float]) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+def _workup(k: Knowledge, ctx: Context) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[str, ...]]:
     chosen: dict[tuple[str, str | None], tuple[tuple[int, int, int], dict[str, Any]]] = {}
     avoid: dict[str, dict[str, Any]] = {}
     fallbacks = []
+    fired: list[str] = []
     for order, compiled in enumerate(k.workup_rules):
         rule = compiled.rule
-        if not compiled.test(values, probs_by_id):
+        if not compiled.test(ctx):
             continue
         if rule.fallback:
             fallbacks.append((order, rule))
             continue
+        fired.append(rule.id)
         for s in rule.steps:
             _add_step(k, chosen, order, rule.id, s)
         for a in rule.avoid:
@@ -195,11 +198,12 @@ def _workup(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, f
     kept = {key: v for key, v in chosen.items() if key[0] not in avoid}
     if not kept:
         for order, rule in fallbacks:
+            fired.append(rule.id)
             for s in rule.steps:
                 if s.step not in avoid:
                     _add_step(k, kept, order, rule.id, s)
     path = tuple(item for _, item in sorted(kept.values(), key=lambda v: v[0]))
-    return path, tuple(avoid.values())
+    return path, tuple(avoid.values()), tuple(fired)
 
 
 def _add_step(k: Knowledge, chosen: dict, order: int, rule_id: str, s: Any) -> None:
@@ -253,22 +257,23 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         contrib = np.empty((0, len(k.cause_ids)))
 
     # red flags and triage
+    ctx = Context(values, probs_by_id)
     fired = []
     top = 0
     for compiled in k.red_flags:
-        if compiled.test(values, probs_by_id):
+        if compiled.test(ctx):
             r = compiled.rule
             fired.append({"id": r.id, "level": r.level, "message": r.message, "action": r.action,
                           "within": r.within, "source": k.source_label(r.source), "source_id": r.source})
             top = max(top, LEVEL_RANK[r.level])
     fired.sort(key=lambda f: -LEVEL_RANK[f["level"]])
     fired_ids = {f["id"] for f in fired}
-    unasked = []
+    unasked: list[str] = []
     for compiled in k.red_flags:
         if compiled.rule.level == "emergency" and compiled.rule.id not in fired_ids:
-            unasked.extend(fid for fid in sorted(compiled.reads) if fid not in values and fid not in unasked)
+            unasked.extend(fid for fid in compiled.reads_sorted if fid not in values and fid not in unasked)
 
-    workup, avoid = _workup(k, values, probs_by_id)
+    workup, avoid, workup_fired = _workup(k, ctx)
 
     order = np.argsort(-probs, kind="stable")
     return Assessment(
@@ -284,6 +289,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         next_questions=_next_questions(k, probs, values),
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
         unasked_red_flag_findings=tuple(unasked),
+        workup_rules_fired=workup_fired,
         _contrib_findings=tuple(entered),
         _contrib=contrib,
         _knowledge=k,

@@ -70,6 +70,14 @@ class CompiledRule:
     test: Predicate
     reads: frozenset[str]
 
+    @property
+    def reads_sorted(self) -> tuple[str, ...]:
+        """The findings the rule reads, in a stable order."""
+        return self._sorted
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_sorted", tuple(sorted(self.reads)))
+
 
 @dataclass(frozen=True)
 class CompiledWorkupRule:
@@ -116,6 +124,8 @@ class Knowledge:
     definitions: Mapping[str, Any]
     question_rows: np.ndarray
     """All likelihood tables stacked (rows: finding categories) for the next-question search."""
+    question_log_rows: np.ndarray
+    question_cant_miss_rows: np.ndarray
     question_starts: np.ndarray
     question_findings: tuple[str, ...]
 
@@ -358,8 +368,9 @@ def _build(data_dir: Path) -> Knowledge:
         test, reads = compiler.compile(rule.when, rule.id)
         workup_rules.append(CompiledWorkupRule(rule, test, reads))
 
-    # stacked likelihood rows for the next-question search
-    q_findings = tuple(tables)
+    # stacked likelihood rows for the next-question search; results (an ultrasound already done,
+    # blood tests) are investigations, not bedside questions, so they are not suggested.
+    q_findings = tuple(fid for fid in tables if findings[fid].group != "results")
     rows, starts = [], []
     for fid in q_findings:
         starts.append(sum(len(r) for r in rows))
@@ -394,6 +405,8 @@ def _build(data_dir: Path) -> Knowledge:
         sources=MappingProxyType(sources),
         definitions=MappingProxyType(definitions),
         question_rows=frozen(question_rows),
+        question_log_rows=frozen(np.log(question_rows)),
+        question_cant_miss_rows=frozen(np.ascontiguousarray(question_rows[:, [causes[c].cant_miss for c in cause_ids]])),
         question_starts=frozen(np.array(starts, dtype=np.intp)),
         question_findings=q_findings,
     )

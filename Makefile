@@ -1,0 +1,43 @@
+# Lower Back Lump Navigator. `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv from the pinned requirements (if needed)
+
+run: $(STAMP) ## Serve the app on http://localhost:$(PORT)
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: $(STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium)
+	$(PY) -m pytest
+
+test-fast: $(STAMP) ## Run the tests without the browser tests
+	$(PY) -m pytest -m "not e2e"
+
+bench: $(STAMP) ## Benchmark the engine (median time per assess on random valid cases)
+	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-only --benchmark-columns=min,median,mean,max,rounds -q -p no:randomly
+
+lint: $(STAMP) ## Lint with ruff
+	$(PY) -m ruff check knowledge dashboard tests streamlit_app.py
+
+vignettes: $(STAMP) ## Score the engine on the shared sample vignettes (needs ../shared)
+	$(PY) ../shared/tools/check_vignettes.py ../shared/vignettes/dev.json --project .
+
+clean: ## Remove caches (keeps .venv)
+	rm -rf .pytest_cache .ruff_cache .benchmarks test-artifacts
+	find . -name __pycache__ -prune -exec rm -rf {} +
+
+.PHONY: help install run test test-fast bench lint vignettes clean
