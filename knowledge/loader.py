@@ -191,9 +191,13 @@ def _validate(model: type[BaseModel], raw: Any, file: str, entry: str) -> Any:
         raise KnowledgeFileError(file, entry, field, problem) from err
 
 
-def _check_source(source: str, sources: Mapping[str, Source], file: str, entry: str, field: str = "source") -> None:
-    if source != ESTIMATE and source not in sources:
-        raise KnowledgeFileError(file, entry, field, f"source '{source}' is not in sources.yaml (nor 'estimate')")
+def _check_source(item: Any, sources: Mapping[str, Source], file: str, entry: str, prefix: str = "") -> None:
+    """A cited source must exist; an estimate must say in `note` how it was made."""
+    if item.source == ESTIMATE:
+        if not item.note.strip():
+            raise KnowledgeFileError(file, entry, f"{prefix}note", "source is 'estimate' but there is no note saying how it was made")
+    elif item.source not in sources:
+        raise KnowledgeFileError(file, entry, f"{prefix}source", f"source '{item.source}' is not in sources.yaml (nor 'estimate')")
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -205,8 +209,7 @@ def _fill(finding: Finding, like: Likelihood, file: str, entry: str) -> dict[str
     if finding.type == "boolean":
         if like.p is None:
             raise KnowledgeFileError(file, entry, "values", "a yes/no finding takes `p` (P(yes)), not `values`")
-        p = min(max(like.p, FLOOR), 1 - FLOOR)
-        return {"true": p, "false": 1 - p}
+        return {"true": like.p, "false": 1 - like.p}
     if like.values is None:
         raise KnowledgeFileError(file, entry, "p", f"a {finding.type} finding takes `values`, not `p`")
     unknown = sorted(set(like.values) - set(cats))
@@ -214,9 +217,21 @@ def _fill(finding: Finding, like: Likelihood, file: str, entry: str) -> dict[str
         raise KnowledgeFileError(file, entry, "values", f"{unknown} not among this finding's values {list(cats)}")
     rest = [c for c in cats if c not in like.values]
     share = max((1 - sum(like.values.values())) / len(rest), FLOOR) if rest else 0.0
-    dist = {c: max(like.values.get(c, share), FLOOR) for c in cats}
-    total = sum(dist.values())
-    return {c: v / total for c, v in dist.items()}
+    dist = {c: like.values.get(c, share) for c in cats}
+    return _normalise_with_floor(dist)
+
+
+def _normalise_with_floor(dist: dict[str, float]) -> dict[str, float]:
+    """Scale to sum 1 while keeping every value at or above FLOOR (values at the floor stay there)."""
+    floored: set[str] = set()
+    while True:
+        free = {c: v for c, v in dist.items() if c not in floored}
+        budget = 1 - FLOOR * len(floored)
+        scale = budget / sum(free.values())
+        low = {c for c, v in free.items() if v * scale < FLOOR}
+        if not low:
+            return {c: (FLOOR if c in floored else v * scale) for c, v in dist.items()}
+        floored |= low
 
 
 def _build(data_dir: Path) -> Knowledge:
@@ -255,7 +270,7 @@ def _build(data_dir: Path) -> Knowledge:
     if OTHER not in causes:
         raise KnowledgeFileError("causes.yaml", OTHER, "", "the 'other / none of these' cause is required")
     for cid, cause in causes.items():
-        _check_source(cause.source, sources, "causes.yaml", cid)
+        _check_source(cause, sources, "causes.yaml", cid)
         if set(cause.prior) != set(band_ids):
             missing = sorted(set(band_ids) - set(cause.prior))
             extra = sorted(set(cause.prior) - set(band_ids))
@@ -284,7 +299,7 @@ def _build(data_dir: Path) -> Knowledge:
             if fid not in findings:
                 raise KnowledgeFileError("likelihoods.yaml", entry, "", f"'{fid}' is not a finding of findings.yaml")
             like = _validate(Likelihood, raw, "likelihoods.yaml", entry)
-            _check_source(like.source, sources, "likelihoods.yaml", entry)
+            _check_source(like, sources, "likelihoods.yaml", entry)
             if fid == "age_years":
                 raise KnowledgeFileError("likelihoods.yaml", entry, "", "age enters through the priors of causes.yaml, not as a likelihood")
             if findings[fid].type == "number" and not findings[fid].bins:
@@ -323,7 +338,7 @@ def _build(data_dir: Path) -> Knowledge:
         if rule.id in seen:
             raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
         seen.add(rule.id)
-        _check_source(rule.source, sources, "red_flags.yaml", rule.id)
+        _check_source(rule, sources, "red_flags.yaml", rule.id)
         compiler.file = "red_flags.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
         red_flags.append(CompiledRule(rule, test, reads))
@@ -358,7 +373,7 @@ def _build(data_dir: Path) -> Knowledge:
             field = f"steps[{k}]" if k < len(rule.steps) else f"avoid[{k - len(rule.steps)}]"
             if step.step not in step_defs:
                 raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.step", f"'{step.step}' is not a step of this file")
-            _check_source(step.source, sources, "workup.yaml", rule.id, f"{field}.source")
+            _check_source(step, sources, "workup.yaml", rule.id, f"{field}.")
             if isinstance(step, StepRef):
                 if step.step == "referral" and step.to not in targets:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", f"a referral needs `to` from {list(targets)}, got {step.to!r}")

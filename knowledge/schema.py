@@ -28,14 +28,7 @@ class _Sourced(_Strict):
     """Strictly private: an entry that rests on a source, or on our estimate with a note."""
 
     source: str = Field(min_length=1, description="An id of sources.yaml, or `estimate`.")
-    note: str = Field(default="", description="How the figure was made; required for `estimate`.")
-
-    @model_validator(mode="after")
-    def _estimate_needs_note(self) -> _Sourced:
-        if self.source == ESTIMATE and not self.note:
-            msg = "source is 'estimate' but there is no note saying how the figure was made"
-            raise ValueError(msg)
-        return self
+    note: str = Field(default="", description="How the figure was made; required for `estimate` (checked by the loader).")
 
 
 class Source(_Strict):
@@ -165,7 +158,7 @@ class Cause(_Sourced):
 class Likelihood(_Sourced):
     """P(finding value | cause): `p` for a yes/no finding (P(yes)), `values` for the others."""
 
-    p: float | None = Field(default=None, gt=0, le=1)
+    p: float | None = Field(default=None, ge=0.01, le=0.99, description="P(yes); both P(yes) and P(no) keep the 0.01 floor.")
     values: dict[str, float] | None = None
 
     @model_validator(mode="after")
@@ -174,9 +167,9 @@ class Likelihood(_Sourced):
             msg = "give exactly one of p (yes/no findings) or values (choices and number bands)"
             raise ValueError(msg)
         if self.values is not None:
-            bad = {k: v for k, v in self.values.items() if not 0 < v <= 1}
+            bad = {k: v for k, v in self.values.items() if not 0.01 <= v <= 1}
             if bad:
-                msg = f"likelihoods must lie in (0, 1]: {bad}"
+                msg = f"likelihoods must lie in [0.01, 1] (never zero: the floor is 0.01): {bad}"
                 raise ValueError(msg)
             if sum(self.values.values()) > 1.02:
                 msg = f"the listed likelihoods add up to {sum(self.values.values()):.3f}, above 1"

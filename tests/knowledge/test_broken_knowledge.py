@@ -1,0 +1,125 @@
+"""A broken knowledge file raises KnowledgeFileError naming the file, the entry and the field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from knowledge import KnowledgeFileError, load_knowledge
+
+
+def _corrupt(data: Path, file: str, old: str, new: str) -> None:
+    path = data / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} not found in {file}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CORRUPTIONS = [
+    # (file, old text, new text, expected entry, expected field, fragment of the problem)
+    ("red_flags.yaml", "level: emergency\n    when: {all: [{ref: ces_features}", "level: emergencyy\n    when: {all: [{ref: ces_features}",
+     "cauda_equina_syndrome", "level", "emergency"),
+    ("red_flags.yaml", "when: {leg_weakness: true}\n    message: \"New leg", "when: {leg_weaknes: true}\n    message: \"New leg",
+     "new_motor_deficit", "when.leg_weaknes", "unknown finding"),
+    ("red_flags.yaml", "source: girft_ces_pathway_2023\n  - id: new_motor_deficit", "source: girft_2099\n  - id: new_motor_deficit",
+     "cauda_equina_syndrome", "source", "not in sources.yaml"),
+    ("red_flags.yaml", "when: {hernia_tense_or_irreducible: true}", "when: {hernia_tense_or_irreducible: \"yes\"}",
+     "incarcerated_lumbar_hernia", "when.hernia_tense_or_irreducible", "true or false"),
+    ("red_flags.yaml", "    when: {ultrasound_result: {in: [suspicious, indeterminate]}}", "    when: {ultrasound_result: {in: [suspicious, dubious]}}",
+     "ultrasound_suspicious", "when.ultrasound_result.in", "'dubious' is not one of"),
+    ("workup.yaml", "{step: ct, timing: routine, rationale: \"CT defines", "{step: ctt, timing: routine, rationale: \"CT defines",
+     "lumbar_hernia_repair", "steps[0].step", "'ctt' is not a step"),
+    ("workup.yaml", "{step: referral, to: general_surgery, timing: routine, rationale: \"Relatively",
+     "{step: referral, to: surgeons, timing: routine, rationale: \"Relatively", "lumbar_hernia_repair", "steps[1].to", "a referral needs `to`"),
+    ("workup.yaml", "timing: routine, rationale: \"CT defines", "timing: soon, rationale: \"CT defines",
+     "lumbar_hernia_repair", "steps.0.timing", "immediate"),
+    ("likelihoods.yaml", "tender: {p: 0.95, source: estimate, note: \"Brief 5.1: always tender.\"}",
+     "tender: {p: 1.5, source: estimate, note: \"Brief 5.1: always tender.\"}", "abscess.tender", "p", "less than or equal to 0.99"),
+    ("likelihoods.yaml", "reducible: {p: 0.85, source: petit_triangle_hernia_arch_surg_2012, note: \"Reducible, enlarges with coughing [R67b].\"}",
+     "reducible: {p: 0.85, source: estimate}", "lumbar_hernia.reducible", "note", "no note"),
+    ("likelihoods.yaml", "dimple_sign: {p: 0.75,", "dimple_sgn: {p: 0.75,", "dermatofibroma.dimple_sgn", "", "not a finding"),
+    ("likelihoods.yaml", "sex: {values: {female: 0.65, male: 0.35}, source: boyle_dermatofibroma",
+     "sex: {values: {female: 0.65, males: 0.35}, source: boyle_dermatofibroma", "dermatofibroma.sex", "values", "'males'"),
+    ("causes.yaml", "prior: {infant: 8, child: 6, young: 8, adult: 30, older: 30}", "prior: {infant: 8, child: 6, young: 8, adult: 30}",
+     "lipoma", "prior", "missing ['older']"),
+    ("causes.yaml", "prior: {infant: 8, child: 6, young: 8, adult: 30, older: 30}", "prior: {infant: 0, child: 6, young: 8, adult: 30, older: 30}",
+     "lipoma", "(entry)", "above 0"),
+    ("findings.yaml", "{type: choice, label: Mobility, group: feel, origin: spec, values: [mobile, fixed],",
+     "{type: choice, label: Mobility, group: feel, origin: spec, values: [mobile, mobile],", "mobility", "(entry)", "distinct values"),
+    ("findings.yaml", "{type: boolean, label: Tender, group: feel,", "{type: yesno, label: Tender, group: feel,", "tender", "type", "boolean"),
+    ("sources.yaml", "  - id: nice_ng12_2015\n", "  - id: Nice NG12\n", "Nice NG12", "id", "pattern"),
+    ("definitions.yaml", "  inflamed: {all: [{tender: true}, {any: [{erythema: true}, {warmth: true}]}]}",
+     "  inflamed: {all: [{tender: true}, {ref: acute_infected_lump}]}", "inflamed", "ref", "cycle"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "entry", "field", "fragment"), CORRUPTIONS,
+                         ids=[f"{c[0]}:{c[3]}:{c[4]}" for c in CORRUPTIONS])
+def test_corrupted_entry_is_named(data_copy, file, old, new, entry, field, fragment):
+    """A corrupted entry gives an error naming its file, its entry, the field and what is wrong."""
+    _corrupt(data_copy, file, old, new)
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    err = info.value
+    assert err.file == file
+    assert err.entry == entry
+    assert err.field == field
+    assert fragment in err.problem, err.problem
+    assert file in str(err) and entry in str(err)
+
+
+def test_yaml_syntax_error_gives_line(data_copy):
+    """A YAML syntax error names the file and the line."""
+    _corrupt(data_copy, "workup.yaml", "rules:\n", "rules:\n  - id: [unclosed\n")
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert info.value.file == "workup.yaml"
+    assert re.search(r"line \d+", info.value.problem)
+
+
+def test_duplicate_key_is_refused(data_copy):
+    """A key given twice in one mapping is an error, not a silent overwrite."""
+    _corrupt(data_copy, "causes.yaml", "    short: Lipoma\n", "    short: Lipoma\n    short: Fat lump\n")
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert "given twice" in info.value.problem
+
+
+def test_duplicate_rule_id_is_refused(data_copy):
+    """Two red-flag rules with one id are refused."""
+    _corrupt(data_copy, "red_flags.yaml", "  - id: new_motor_deficit\n", "  - id: cauda_equina_syndrome\n")
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert (info.value.entry, info.value.field) == ("cauda_equina_syndrome", "id")
+
+
+def test_missing_file_is_named(data_copy):
+    """A missing data file is named."""
+    (data_copy / "sources.yaml").unlink()
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert info.value.file == "sources.yaml" and "cannot be read" in info.value.problem
+
+
+def test_empty_version_is_refused(data_copy):
+    """The knowledge version is required: every result shows it."""
+    (data_copy / "VERSION").write_text("\n", encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert info.value.file == "VERSION"
+
+
+def test_unknown_field_lists_allowed(data_copy):
+    """An unknown field in an entry is refused and the allowed fields are listed."""
+    _corrupt(data_copy, "causes.yaml", "    short: Lipoma\n", "    short: Lipoma\n    colour: blue\n")
+    with pytest.raises(KnowledgeFileError) as info:
+        load_knowledge(data_copy)
+    assert (info.value.entry, info.value.field) == ("lipoma", "colour")
+    assert "allowed" in info.value.problem
+
+
+def test_intact_copy_loads(data_copy):
+    """The untouched copy loads: the failures above come from the corruption alone."""
+    assert load_knowledge(data_copy).version

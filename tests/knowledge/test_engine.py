@@ -1,0 +1,143 @@
+"""Behaviour of the ranking, explanation, next best question and the assessment's JSON form."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import knowledge
+from knowledge import assess
+
+KB = knowledge.load_knowledge()
+
+
+def test_unknown_differs_from_no():
+    """'Fever: no' moves the ranking; fever left out does not."""
+    none = assess({"age_years": 40, "location": "paraspinal", "back_pain": True})
+    no = assess({"age_years": 40, "location": "paraspinal", "back_pain": True, "fever": False})
+    assert no.probability("spinal_infection") < none.probability("spinal_infection")
+    assert "fever" in none.unknown_findings and "fever" not in no.unknown_findings
+
+
+def test_empty_case_gives_prior_without_age():
+    """With nothing entered, the ranking is the mean of the age bands' priors."""
+    a = assess({})
+    for cid in KB.cause_ids:
+        assert math.isclose(a.probability(cid), KB.prior[-1][KB.cause_ids.index(cid)], rel_tol=1e-9)
+    assert a.age_band is None and a.triage == "routine"
+
+
+@pytest.mark.parametrize(("age", "band"), [(0, "infant"), (0.99, "infant"), (1, "child"), (12.9, "child"), (13, "young"),
+                                           (29.9, "young"), (30, "adult"), (59.9, "adult"), (60, "older"), (120, "older")])
+def test_age_band_edges(age, band):
+    """Ages fall into the brief's bands: under 1, 1-12, 13-29, 30-59, 60 and over."""
+    assert assess({"age_years": age}).age_band == band
+
+
+def test_age_moves_the_prior():
+    """The same midline sacral soft lump is dysraphism first in an infant and lipoma first in an adult."""
+    lump = {"location": "midline_sacral", "consistency": "soft", "size_cm": 3}
+    assert assess({**lump, "age_years": 0.3}).cause_ids[0] == "occult_spinal_dysraphism"
+    assert assess({**lump, "age_years": 50}).cause_ids[0] == "lipoma"
+
+
+def test_no_finding_erases_a_cause():
+    """Even a picture that contradicts a cause leaves it above zero (the 0.01 floor)."""
+    a = assess({"age_years": 70, "location": "flank", "reducible": True, "consistency": "soft"})
+    assert all(p > 0 for p in a.probabilities)
+
+
+def test_other_absorbs_an_unfamiliar_picture():
+    """When the findings fit none of the listed causes, 'other' rises instead of a rare cause taking the probability."""
+    a = assess({"age_years": 40, "location": "flank", "consistency": "hard", "mobility": "mobile", "size_cm": 0.5,
+                "tender": False, "depth": "superficial"})
+    assert a.probability("other") > 0.1
+
+
+def test_explanation_names_what_moved_a_cause():
+    """The explanation lists entered findings that raised a cause (LR > 1) and lowered it (LR < 1)."""
+    a = assess({"age_years": 19, "sex": "male", "location": "natal_cleft", "sinus_pits": True, "fever": False,
+                "cafe_au_lait": False})
+    e = a.explanation("pilonidal_disease")
+    raised = {c.finding for c in e["raised"]}
+    assert {"location", "sinus_pits", "sex"} <= raised
+    assert all(c.likelihood_ratio > 1 for c in e["raised"]) and all(c.likelihood_ratio < 1 for c in e["lowered"])
+    lipoma = a.explanation("lipoma")
+    assert "location" in {c.finding for c in lipoma["lowered"]}
+
+
+def test_explanation_ratio_matches_the_data():
+    """The explanation's likelihood ratio is P(value|cause) over P(value|other causes), prior-weighted."""
+    a = assess({"age_years": 45, "reducible": True})
+    lr = next(c.likelihood_ratio for c in a.explanation("lumbar_hernia")["raised"] if c.finding == "reducible")
+    table = KB.tables["reducible"]
+    row = table.linear[table.categories.index("true")]
+    prior = KB.prior[KB.band_index(45)]
+    j = KB.cause_ids.index("lumbar_hernia")
+    rest = (row @ prior - row[j] * prior[j]) / (1 - prior[j])
+    assert lr == pytest.approx(row[j] / rest, rel=1e-3)
+
+
+def test_next_question_prefers_what_decides():
+    """For an infant's midline lump, the next questions include a dysraphism marker or the feel of the lump."""
+    a = assess({"age_years": 0.3, "location": "midline_lumbar"})
+    asked = [q["finding"] for q in a.next_questions]
+    assert len(asked) == 5
+    assert set(asked) & {"consistency", "hair_tuft", "sinus_pits", "sinus_above_cleft", "vascular_mark", "atypical_dimple",
+                         "mobility", "depth"}
+    assert all(q["finding"] not in a.case for q in a.next_questions)
+    scores = [q["score"] for q in a.next_questions]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_next_question_weights_cant_miss():
+    """For a paraspinal lump in an adult, the top question shifts the can't-miss probability more than the average one."""
+    a = assess({"age_years": 55, "location": "paraspinal"})
+    shifts = [q["cant_miss_shift"] for q in a.next_questions]
+    assert max(shifts) > 0
+
+
+def test_results_are_not_suggested_as_questions():
+    """Investigation results (ultrasound, blood tests) are not offered as bedside questions."""
+    a = assess({"age_years": 50})
+    assert all(KB.findings[q["finding"]].group != "results" for q in a.next_questions)
+
+
+def test_to_dict_keeps_the_contract():
+    """The JSON form has every contract field, with the spec's ids, and the extra fields beside them."""
+    d = assess({"age_years": 61, "location": "paraspinal", "size_cm": 9, "depth": "deep", "growth": "rapid",
+                "consistency": "firm", "tender": False}).to_dict()
+    assert d["knowledge_version"] == KB.version
+    assert [c["id"] for c in d["causes"]][0] == "soft_tissue_sarcoma"
+    assert {"id", "name", "probability", "cant_miss"} == set(d["causes"][0])
+    for f in d["red_flags"]:
+        assert {"id", "level", "message", "action", "source"} <= set(f)
+    for w in d["workup"]:
+        assert {"step", "timing", "rationale", "source"} <= set(w)
+        assert ("to" in w) == (w["step"] == "referral")
+    assert {"explanations", "next_questions", "unknown_findings", "disclaimer"} <= set(d)
+
+
+def test_probability_threshold_rule():
+    """The uncertain-diagnosis rule adds an ultrasound once the can't-miss causes pass 20% together."""
+    low = assess({"age_years": 40, "location": "paraspinal", "consistency": "soft", "mobility": "mobile"})
+    assert "uncertain_diagnosis_ultrasound" not in low.workup_rules_fired
+    high = assess({"age_years": 70, "location": "paraspinal", "consistency": "firm", "history_of_cancer": True})
+    cm = sum(p for cid, p in zip(high.cause_ids, high.probabilities, strict=True) if KB.causes[cid].cant_miss)
+    assert cm >= 0.2
+    assert "uncertain_diagnosis_ultrasound" in high.workup_rules_fired
+
+
+def test_assess_accepts_a_parsed_case():
+    """assess takes a raw mapping or an already parsed Case and gives the same result."""
+    raw = {"age_years": 30, "punctum": True}
+    assert assess(raw).probabilities == assess(knowledge.parse_case(raw)).probabilities
+
+
+def test_knowledge_is_immutable():
+    """The loaded knowledge cannot be changed by a caller."""
+    with pytest.raises(TypeError):
+        KB.findings["fever"] = None  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        KB.prior[0, 0] = 1.0

@@ -1,0 +1,91 @@
+"""Property tests: any valid case gives a valid assessment; any invalid input gives CaseError only."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import knowledge
+from knowledge import CaseError, assess, parse_case
+
+KB = knowledge.load_knowledge()
+LEVEL = {"routine": 0, "warning": 0, "urgent": 1, "emergency": 2}
+
+
+def _value(fid: str) -> st.SearchStrategy:
+    f = KB.findings[fid]
+    if f.type == "boolean":
+        return st.booleans()
+    if f.type == "choice":
+        return st.sampled_from(list(f.values))
+    return st.floats(min_value=f.min, max_value=f.max, allow_nan=False, allow_infinity=False)
+
+
+valid_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=len(KB.findings)).flatmap(
+    lambda ids: st.fixed_dictionaries({fid: _value(fid) for fid in ids})
+)
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+any_input = st.dictionaries(st.sampled_from([*sorted(KB.findings), "leg_weaknes", "", "colour"]), json_values, max_size=6) | json_values
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(valid_cases)
+def test_valid_case_gives_valid_assessment(case):
+    """Any valid case gives probabilities in [0, 1] summing to 1, causes sorted, triage = highest flag level."""
+    a = assess(case)
+    probs = a.probabilities
+    assert all(0 <= p <= 1 for p in probs)
+    assert math.isclose(sum(probs), 1.0, abs_tol=1e-9)
+    assert list(probs) == sorted(probs, reverse=True)
+    assert set(a.cause_ids) == set(KB.cause_ids)
+    top = max((LEVEL[f["level"]] for f in a.red_flags), default=0)
+    assert LEVEL[a.triage] == top
+    assert set(a.unknown_findings) == set(KB.findings) - set(case)
+    steps = [w["step"] for w in a.workup]
+    assert steps, "there is always at least one workup step"
+    assert not {x["step"] for x in a.avoid} & set(steps), "an avoided step never appears in the path"
+    assert all(q["finding"] not in case for q in a.next_questions)
+    assert a.to_dict()["knowledge_version"] == KB.version
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_input)
+def test_any_input_gives_case_error_or_assessment(raw):
+    """Any input either assesses or raises CaseError naming problems; never another exception."""
+    try:
+        a = assess(raw)
+    except CaseError as err:
+        assert err.problems
+        assert all(str(p) for p in err.problems)
+    else:
+        assert parse_case(raw) is not None and a.triage in ("routine", "urgent", "emergency")
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_cases, st.sampled_from(sorted(KB.tables)), st.data())
+def test_a_finding_multiplies_by_its_likelihood(case, fid, data):
+    """Entering finding f multiplies each cause's odds by P(value | cause); left out, it contributes nothing."""
+    without = {k: v for k, v in case.items() if k != fid}
+    value = data.draw(_value(fid))
+    base = assess(without)
+    withf = assess({**without, fid: value})
+    table = KB.tables[fid]
+    f = KB.findings[fid]
+    if f.type == "boolean":
+        cat = "true" if value else "false"
+    elif f.type == "choice":
+        cat = value
+    else:
+        cat = next(b.id for b in f.bins if b.below is None or value < b.below)
+    row = table.linear[table.categories.index(cat)]
+    unnorm = {cid: base.probability(cid) * row[KB.cause_ids.index(cid)] for cid in KB.cause_ids}
+    total = sum(unnorm.values())
+    for cid in KB.cause_ids:
+        assert math.isclose(withf.probability(cid), unnorm[cid] / total, rel_tol=1e-6, abs_tol=1e-12)
