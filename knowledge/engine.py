@@ -104,14 +104,22 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: the spec's contract fields first, then the extra ones."""
-
-        def contribs(items: list[Contribution]) -> list[dict[str, Any]]:
-            return [{"finding": c.finding, "value": c.value, "likelihood_ratio": c.likelihood_ratio} for c in items]
-
+        k = self._knowledge
+        lrs = np.exp(self._contrib).round(3)
+        raised_mask = lrs >= EXPLAIN_MIN_LR
+        lowered_mask = lrs <= 1 / EXPLAIN_MIN_LR
+        findings = self._contrib_findings
+        case = self.case
         explanations = {}
         for cid in self.cause_ids:
-            e = self.explanation(cid)
-            explanations[cid] = {"raised": contribs(e["raised"]), "lowered": contribs(e["lowered"])}
+            col = k.cause_ids.index(cid)
+            column = lrs[:, col]
+            up = sorted(np.flatnonzero(raised_mask[:, col]).tolist(), key=lambda i: -column[i])
+            down = sorted(np.flatnonzero(lowered_mask[:, col]).tolist(), key=lambda i: column[i])
+            explanations[cid] = {
+                "raised": [{"finding": findings[i], "value": case[findings[i]], "likelihood_ratio": float(column[i])} for i in up],
+                "lowered": [{"finding": findings[i], "value": case[findings[i]], "likelihood_ratio": float(column[i])} for i in down],
+            }
         return {
             "knowledge_version": self.knowledge_version,
             "causes": self.causes,
@@ -127,19 +135,6 @@ class Assessment:
             "workup_rules_fired": list(self.workup_rules_fired),
             "disclaimer": DISCLAIMER,
         }
-
-
-def _category(k: Knowledge, fid: str, value: Any) -> str:
-    finding = k.findings[fid]
-    if finding.type == "boolean":
-        return "true" if value else "false"
-    if finding.type == "choice":
-        return value
-    for b in finding.bins or ():
-        if b.below is None or value < b.below:
-            return b.id
-    msg = f"no bin for {fid}={value}"  # unreachable: the last bin is open-ended (schema)
-    raise AssertionError(msg)
 
 
 def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
@@ -234,9 +229,10 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     logpost = k.log_prior[band].copy()
     entered = [fid for fid in values if fid in k.tables]
     llrows = []
+    tables = k.tables
     for fid in entered:
-        table = k.tables[fid]
-        row = table.log[table.categories.index(_category(k, fid, values[fid]))]
+        table = tables[fid]
+        row = table.log[table.row_of(values[fid])]
         logpost += row
         llrows.append(row)
     logpost -= logpost.max()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -96,6 +96,19 @@ class LikelihoodTable:
     categories: tuple[str, ...]
     linear: np.ndarray
     log: np.ndarray
+    bounds: tuple[float, ...] = ()
+    """For a number finding, the upper bounds of its bins (the last bin is open)."""
+    index: Mapping[Any, int] = field(default_factory=lambda: MappingProxyType({}))
+    """For yes/no and choice findings, value -> row."""
+
+    def row_of(self, value: Any) -> int:
+        """The row of this table for an entered value."""
+        if self.bounds:
+            for i, bound in enumerate(self.bounds):
+                if value < bound:
+                    return i
+            return len(self.bounds)
+        return self.index[value]
 
 
 @dataclass(frozen=True)
@@ -321,7 +334,13 @@ def _build(data_dir: Path) -> Knowledge:
             own = likelihoods.get((cid, fid))
             dist = _fill(finding, own, "likelihoods.yaml", f"{cid}.{fid}") if own else base
             matrix[:, j] = [dist[c] for c in cats]
-        tables[fid] = LikelihoodTable(fid, cats, matrix, np.log(matrix))
+        if finding.type == "number":
+            extra = {"bounds": tuple(b.below for b in finding.bins or () if b.below is not None)}
+        elif finding.type == "boolean":
+            extra = {"index": MappingProxyType({True: 0, False: 1})}
+        else:
+            extra = {"index": MappingProxyType({c: i for i, c in enumerate(cats)})}
+        tables[fid] = LikelihoodTable(fid, cats, matrix, np.log(matrix), **extra)
 
     # conditions: definitions, red flags, workup
     definitions = _section(_read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
