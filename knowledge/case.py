@@ -60,7 +60,8 @@ def _fmt(x: float) -> str:
 
 def _number_problem(fid: str, f: Finding, value: float) -> str | None:
     lo, hi = f.min, f.max
-    assert lo is not None and hi is not None  # a number finding always has bounds (schema)
+    assert lo is not None  # a number finding always has bounds (schema)
+    assert hi is not None
     unit = f" {f.unit}" if f.unit else ""
     if value > hi:
         msg = f"{_fmt(value)} is above the {_fmt(hi)}{unit} limit"

@@ -344,8 +344,6 @@ def _build(data_dir: Path) -> Knowledge:
 
     # conditions: definitions, red flags, workup
     definitions = _section(_read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
-    cant_miss_ids = {c for c, cause in causes.items() if cause.cant_miss}
-
     compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
     for name in definitions:  # every definition must compile, used or not
         compiler.compile_ref(name)

@@ -61,9 +61,9 @@ def test_any_input_gives_case_error_or_assessment(raw):
     """Any input either assesses or raises CaseError naming problems; never another exception."""
     try:
         a = assess(raw)
-    except CaseError as err:
-        assert err.problems
-        assert all(str(p) for p in err.problems)
+    except CaseError as err:  # either outcome is allowed; what matters is no other exception
+        assert err.problems  # noqa: PT017
+        assert all(str(p) for p in err.problems)  # noqa: PT017
     else:
         assert parse_case(raw) is not None and a.triage in ("routine", "urgent", "emergency")
 
