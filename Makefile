@@ -27,6 +27,9 @@ test: $(STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium
 test-fast: $(STAMP) ## Run the tests without the browser tests
 	$(PY) -m pytest -m "not e2e"
 
+e2e: $(STAMP) ## Run only the browser tests (Playwright + /usr/bin/chromium)
+	$(PY) -m pytest -m e2e
+
 bench: $(STAMP) ## Benchmark the engine (median time per assess on random valid cases)
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-only --benchmark-columns=min,median,mean,max,rounds -q -p no:randomly
 
@@ -40,4 +43,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run test test-fast bench lint vignettes clean
+.PHONY: help install run test test-fast e2e bench lint vignettes clean

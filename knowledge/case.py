@@ -85,7 +85,7 @@ def _check(fid: str, f: Finding, value: Any) -> str | None:
         if isinstance(value, bool):
             return None
         if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no"):
-            return f"expects true or false (a JSON boolean), not the text {value!r}"
+            return f"expects true or false, not the text {value!r}"
         if value in (0, 1) and not isinstance(value, float):
             return f"expects true or false, not the number {value!r}"
         return f"expects true or false, not {type(value).__name__} {value!r}"

@@ -1,0 +1,1 @@
+"""The pages of the navigator (one module per page, each with a `render()`)."""

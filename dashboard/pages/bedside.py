@@ -1,0 +1,46 @@
+"""The bedside page: triage and red flags on top; findings on the left; ranking, next question,
+workup and why on the right.
+
+Read -> decide -> draw: the widgets' values (in session state) become a case dict, `knowledge.assess`
+decides, the panels draw. The page URL is kept equal to the case, so a copied link reopens it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import knowledge
+from dashboard import inputs, panels, state
+
+
+def _reset() -> None:
+    inputs.reset(state.knowledge_base())
+    state.forget_link_problems()
+
+
+def render() -> None:
+    """Draw the bedside page."""
+    kb = state.knowledge_base()
+    names = state.short_names()
+
+    opened = state.case_from_link_once(kb)
+    if opened is not None:
+        inputs.start(kb, opened)
+
+    case = inputs.read_case(kb)
+    assessment = knowledge.assess(case, kb)
+    state.write_link(case, kb)
+
+    panels.style()
+    panels.header(assessment.knowledge_version)
+    panels.triage(assessment, kb)
+    panels.link_problems(state.link_problems())
+
+    left, right = st.columns([0.42, 0.58], gap="medium")
+    with left:
+        inputs.render(kb, on_reset=_reset)
+    with right:
+        panels.ranking(assessment, names)
+        panels.next_question(assessment)
+        panels.workup(assessment, kb)
+        panels.why(assessment, kb, names)

@@ -1,0 +1,234 @@
+"""Streamlit renderers of an Assessment: triage banner, red flags, workup path, why, next question.
+
+Text from the knowledge data is escaped before it goes into HTML. Each panel is one element where
+it can be, to keep reruns light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from html import escape
+from typing import Any
+
+import streamlit as st
+
+import knowledge
+from dashboard import charts, text, theme
+from dashboard.state import LinkProblem
+
+WHY_KEY = "why.cause"
+WHY_TOP = 6
+"""The why-selector offers the top causes of the ranking plus every can't-miss cause."""
+UNASKED_SHOWN = 6
+"""How many not-yet-asked safety findings the line under the flags names before folding the rest."""
+
+
+def style() -> None:
+    """Inject the small style block (touch targets, level colours)."""
+    st.html(theme.STYLE)
+
+
+def header(version: str) -> None:
+    """Title and intended use in one line, with 'How the numbers are made' folded beside them."""
+    title, how = st.columns([0.7, 0.3], gap="small", vertical_alignment="bottom")
+    with title:
+        st.html(
+            f'<p class="lbln-title">{escape(text.APP_TITLE)} · {escape(text.BEDSIDE_TITLE)}</p>'
+            f'<p class="lbln-meta" style="margin:0">{escape(text.INTENDED_USE)} Knowledge {escape(version)}.</p>'
+        )
+    with how, st.expander(text.HOW_TITLE):
+        st.markdown(text.how_text(version))
+
+
+def _badge(level: str) -> str:
+    style_ = theme.LEVELS[level]
+    return f'<span class="lbln-badge">{escape(style_.icon)} {text.LEVEL_WORDS[level]}</span>'
+
+
+def _finding_labels(kb: knowledge.Knowledge, ids: Iterable[str]) -> list[str]:
+    return [kb.findings[f].label if f in kb.findings else f for f in ids]
+
+
+def triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The triage banner, every fired red flag, and the safety questions not yet asked.
+
+    An emergency or urgent banner sticks to the top of the screen while the findings are scrolled.
+    """
+    level = assessment.triage
+    flags = assessment.red_flags
+    summary = text.TRIAGE_LINES.get(level, "")
+    if flags:
+        summary = f"{text.flags_count(len(flags))}: {summary}"
+    st.html(
+        f'<div class="lbln-banner lbln-{level}" role="alert" data-lbln="triage" data-level="{level}">'
+        f"{escape(theme.LEVELS[level].icon)} TRIAGE: {text.LEVEL_WORDS[level]} — {escape(summary)}</div>"
+    )
+    parts = []
+    for flag in flags:
+        lvl = flag["level"]
+        within = f" <b>{text.WITHIN}:</b> {escape(flag['within'])}." if flag.get("within") else ""
+        parts.append(
+            f'<div class="lbln-card lbln-{lvl}" data-lbln="flag" data-flag="{escape(flag["id"])}">'
+            f"{_badge(lvl)}<b>{escape(flag['message'])}</b><br>"
+            f"<b>{text.DO}:</b> {escape(flag['action'])}{within} "
+            f'<span class="lbln-meta">{text.SOURCE}: {escape(flag["source"])}</span></div>'
+        )
+    unasked = _finding_labels(kb, assessment.unasked_red_flag_findings)
+    if unasked:
+        shown, rest = unasked[:UNASKED_SHOWN], unasked[UNASKED_SHOWN:]
+        head = f"<b>{text.NOT_YET_ASKED} ({len(unasked)}):</b> {escape(', '.join(shown))}"
+        if rest:
+            parts.append(
+                f'<details class="lbln-safety" data-lbln="unasked"><summary>{head}, '
+                f'<u>{escape(text.and_more(len(rest)))}</u></summary>{escape(", ".join(rest))}.</details>'
+            )
+        else:
+            parts.append(f'<div class="lbln-safety" data-lbln="unasked">{head}.</div>')
+    if parts:
+        st.html("".join(parts))
+
+
+def link_problems(problems: list[LinkProblem]) -> None:
+    """A clear error naming each unusable parameter of the opening link and what is wrong."""
+    if not problems:
+        return
+    lines = [text.link_problems_heading(len(problems)), ""]
+    lines += [f"- `{_code(p.param)}={_code(p.text)}`: {_md(p.problem)}" for p in problems]
+    st.error("\n".join(lines))
+
+
+def _code(s: str) -> str:
+    return s.replace("`", "'")
+
+
+def _md(s: str) -> str:
+    """Escape markdown (and LaTeX dollars) in text from data or from a link."""
+    out = []
+    for ch in s:
+        if ch in "\\`*_{}[]<>()#+!|$~":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
+    """The live ranking chart."""
+    st.plotly_chart(
+        charts.cause_ranking(assessment, short_names),
+        config=charts.PLOTLY_CONFIG,
+        theme=None,
+        width="stretch",
+        key="ranking",
+        alt=text.CHART_ALT,
+    )
+
+
+def next_question(assessment: knowledge.Assessment) -> None:
+    """The next best question, prominent, then the two to four after it."""
+    questions = assessment.next_questions
+    if not questions:
+        return
+    first = questions[0]
+    then = " · ".join(escape(q["label"]) for q in questions[1:5])
+    more = f'<br><span class="lbln-meta">{text.THEN_ASK}: {then}</span>' if then else ""
+    st.html(
+        f'<div class="lbln-next" data-lbln="next"><b>{text.EXAMINE_NEXT}:</b> {escape(first["question"])}'
+        f' <span class="lbln-meta">({escape(first["label"])})</span>{more}</div>'
+    )
+
+
+def _timing(step: Mapping[str, Any]) -> str:
+    words = text.TIMING_WORDS.get(step["timing"], step["timing"])
+    return f"{words}, {step['within']}" if step.get("within") else words
+
+
+def workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The ordered workup path with timing, referral target, rationale and source; then what not to do."""
+    items = []
+    for step in assessment.workup:
+        name = kb.step_labels.get(step["step"], step["step"])
+        if step.get("to"):
+            name = f"{name} → {kb.referral_targets.get(step['to'], step['to'])}"
+        items.append(
+            f"<li><b>{escape(name)}</b> · <b>{escape(_timing(step))}</b><br>{escape(step['rationale'])} "
+            f'<span class="lbln-meta">{text.SOURCE}: {escape(step["source"])}</span></li>'
+        )
+    avoid = [
+        f'<div class="lbln-avoid"><b>{text.DO_NOT}: {escape(kb.step_labels.get(a["step"], a["step"]))}.</b> '
+        f'{escape(a["rationale"])} <span class="lbln-meta">{text.SOURCE}: {escape(a["source"])}</span></div>'
+        for a in assessment.avoid
+    ]
+    st.html(
+        f'<h4 style="margin:.4rem 0 .2rem 0">{text.WORKUP_HEADING}</h4>'
+        f'<ol class="lbln-steps" data-lbln="workup">{"".join(items)}</ol>{"".join(avoid)}'
+    )
+
+
+def _value_text(finding: Any, value: Any) -> str:
+    if finding is None:
+        return str(value)
+    if finding.type == "boolean":
+        return text.YES if value else text.NO
+    if finding.type == "number":
+        unit = f" {finding.unit}" if finding.unit else ""
+        return f"{value:g}{unit}"
+    labels = finding.value_labels or {}
+    return labels.get(value, str(value).replace("_", " "))
+
+
+def _lr(lr: float) -> str:
+    if lr >= 10:
+        return f"×{lr:.0f}"
+    if lr >= 1:
+        return f"×{lr:.1f}"
+    return f"×{lr:.2f}"
+
+
+def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
+    """For a chosen cause (the top one unless picked): what raised and lowered it, and what is unknown."""
+    st.html(f'<h4 style="margin:.4rem 0 0 0">{text.WHY_HEADING}</h4>')
+    # The choice: the top of the ranking, every can't-miss cause, and whatever was picked before
+    # (so a pick is never lost when the ranking moves). With a key, changing options keeps the pick.
+    before = st.session_state.get(WHY_KEY)
+    offered = [
+        cid for i, cid in enumerate(assessment.cause_ids)
+        if i < WHY_TOP or kb.causes[cid].cant_miss or cid == before
+    ]
+    picked = st.pills(
+        text.WHY_PICK,
+        offered,
+        format_func=lambda cid: short_names.get(cid, cid),
+        key=WHY_KEY,
+        wrap=True,
+    )
+    cause_id = picked or assessment.cause_ids[0]
+    cause = kb.causes[cause_id]
+    p = assessment.probability(cause_id)
+    explanation = assessment.explanation(cause_id)
+    rows = []
+    for heading, items in ((text.RAISED, explanation["raised"]), (text.LOWERED, explanation["lowered"])):
+        if not items:
+            continue
+        entries = ", ".join(
+            f"<b>{_lr(c.likelihood_ratio)}</b> {escape(kb.findings[c.finding].label)}: "
+            f"{escape(_value_text(kb.findings.get(c.finding), c.value))}"
+            for c in items
+        )
+        rows.append(f"<li><b>{heading}:</b> {entries}</li>")
+    body = f'<ul style="margin:0 0 .3rem 1.1rem;padding:0">{"".join(rows)}</ul>' if rows else f"<p>{escape(text.NOTHING_ENTERED)}</p>"
+    tag = f" ({text.CANT_MISS_TAG})" if cause.cant_miss else ""
+    title = text.why_title(f"{cause.name}{tag}", charts.percent(p), cause_id == assessment.cause_ids[0])
+    st.html(f'<div data-lbln="why"><p style="margin:.1rem 0"><b>{escape(title)}</b></p>{body}</div>')
+
+    by_group: dict[str, list[str]] = {}
+    for fid in assessment.unknown_findings:
+        by_group.setdefault(kb.findings[fid].group, []).append(kb.findings[fid].label)
+    with st.expander(text.UNKNOWN_HEADING):
+        st.html(
+            f"<p style='margin:0 0 .2rem 0'>{escape(text.unknown_count(len(assessment.unknown_findings)))}</p>"
+            + "".join(
+                f"<p style='margin:0 0 .2rem 0'><b>{escape(text.GROUP_TITLES.get(g, g))}:</b> {escape(', '.join(labels))}</p>"
+                for g, labels in by_group.items()
+            )
+        )

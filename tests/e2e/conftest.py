@@ -1,0 +1,223 @@
+"""Browser tests: one Streamlit server and one Chromium per session, a fresh tablet context per test.
+
+The server runs `streamlit run streamlit_app.py` on a free port (output to a file, not a PIPE, so a
+full pipe can never block it) and is ready when /_stcore/health answers "ok". Pages are waited on
+through Streamlit's own state attributes, never with fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORTS = {
+    "landscape": {"width": 1180, "height": 820},
+    "portrait": {"width": 820, "height": 1180},
+}
+SERVER_START_S = 60
+TIMEOUT_MS = 20_000
+
+
+def _require_browser() -> None:
+    """Skip without Debian's Chromium, except in CI (LBLN_REQUIRE_BROWSER=1), where it must fail."""
+    if CHROMIUM.exists():
+        return
+    msg = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
+    if os.environ.get("LBLN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{msg}; LBLN_REQUIRE_BROWSER=1 forbids skipping", pytrace=False)
+    pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# region Fixtures
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of a Streamlit server running the app for the whole session."""
+    _require_browser()
+    port = _free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit not healthy after {SERVER_START_S} s:\n{log.read_text(errors='replace')}")
+            time.sleep(0.2)  # polling interval of the health check, not a wait for the page
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session."""
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def navigator(browser: Any, app_url: str) -> Iterator[Any]:
+    """A factory: `navigator("portrait", "?age_years=45")` opens the app on a touch tablet."""
+    opened: list[NavigatorPage] = []
+
+    def open_(viewport: str, query: str = "") -> NavigatorPage:
+        context = browser.new_context(viewport=VIEWPORTS[viewport], has_touch=True, device_scale_factor=1)
+        context.set_default_timeout(TIMEOUT_MS)
+        nav = NavigatorPage(context, app_url, viewport)
+        opened.append(nav)
+        nav.open(query)
+        return nav
+
+    yield open_
+    for nav in opened:
+        nav.context.close()
+
+
+# endregion
+
+# region Page object
+
+
+class NavigatorPage:
+    """The bedside page with clinical verbs. Every request and console error is recorded."""
+
+    def __init__(self, context: Any, base_url: str, viewport: str) -> None:
+        self.context = context
+        self.base_url = base_url
+        self.viewport = viewport
+        self.hosts: set[str] = set()
+        self.console_errors: list[str] = []
+        context.on("request", lambda request: self.hosts.add(urlsplit(request.url).netloc))
+        self.page = context.new_page()
+        self.page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("pageerror", lambda err: self.console_errors.append(str(err)))
+
+    # waiting
+
+    def wait_for_app_run(self) -> None:
+        """Wait until Streamlit is connected, has finished the script, and shows no skeleton."""
+        page = self.page
+        page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0")
+
+    def open(self, query: str = "") -> None:
+        """Load the app (with a query string such as '?tender=true') and wait for it."""
+        response = self.page.goto(self.base_url + query)
+        assert response is not None and response.ok, f"GET {self.base_url + query} failed"
+        self.wait_for_app_run()
+        self.panel("triage").wait_for(state="visible")
+
+    # locating
+
+    def finding(self, finding_id: str) -> Any:
+        """The widget of a finding, by its key (Streamlit's `st-key-<key>` mark, dots become dashes)."""
+        return self.page.locator(f".st-key-f-{finding_id}")
+
+    def panel(self, name: str) -> Any:
+        """A panel of the page by its `data-lbln` mark: triage, flag, unasked, next, workup, why."""
+        return self.page.locator(f"[data-lbln='{name}']")
+
+    def chart_text(self) -> str:
+        """All text drawn in the ranking chart."""
+        chart = self.page.get_by_test_id("stPlotlyChart")
+        chart.wait_for(state="visible")
+        return chart.text_content() or ""
+
+    # clinical verbs
+
+    def open_group(self, title: str) -> None:
+        """Unfold a group of findings (a no-op if it is open)."""
+        expander = self.page.get_by_test_id("stExpander").filter(has=self.page.get_by_text(title, exact=True))
+        details = expander.locator("details")
+        if details.get_attribute("open") is None:
+            expander.get_by_text(title, exact=True).tap()
+
+    def enter(self, finding_id: str, option: str, url_value: str) -> None:
+        """Tap an option of a finding and wait until the case (and the URL) carries it."""
+        self.finding(finding_id).get_by_role("radio", name=option, exact=True).tap()
+        self.page.wait_for_url(re.compile(rf"[?&]{re.escape(finding_id)}={re.escape(url_value)}(&|$)"))
+        self.wait_for_app_run()
+
+    # checks
+
+    def in_viewport(self, locator: Any) -> bool:
+        """Whether the element's box lies wholly inside the visible viewport."""
+        box = locator.bounding_box()
+        size = self.page.viewport_size
+        assert box is not None and size is not None
+        return box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= size["width"] and box["y"] + box["height"] <= size["height"]
+
+    def assert_clean(self) -> None:
+        """No request left the local server, and the browser console shows no error."""
+        local = urlsplit(self.base_url).netloc
+        assert self.hosts <= {local}, f"requests to other hosts: {sorted(self.hosts - {local})}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+
+    def screenshot(self, name: str) -> Path:
+        """Save a screenshot of the viewport to test-artifacts/."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path))
+        return path
+
+
+# endregion

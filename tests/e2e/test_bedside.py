@@ -1,0 +1,87 @@
+"""The bedside page in a real browser, on a touch tablet held both ways."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+BOTH = pytest.mark.parametrize("viewport", ["landscape", "portrait"])
+CES_LINK = "?age_years=52&sex=female&location=midline_lumbar&depth=deep&back_pain=true&saddle_anesthesia=true&bladder_bowel_dysfunction=true"
+
+
+@BOTH
+def test_tapping_findings_updates_chart_and_panels(navigator, viewport):
+    """Tapping a punctum and keratin discharge moves the ranking, the why panel and the next question."""
+    nav = navigator(viewport)
+    chart_before = nav.chart_text()
+    next_before = nav.panel("next").inner_text()
+    nav.open_group("Skin")
+    nav.enter("punctum", "yes", "true")
+    nav.enter("discharge", "keratin", "keratin")
+    assert nav.chart_text() != chart_before
+    why = nav.panel("why").inner_text()
+    assert why.startswith("Why Epidermoid (sebaceous) cyst"), why
+    assert "Punctum: yes" in why and "Discharge: keratin" in why
+    assert re.search(r"×\d", why), "likelihood ratios are shown as ×n"
+    assert nav.panel("next").inner_text() != next_before
+    assert nav.panel("triage").get_attribute("data-level") == "routine"
+    nav.assert_clean()
+
+
+@BOTH
+def test_emergency_from_link_is_visible_without_scrolling(navigator, viewport):
+    """A link with cauda equina features opens with the emergency banner and flag wholly on screen."""
+    nav = navigator(viewport, CES_LINK)
+    banner = nav.panel("triage")
+    flag = nav.page.locator("[data-lbln='flag'][data-flag='cauda_equina_syndrome']")
+    assert banner.get_attribute("data-level") == "emergency"
+    assert "EMERGENCY" in banner.inner_text()
+    assert "EMERGENCY" in flag.inner_text() and "Within:" in flag.inner_text() and "Source:" in flag.inner_text()
+    assert nav.in_viewport(banner), "the triage banner must be above the fold"
+    assert nav.in_viewport(flag), "the emergency flag must be above the fold"
+    path = nav.screenshot(f"bedside-{viewport}")
+    assert path.stat().st_size > 10_000
+    nav.assert_clean()
+
+
+@BOTH
+def test_emergency_tapped_low_on_the_page_stays_in_view(navigator, viewport):
+    """Tapping saddle numbness far down the form raises an emergency banner that sticks on screen."""
+    nav = navigator(viewport)
+    nav.open_group("Neurological")
+    nav.finding("saddle_anesthesia").scroll_into_view_if_needed()
+    nav.enter("saddle_anesthesia", "yes", "true")
+    banner = nav.panel("triage")
+    assert banner.get_attribute("data-level") == "emergency"
+    assert nav.in_viewport(banner), "the emergency banner must stay in view while the findings are scrolled"
+    assert nav.in_viewport(nav.finding("saddle_anesthesia")), "tapping must not jump the page away from the finding"
+    nav.assert_clean()
+
+
+def test_tampered_link_names_each_bad_parameter(navigator):
+    """A link with an out-of-range size, a bad yes/no and a misspelt finding names each, and keeps the rest."""
+    nav = navigator("landscape", "?age_years=45&size_cm=120&tender=maybe&leg_weaknes=true")
+    alert = nav.page.get_by_test_id("stAlert")
+    text = alert.inner_text()
+    assert "3 parameters" in text
+    assert "size_cm=120" in text and "was it entered in mm" in text
+    assert "tender=maybe" in text
+    assert "leg_weaknes=true" in text and "leg_weakness" in text
+    assert nav.finding("age_years").locator("input").input_value() == "45"
+    assert nav.page.get_by_test_id("stException").count() == 0
+    nav.page.wait_for_url(re.compile(r"\?age_years=45$"))
+    nav.assert_clean()
+
+
+def test_reset_returns_every_finding_to_not_examined(navigator):
+    """Reset clears a case opened from a link: the URL empties and triage goes back to routine."""
+    nav = navigator("portrait", CES_LINK)
+    nav.page.get_by_role("button", name="Reset: every finding to not examined").tap()
+    nav.page.wait_for_url(re.compile(r"/(bedside)?$"))
+    nav.wait_for_app_run()
+    assert nav.panel("triage").get_attribute("data-level") == "routine"
+    assert nav.finding("age_years").locator("input").input_value() == ""
+    nav.assert_clean()
