@@ -86,6 +86,37 @@ CANT_MISS = "cant_miss"
 """The pseudo-cause id that stands for all can't-miss causes together in `probability`."""
 
 
+def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
+    """The findings that must be examined for the condition to hold (a static, sound bound).
+
+    A comparison on a finding that was not examined is false, so `all` needs the union of what its
+    parts need, `any` (and `at_least`) the intersection, and `not`, `unknown` and `probability`
+    need nothing. The engine skips a rule whose needed findings are not all in the case.
+    Call only on conditions that compiled (the compiler reports malformed ones).
+    """
+    memo = {} if _memo is None else _memo
+    if not isinstance(cond, Mapping) or not cond:
+        return frozenset()
+    parts = []
+    for key, arg in cond.items():
+        if key == "all":
+            parts.append(frozenset().union(*(needed_findings(c, definitions, memo) for c in arg)))
+        elif key in ("any", "at_least"):
+            children = [needed_findings(c, definitions, memo) for c in (arg if key == "any" else arg["of"])]
+            parts.append(frozenset.intersection(*children) if children else frozenset())
+        elif key in ("not", "unknown", "probability"):
+            parts.append(frozenset())
+        elif key == "known":
+            parts.append(frozenset({arg}))
+        elif key == "ref":
+            if arg not in memo:
+                memo[arg] = needed_findings(definitions[arg], definitions, memo)
+            parts.append(memo[arg])
+        else:  # a finding comparison
+            parts.append(frozenset({key}))
+    return frozenset().union(*parts)
+
+
 class Compiler:
     """Compiles conditions of one file against the vocabulary and the cause list."""
 

@@ -177,9 +177,10 @@ def _workup(k: Knowledge, ctx: Context) -> tuple[tuple[dict[str, Any], ...], tup
     avoid: dict[str, dict[str, Any]] = {}
     fallbacks = []
     fired: list[str] = []
+    known = ctx.v.keys()
     for order, compiled in enumerate(k.workup_rules):
         rule = compiled.rule
-        if not compiled.test(ctx):
+        if not (compiled.needs <= known and compiled.test(ctx)):
             continue
         if rule.fallback:
             fallbacks.append((order, rule))
@@ -256,8 +257,9 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     ctx = Context(values, probs_by_id)
     fired = []
     top = 0
+    known = values.keys()
     for compiled in k.red_flags:
-        if compiled.test(ctx):
+        if compiled.needs <= known and compiled.test(ctx):
             r = compiled.rule
             fired.append({"id": r.id, "level": r.level, "message": r.message, "action": r.action,
                           "within": r.within, "source": k.source_label(r.source), "source_id": r.source})

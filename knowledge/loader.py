@@ -19,7 +19,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from knowledge.conditions import Compiler, Predicate
+from knowledge.conditions import Compiler, Predicate, needed_findings
 from knowledge.errors import KnowledgeFileError
 from knowledge.schema import (
     ESTIMATE,
@@ -69,6 +69,8 @@ class CompiledRule:
     rule: RedFlagRule
     test: Predicate
     reads: frozenset[str]
+    needs: frozenset[str] = frozenset()
+    """Findings that must be examined for the rule to fire (the engine skips it otherwise)."""
 
     @property
     def reads_sorted(self) -> tuple[str, ...]:
@@ -86,6 +88,7 @@ class CompiledWorkupRule:
     rule: WorkupRule
     test: Predicate
     reads: frozenset[str]
+    needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -358,7 +361,7 @@ def _build(data_dir: Path) -> Knowledge:
         _check_source(rule, sources, "red_flags.yaml", rule.id)
         compiler.file = "red_flags.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
-        red_flags.append(CompiledRule(rule, test, reads))
+        red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
 
     workup_data = _read_yaml(files["workup.yaml"])
     step_defs = _section(workup_data, "workup.yaml", "steps", dict)
@@ -398,7 +401,7 @@ def _build(data_dir: Path) -> Knowledge:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
         compiler.file = "workup.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
-        workup_rules.append(CompiledWorkupRule(rule, test, reads))
+        workup_rules.append(CompiledWorkupRule(rule, test, reads, needed_findings(rule.when, definitions)))
 
     # stacked likelihood rows for the next-question search; results (an ultrasound already done,
     # blood tests) are investigations, not bedside questions, so they are not suggested.

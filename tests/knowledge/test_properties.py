@@ -89,3 +89,18 @@ def test_a_finding_multiplies_by_its_likelihood(case, fid, data):
     total = sum(unnorm.values())
     for cid in KB.cause_ids:
         assert math.isclose(withf.probability(cid), unnorm[cid] / total, rel_tol=1e-6, abs_tol=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_cases)
+def test_needed_findings_bound_is_sound(case):
+    """A rule whose condition holds never needs a finding the case lacks (so skipping such rules is safe)."""
+    from knowledge.conditions import CANT_MISS, Context
+
+    a = assess(case)
+    probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
+    probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
+    ctx = Context(a.case.values, probs)
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        if compiled.test(ctx):
+            assert compiled.needs <= set(case), f"{compiled.rule.id} held without {compiled.needs - set(case)}"
