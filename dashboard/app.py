@@ -2,25 +2,46 @@
 
 Three pages: the bedside assessment (default), teaching (case library, student view, class
 links), and knowledge and sources (every number and rule with its source).
+
+Links may name the page in two ways: by path (`/teach?case=<id>`) or by the `page` query
+parameter (`/?page=teach&case=<id>`, the form older class links and the case library's header
+use). The second is turned into the first by one `st.switch_page`, which drops `page` from the
+URL and keeps every other parameter, so it can never loop.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 
 from dashboard import text
 from dashboard.pages import bedside, sources, teach
 
+ROUTED_PAGES = ("teach", "sources")
+"""Values of the `page` query parameter that open another page than the bedside one."""
+
+
+def routed_page(params: Mapping[str, str], current: str) -> str | None:
+    """The url path a `?page=` parameter asks for, or None when it names no other page (pure)."""
+    wanted = params.get("page")
+    if wanted in ROUTED_PAGES and wanted != current:
+        return wanted
+    return None
+
 
 def run() -> None:
     """Configure the page and run the chosen one."""
     st.set_page_config(page_title=text.APP_TITLE, layout="wide", initial_sidebar_state="collapsed")
-    page = st.navigation(
-        [
-            st.Page(bedside.render, title=text.BEDSIDE_TITLE, url_path="bedside", default=True),
-            st.Page(teach.render, title="Teaching cases", url_path="teach"),
-            st.Page(sources.render, title="Knowledge and sources", url_path="sources"),
-        ],
-        position="top",
-    )
+    pages = {
+        "bedside": st.Page(bedside.render, title=text.BEDSIDE_TITLE, url_path="bedside", default=True),
+        "teach": st.Page(teach.render, title=text.TEACH_TITLE, url_path="teach"),
+        "sources": st.Page(sources.render, title="Knowledge and sources", url_path="sources"),
+    }
+    page = st.navigation(list(pages.values()), position="top")
+    params = st.query_params.to_dict()
+    target = routed_page(params, page.url_path)
+    if target is not None:
+        kept = {name: st.query_params.get_all(name) for name in st.query_params if name != "page"}
+        st.switch_page(pages[target], query_params=kept)
     page.run()

@@ -18,7 +18,7 @@ import streamlit as st
 
 import knowledge
 
-RESERVED_PARAMS = frozenset({"page", "case", "reveal"})
+RESERVED_PARAMS = frozenset({"page", "case", "reveal", "view"})
 """Query parameters that are not findings (teaching mode and page routing use them)."""
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")

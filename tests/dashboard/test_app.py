@@ -79,8 +79,9 @@ def test_saddle_anaesthesia_shows_the_emergency_banner() -> None:
 
 
 def test_reset_returns_every_finding_to_not_examined(kb: knowledge.Knowledge) -> None:
-    """After entering a yes/no, a choice and a number, the reset puts every finding back and empties the URL."""
-    at = _app(page="teach")
+    """After entering a yes/no, a choice and a number, the reset puts every finding back and empties the URL
+    of findings (a reserved parameter such as `view` survives)."""
+    at = _app(view="projector")
     at.button_group(key="f.tender").set_value(True)
     at.button_group(key="f.location").set_value("flank")
     at.number_input(key="f.size_cm").set_value(4.0)
@@ -90,7 +91,7 @@ def test_reset_returns_every_finding_to_not_examined(kb: knowledge.Knowledge) ->
     for fid, finding in kb.findings.items():
         blank = None if finding.type == "number" else inputs.NOT_EXAMINED
         assert _widget_value(at, fid, kb) == blank, fid
-    assert dict(at.query_params) == {"page": "teach"}
+    assert dict(at.query_params) == {"view": "projector"}
     assert 'data-level="routine"' in _html(at)
     assert not at.exception
 
