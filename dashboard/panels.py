@@ -6,17 +6,26 @@ it can be, to keep reruns light.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
+from datetime import datetime, tzinfo
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 
 import knowledge
-from dashboard import charts, text, theme
+from dashboard import charts, export, text, theme
 from dashboard.state import LinkProblem
 
 WHY_KEY = "why.cause"
+EXPORT_LABEL_KEY = "export.label"
+"""The optional label of the case summary: in session state only, never in the URL."""
+EXPORT_BUTTON_KEY = "export.download"
+_EXPORT_HOLDER_KEY = "export.label_holder"
+LABEL_SETTLE_S = 0.2
+"""How long the summary waits, on click, for a label committed by that same tap to arrive."""
 WHY_TOP = 6
 """The why-selector offers the top causes of the ranking plus every can't-miss cause."""
 UNASKED_SHOWN = 6
@@ -118,7 +127,7 @@ def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) ->
         charts.cause_ranking(assessment, short_names),
         config=charts.PLOTLY_CONFIG,
         theme=None,
-        width="stretch",
+        width=theme.CHART_MAX_WIDTH_PX,  # the column's width, up to a width that prints on A4/Letter
         key="ranking",
         alt=text.CHART_ALT,
     )
@@ -165,18 +174,6 @@ def workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
     )
 
 
-def _value_text(finding: Any, value: Any) -> str:
-    if finding is None:
-        return str(value)
-    if finding.type == "boolean":
-        return text.YES if value else text.NO
-    if finding.type == "number":
-        unit = f" {finding.unit}" if finding.unit else ""
-        return f"{value:g}{unit}"
-    labels = finding.value_labels or {}
-    return labels.get(value, str(value).replace("_", " "))
-
-
 def _lr(lr: float) -> str:
     if lr >= 10:
         return f"×{lr:.0f}"
@@ -212,7 +209,7 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
             continue
         entries = ", ".join(
             f"<b>{_lr(c.likelihood_ratio)}</b> {escape(kb.findings[c.finding].label)}: "
-            f"{escape(_value_text(kb.findings.get(c.finding), c.value))}"
+            f"{escape(text.value_text(kb.findings.get(c.finding), c.value))}"
             for c in items
         )
         rows.append(f"<li><b>{heading}:</b> {entries}</li>")
@@ -231,4 +228,66 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
                 f"<p style='margin:0 0 .2rem 0'><b>{escape(text.GROUP_TITLES.get(g, g))}:</b> {escape(', '.join(labels))}</p>"
                 for g, labels in by_group.items()
             )
+        )
+
+
+def _browser_zone() -> tzinfo | None:
+    """The time zone of the user's browser (None, meaning the server's, when it is not known)."""
+    name = st.context.timezone
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _now(zone: tzinfo | None) -> datetime:
+    """Now, in the browser's zone if known, else the server's local zone (always zone-aware)."""
+    return datetime.now(zone).astimezone(zone)
+
+
+def _keep_label() -> None:
+    """Copy a newly committed label into this session's holder, first thing in the rerun."""
+    st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})["label"] = st.session_state.get(EXPORT_LABEL_KEY, "")
+
+
+@st.fragment
+def _label_field(holder: dict[str, str]) -> None:
+    """The optional label: a fragment, so committing it reruns the field alone, never the page."""
+    holder["label"] = st.text_input(
+        text.EXPORT_LABEL, key=EXPORT_LABEL_KEY, max_chars=export.LABEL_MAX, help=text.EXPORT_LABEL_HELP,
+        autocomplete="off", on_change=_keep_label,
+    )
+
+
+def summary_download(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """An optional label and the 'Download case summary' button.
+
+    The HTML is built only when the button is pressed (a callable `data`, which Streamlit runs on
+    click, off the script thread), so a rerun pays for the two widgets only; the clock is read at
+    that moment too.
+
+    The label is typed and then, usually, the button tapped at once: the tap takes the focus from
+    the field, which commits the label in a rerun racing the click. Streamlit drops a click on a
+    download button that a finished rerun has replaced, so the label field is a fragment of its
+    own: its rerun leaves the button (and the click) alone. The button reads the label at click
+    time from a holder of this session, which the field's callback fills first thing in that
+    rerun; the click waits LABEL_SETTLE_S for it.
+    """
+    zone = _browser_zone()
+    holder: dict[str, str] = st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})
+    label_col, button_col = st.columns(2, gap="small", vertical_alignment="bottom")
+    with label_col:
+        _label_field(holder)
+
+    def build() -> str:
+        time.sleep(LABEL_SETTLE_S)  # off the script thread: the page does not wait
+        return export.case_summary_html(assessment, kb, _now(zone), holder.get("label", ""))
+
+    with button_col:
+        st.download_button(
+            text.EXPORT_BUTTON, data=build, file_name=export.summary_filename(_now(zone)),
+            mime="text/html", on_click="ignore", key=EXPORT_BUTTON_KEY, help=text.EXPORT_BUTTON_HELP,
+            width="stretch", wrap=True,
         )

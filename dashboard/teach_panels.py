@@ -133,16 +133,6 @@ def style(projector: bool) -> None:
 # --- pure text ------------------------------------------------------------------------------------
 
 
-def value_text(finding: Any, value: Any) -> str:
-    """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft'."""
-    if finding.type == "boolean":
-        return "yes" if value else "no"
-    if finding.type == "number":
-        unit = f" {finding.unit}" if finding.unit else ""
-        return f"{value:g}{unit}"
-    return (finding.value_labels or {}).get(value, str(value).replace("_", " "))
-
-
 def _group_title(group: str) -> str:
     return text.GROUP_TITLES.get(group, group.capitalize())
 
@@ -172,7 +162,7 @@ def findings_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
             group = finding.group
             items.append(f'<li class="lbln-g">{escape(_group_title(group))}</li>')
         items.append(
-            f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(value_text(finding, case.findings[fid]))}</li>'
+            f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(text.value_text(finding, case.findings[fid]))}</li>'
         )
     missing: dict[str, list[str]] = {}
     for fid, finding in kb.findings.items():

@@ -6,6 +6,8 @@ data; this module holds only the interface's own words.
 
 from __future__ import annotations
 
+from typing import Any
+
 APP_TITLE = "Lower Back Lump Navigator"
 BEDSIDE_TITLE = "Bedside assessment"
 TEACH_TITLE = "Teaching cases"  # the teaching page's own wording is in teach_text.py
@@ -201,3 +203,15 @@ def export_ranking_estimates(estimates: int, total: int) -> str:
 KN_COUNTS = "Estimates made by the project"
 KN_SOURCES_IN_REGISTRY = "sources in the registry"
 KN_PRIOR_HELP = "Prior in % for this age band: the cause's weight in causes.yaml over the sum of all causes' weights in the band."
+
+
+def value_text(finding: Any, value: Any) -> str:
+    """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft' (the raw value if the finding is unknown)."""
+    if finding is None:
+        return str(value)
+    if finding.type == "boolean":
+        return YES if value else NO
+    if finding.type == "number":
+        unit = f" {finding.unit}" if finding.unit else ""
+        return f"{value:g}{unit}"
+    return (finding.value_labels or {}).get(value, str(value).replace("_", " "))

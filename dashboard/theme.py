@@ -58,13 +58,13 @@ def _css() -> str:
         for name, s in LEVELS.items()
     )
     return f"""<style>
-[data-testid="stMainBlockContainer"]{{padding-top:1.4rem;padding-bottom:2rem;}}
-[data-testid="stHeader"]{{height:1.4rem;min-height:1.4rem;background:transparent;}}
+[data-testid="stMainBlockContainer"]{{padding-top:2.6rem;padding-bottom:2rem;}}
+[data-testid="stHeader"]{{height:2.2rem;min-height:2.2rem;background:#FFFFFF;border-bottom:1px solid #C9CED6;}}
 [data-testid="stButtonGroup"] [role="radiogroup"] button{{min-height:{TOUCH_TARGET_PX}px;min-width:{TOUCH_TARGET_PX}px;}}
 [data-testid="stNumberInput"] input,[data-testid="stNumberInput"] button{{min-height:{TOUCH_TARGET_PX}px;}}
 [data-testid="stBaseButton-secondary"]{{min-height:{TOUCH_TARGET_PX}px;}}
 [data-testid="stElementContainer"]:has(.lbln-banner.lbln-emergency),
-[data-testid="stElementContainer"]:has(.lbln-banner.lbln-urgent){{position:sticky;top:1.5rem;z-index:5;}}
+[data-testid="stElementContainer"]:has(.lbln-banner.lbln-urgent){{position:sticky;top:2.3rem;z-index:5;}}
 .lbln-title{{font-size:1.35rem;font-weight:700;margin:0;line-height:1.3;}}
 .lbln-banner{{border-radius:6px;padding:.45rem .8rem;font-size:1.1rem;font-weight:700;margin:.2rem 0 .35rem 0;}}
 .lbln-card{{border-left:8px solid;border-radius:4px;padding:.35rem .7rem;margin:0 0 .35rem 0;color:{TEXT};line-height:1.35;}}
@@ -82,5 +82,39 @@ def _css() -> str:
 </style>"""
 
 
-STYLE = _css()
+CHART_MAX_WIDTH_PX = 680
+"""The widest the ranking chart is drawn (about 180 mm at 96 px per inch): narrower columns get the
+column's width. Plotly does not redraw for paper, so a chart drawn wider on a big screen would be
+cut off when the page is printed on A4 or Letter."""
+
+
+PRINT_CSS = """
+@page{margin:12mm;}
+@media print{
+[data-testid="stHeader"],[data-testid="stToolbar"],[data-testid="stDecoration"],[data-testid="stSidebar"],
+[data-testid="stColumn"]:has(.st-key-reset),[data-testid="stButton"],[data-testid="stDownloadButton"],
+[data-testid="stTextInput"],[data-testid="stExpander"],[data-testid="stButtonGroup"],[data-testid="stPills"],
+[data-testid="stStatusWidget"],.modebar-container{display:none !important;}
+[data-testid="stHorizontalBlock"]:has(.lbln-title)>[data-testid="stColumn"]:not(:has(.lbln-title)){display:none !important;}
+[data-testid="stHorizontalBlock"]:has(.st-key-reset)>[data-testid="stColumn"],
+[data-testid="stHorizontalBlock"]:has(.lbln-title)>[data-testid="stColumn"]{
+width:100% !important;flex:1 1 100% !important;max-width:100% !important;}
+[data-testid="stMainBlockContainer"]{padding:0 !important;max-width:none !important;}
+[data-testid="stElementContainer"]{position:static !important;}
+[data-testid="stPlotlyChart"]{break-inside:avoid;}
+.lbln-banner,.lbln-card,.lbln-steps li,.lbln-avoid,.lbln-next{break-inside:avoid;}
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact;}
+}
+"""
+"""The print layout of the bedside page: the assessment only, on plain paper (A4 or Letter).
+
+Hidden: the findings column, navigation, toolbar, buttons, the label field, the why selector and
+folded panels. The triage banner stops sticking, level colours are kept (they are also said in
+words), and cards and list items are not split across pages. The chart keeps the width it was
+drawn at on screen, at most CHART_MAX_WIDTH_PX, which fits the paper. These rules go inside the
+one style block: st.html keeps only the first <style> of an element.
+"""
+
+
+STYLE = _css().removesuffix("</style>") + PRINT_CSS + "</style>"
 """The style block, built once at import."""

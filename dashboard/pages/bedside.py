@@ -16,6 +16,7 @@ from dashboard import inputs, panels, state
 def _reset() -> None:
     inputs.reset(state.knowledge_base())
     state.forget_link_problems()
+    st.session_state[panels.EXPORT_LABEL_KEY] = ""  # a new patient: no label carried over
 
 
 def render() -> None:
@@ -44,3 +45,4 @@ def render() -> None:
         panels.next_question(assessment)
         panels.workup(assessment, kb)
         panels.why(assessment, kb, names)
+        panels.summary_download(assessment, kb)
