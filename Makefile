@@ -36,8 +36,13 @@ e2e: $(STAMP) ## Run only the browser tests (Playwright + /usr/bin/chromium)
 bench: $(STAMP) ## Benchmark the engine (median time per assess on random valid cases)
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-only --benchmark-columns=min,median,mean,max,rounds -q -p no:randomly
 
+LOADTEST_ARGS ?= --timeout-s 420
+
+loadtest: $(STAMP) ## Load test: 30 students on one local server, real Chromium pages (needs /usr/bin/chromium)
+	$(PY) tools/loadtest.py $(LOADTEST_ARGS)
+
 lint: $(STAMP) ## Lint with ruff
-	$(PY) -m ruff check knowledge dashboard tests streamlit_app.py
+	$(PY) -m ruff check knowledge dashboard tests tools streamlit_app.py
 
 vignettes: $(STAMP) ## Score the engine on the shared sample vignettes (needs ../shared)
 	$(PY) ../shared/tools/check_vignettes.py ../shared/vignettes/dev.json --project .
@@ -46,4 +51,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run test test-fast e2e bench lint vignettes clean
+.PHONY: help install run test test-fast e2e bench loadtest lint vignettes clean
