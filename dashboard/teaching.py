@@ -18,7 +18,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -32,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge import Knowledge, KnowledgeFileError, case_problems, load_knowledge
+from knowledge import Knowledge, KnowledgeFileError, case_problems, load_knowledge, read_yaml
 
 LIBRARY_PATH = Path(__file__).with_name("teaching_cases.yaml")
 """The case library shipped with the app."""
@@ -151,39 +150,6 @@ class CaseLibrary(_Strict):
 # --- loading ------------------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses a key given twice in one mapping."""
-
-
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            msg = f"key {key!r} is given twice (line {key_node.start_mark.line + 1})"
-            raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
-        seen.add(key)
-    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-
-
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read(path: Path) -> Any:
-    name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise KnowledgeFileError(name, "(file)", "", f"cannot be read: {err.strerror or err}") from err
-    try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise KnowledgeFileError(name, "(file)", "", f"is not valid YAML{where}: {problem}") from err
-
-
 def _validation_error(err: ValidationError, file: str, entry: str) -> KnowledgeFileError:
     first = err.errors()[0]
     field = ".".join(str(p) for p in first["loc"]) or "(entry)"
@@ -242,7 +208,7 @@ def _check_against_knowledge(case: TeachingCase, k: Knowledge, file: str) -> Non
 
 def _build(path: Path) -> CaseLibrary:
     file = path.name
-    data = _read(path)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise KnowledgeFileError(file, "(file)", "", f"must be a mapping at the top level, not {type(data).__name__}")
     extra = sorted(set(data) - {"version", "cases"})

@@ -7,7 +7,7 @@ Public API: `assess`, `parse_case`, `case_problems`, `load_knowledge`, `Assessme
 from knowledge.case import Case, case_problems, parse_case
 from knowledge.engine import DISCLAIMER, Assessment, Contribution, assess
 from knowledge.errors import CaseError, CaseProblem, KnowledgeError, KnowledgeFileError
-from knowledge.loader import Knowledge, clear_cache, load_knowledge
+from knowledge.loader import Knowledge, clear_cache, load_knowledge, read_yaml
 
 
 def __getattr__(name: str) -> str:
@@ -33,4 +33,5 @@ __all__ = [
     "clear_cache",
     "load_knowledge",
     "parse_case",
+    "read_yaml",
 ]

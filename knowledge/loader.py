@@ -164,7 +164,9 @@ class Knowledge:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """Read one YAML data file strictly: safe loading, a key given twice is refused, and any problem
+    is a KnowledgeFileError naming the file (and the line for a syntax error)."""
     name = path.name
     try:
         text = path.read_text(encoding="utf-8")
@@ -263,7 +265,7 @@ def _build(data_dir: Path) -> Knowledge:
         raise KnowledgeFileError("VERSION", "(file)", "", "is empty; it must hold the knowledge version")
 
     # sources
-    raw_sources = _section(_read_yaml(files["sources.yaml"]), "sources.yaml", "sources", list)
+    raw_sources = _section(read_yaml(files["sources.yaml"]), "sources.yaml", "sources", list)
     sources: dict[str, Source] = {}
     for i, raw in enumerate(raw_sources):
         entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
@@ -273,11 +275,11 @@ def _build(data_dir: Path) -> Knowledge:
         sources[src.id] = src
 
     # findings
-    raw_findings = _section(_read_yaml(files["findings.yaml"]), "findings.yaml", "findings", dict)
+    raw_findings = _section(read_yaml(files["findings.yaml"]), "findings.yaml", "findings", dict)
     findings = {fid: _validate(Finding, raw, "findings.yaml", fid) for fid, raw in raw_findings.items()}
 
     # causes and age bands
-    causes_data = _read_yaml(files["causes.yaml"])
+    causes_data = read_yaml(files["causes.yaml"])
     bands = tuple(_validate(AgeBand, raw, "causes.yaml", f"age_bands #{i + 1}")
                   for i, raw in enumerate(_section(causes_data, "causes.yaml", "age_bands", list)))
     band_ids = [b.id for b in bands]
@@ -299,7 +301,7 @@ def _build(data_dir: Path) -> Knowledge:
     prior = np.vstack([prior, prior.mean(axis=0)])  # last row: age not entered
 
     # likelihoods
-    like_data = _read_yaml(files["likelihoods.yaml"])
+    like_data = read_yaml(files["likelihoods.yaml"])
     background = _section(like_data, "likelihoods.yaml", BACKGROUND, dict)
     per_cause = _section(like_data, "likelihoods.yaml", "causes", dict)
     likelihoods: dict[tuple[str, str], Likelihood] = {}
@@ -346,13 +348,13 @@ def _build(data_dir: Path) -> Knowledge:
         tables[fid] = LikelihoodTable(fid, cats, matrix, np.log(matrix), **extra)
 
     # conditions: definitions, red flags, workup
-    definitions = _section(_read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
+    definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
     compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
     for name in definitions:  # every definition must compile, used or not
         compiler.compile_ref(name)
     red_flags = []
     seen: set[str] = set()
-    for i, raw in enumerate(_section(_read_yaml(files["red_flags.yaml"]), "red_flags.yaml", "rules", list)):
+    for i, raw in enumerate(_section(read_yaml(files["red_flags.yaml"]), "red_flags.yaml", "rules", list)):
         entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
         rule = _validate(RedFlagRule, raw, "red_flags.yaml", str(entry))
         if rule.id in seen:
@@ -363,7 +365,7 @@ def _build(data_dir: Path) -> Knowledge:
         test, reads = compiler.compile(rule.when, rule.id)
         red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
 
-    workup_data = _read_yaml(files["workup.yaml"])
+    workup_data = read_yaml(files["workup.yaml"])
     step_defs = _section(workup_data, "workup.yaml", "steps", dict)
     targets = _section(workup_data, "workup.yaml", "referral_targets", dict)
     timings = _section(workup_data, "workup.yaml", "timings", dict)
