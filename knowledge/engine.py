@@ -35,6 +35,7 @@ CANT_MISS_WEIGHT = 3.0
 EXPLAIN_MIN_LR = 1.1
 """A finding whose likelihood ratio for a cause lies within [1/1.1, 1.1] is not listed as moving it."""
 N_QUESTIONS = 5
+_LN2 = float(np.log(2))
 DISCLAIMER = (
     "Estimates for clinicians from a small published base, not a diagnosis. "
     "Red flags and workup follow the cited guidelines."
@@ -138,16 +139,16 @@ class Assessment:
 
 
 def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
-    # rows: joint P(answer category, cause) for every category of every finding, stacked.
-    rows = k.question_rows * probs
-    p_answer = rows.sum(axis=1)
-    starts = k.question_starts
-    # Expected entropy after the answer, per finding:
-    #   sum_v P(v) H(cause | v) = -sum_{v,c} P(v,c) log P(v,c) + sum_v P(v) log P(v)
+    # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
+    #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
+    #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
+    # which needs only matrix-vector products with precomputed Q and Q log Q.
     logp = np.log(np.maximum(probs, 1e-300))
-    joint_term = (rows * (k.question_log_rows + logp)).sum(axis=1)
-    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, starts) / np.log(2)
-    h_now = float(-(probs * logp).sum() / np.log(2))
+    p_answer = k.question_rows @ probs
+    joint_term = k.question_qlogq_rows @ probs + k.question_rows @ (probs * logp)
+    starts = k.question_starts
+    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, starts) / _LN2
+    h_now = float(-(probs @ logp) / _LN2)
     cm_now = float(probs[k.cant_miss].sum())
     cm_post = (k.question_cant_miss_rows @ probs[k.cant_miss]) / p_answer
     cm_shift = np.add.reduceat(p_answer * np.abs(cm_post - cm_now), starts)

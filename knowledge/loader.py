@@ -140,7 +140,8 @@ class Knowledge:
     definitions: Mapping[str, Any]
     question_rows: np.ndarray
     """All likelihood tables stacked (rows: finding categories) for the next-question search."""
-    question_log_rows: np.ndarray
+    question_qlogq_rows: np.ndarray
+    """Q log Q of the stacked rows (precomputed for the expected-entropy term)."""
     question_cant_miss_rows: np.ndarray
     question_starts: np.ndarray
     question_findings: tuple[str, ...]
@@ -442,7 +443,7 @@ def _build(data_dir: Path) -> Knowledge:
         sources=MappingProxyType(sources),
         definitions=MappingProxyType(definitions),
         question_rows=frozen(question_rows),
-        question_log_rows=frozen(np.log(question_rows)),
+        question_qlogq_rows=frozen(question_rows * np.log(question_rows)),
         question_cant_miss_rows=frozen(np.ascontiguousarray(question_rows[:, [causes[c].cant_miss for c in cause_ids]])),
         question_starts=frozen(np.array(starts, dtype=np.intp)),
         question_findings=q_findings,
