@@ -113,22 +113,28 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[str, int]]) -> Iterator[Any]:
+    """The body of a screen-factory fixture: yields `open_(size, query, scale)`, which opens a new touch
+    context (its own Streamlit session) as `page_class`, and closes every context it opened afterwards."""
+    opened: list[Any] = []
+
+    def open_(size: str, query: str = "", scale: float = 1) -> Any:
+        context = browser.new_context(viewport=sizes[size], has_touch=True, device_scale_factor=scale)
+        context.set_default_timeout(TIMEOUT_MS)
+        screen = page_class(context, app_url, size)
+        opened.append(screen)
+        screen.open(query)
+        return screen
+
+    yield open_
+    for screen in opened:
+        screen.context.close()
+
+
 @pytest.fixture
 def navigator(browser: Any, app_url: str) -> Iterator[Any]:
     """A factory: `navigator("portrait", "?age_years=45")` opens the app on a touch tablet."""
-    opened: list[NavigatorPage] = []
-
-    def open_(viewport: str, query: str = "") -> NavigatorPage:
-        context = browser.new_context(viewport=VIEWPORTS[viewport], has_touch=True, device_scale_factor=1)
-        context.set_default_timeout(TIMEOUT_MS)
-        nav = NavigatorPage(context, app_url, viewport)
-        opened.append(nav)
-        nav.open(query)
-        return nav
-
-    yield open_
-    for nav in opened:
-        nav.context.close()
+    yield from screens(browser, app_url, NavigatorPage, VIEWPORTS)
 
 
 # endregion

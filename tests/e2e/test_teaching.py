@@ -17,7 +17,7 @@ import pytest
 from dashboard import teach_links
 from dashboard import teach_text as tt
 from dashboard.teaching import load_library
-from tests.e2e.conftest import TIMEOUT_MS, NavigatorPage
+from tests.e2e.conftest import NavigatorPage, screens
 
 pytestmark = pytest.mark.e2e
 
@@ -92,19 +92,7 @@ class TeachScreen(NavigatorPage):
 @pytest.fixture
 def screen(browser: Any, app_url: str) -> Iterator[Any]:
     """A factory: `screen("portrait", "teach?case=x")` opens a new screen (touch, its own session)."""
-    opened: list[TeachScreen] = []
-
-    def open_(size: str, query: str = "", scale: float = 1) -> TeachScreen:
-        context = browser.new_context(viewport=SIZES[size], has_touch=True, device_scale_factor=scale)
-        context.set_default_timeout(TIMEOUT_MS)
-        s = TeachScreen(context, app_url, size)
-        opened.append(s)
-        s.open(query)
-        return s
-
-    yield open_
-    for s in opened:
-        s.context.close()
+    yield from screens(browser, app_url, TeachScreen, SIZES)
 
 
 def _class_query(case_id: str) -> str:
