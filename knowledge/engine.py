@@ -88,35 +88,38 @@ class Assessment:
         """The estimated probability of one cause."""
         return self.probabilities[self.cause_ids.index(cause_id)]
 
+    def _split(self, column: np.ndarray) -> tuple[list[int], list[int]]:
+        """Strictly private: rows of a cause's (rounded) likelihood ratios that raised it and lowered it,
+        strongest first."""
+        up = sorted(np.flatnonzero(column >= EXPLAIN_MIN_LR).tolist(), key=lambda i: -column[i])
+        down = sorted(np.flatnonzero(column <= 1 / EXPLAIN_MIN_LR).tolist(), key=lambda i: column[i])
+        return up, down
+
+    def _ratios(self) -> np.ndarray:
+        """Strictly private: likelihood ratios (rows: entered findings; columns: knowledge causes), rounded."""
+        return np.exp(self._contrib).round(3)
+
     def explanation(self, cause_id: str) -> dict[str, list[Contribution]]:
         """The entered findings that raised and lowered a cause, strongest first."""
-        col = self._knowledge.cause_ids.index(cause_id)
-        raised, lowered = [], []
-        for fid, llr in zip(self._contrib_findings, self._contrib[:, col], strict=True):
-            lr = float(np.exp(llr))
-            item = Contribution(fid, self.case[fid], round(lr, 3))
-            if lr >= EXPLAIN_MIN_LR:
-                raised.append(item)
-            elif lr <= 1 / EXPLAIN_MIN_LR:
-                lowered.append(item)
-        raised.sort(key=lambda c: -c.likelihood_ratio)
-        lowered.sort(key=lambda c: c.likelihood_ratio)
-        return {"raised": raised, "lowered": lowered}
+        column = self._ratios()[:, self._knowledge.cause_ids.index(cause_id)]
+        up, down = self._split(column)
+        findings = self._contrib_findings
+
+        def items(rows: list[int]) -> list[Contribution]:
+            return [Contribution(findings[i], self.case[findings[i]], float(column[i])) for i in rows]
+
+        return {"raised": items(up), "lowered": items(down)}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: the spec's contract fields first, then the extra ones."""
         k = self._knowledge
-        lrs = np.exp(self._contrib).round(3)
-        raised_mask = lrs >= EXPLAIN_MIN_LR
-        lowered_mask = lrs <= 1 / EXPLAIN_MIN_LR
+        lrs = self._ratios()
         findings = self._contrib_findings
         case = self.case
         explanations = {}
         for cid in self.cause_ids:
-            col = k.cause_ids.index(cid)
-            column = lrs[:, col]
-            up = sorted(np.flatnonzero(raised_mask[:, col]).tolist(), key=lambda i: -column[i])
-            down = sorted(np.flatnonzero(lowered_mask[:, col]).tolist(), key=lambda i: column[i])
+            column = lrs[:, k.cause_ids.index(cid)]
+            up, down = self._split(column)
             explanations[cid] = {
                 "raised": [{"finding": findings[i], "value": case[findings[i]], "likelihood_ratio": float(column[i])} for i in up],
                 "lowered": [{"finding": findings[i], "value": case[findings[i]], "likelihood_ratio": float(column[i])} for i in down],
