@@ -59,21 +59,32 @@ def _finding_labels(kb: knowledge.Knowledge, ids: Iterable[str]) -> list[str]:
 
 
 def triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """The triage banner, every fired red flag, and the safety questions not yet asked.
+    """The triage banner, then every fired red flag and the safety questions not yet asked."""
+    banner(assessment)
+    flags(assessment, kb)
+
+
+def banner(assessment: knowledge.Assessment) -> None:
+    """The triage banner: level in words, icon and colour, and how many red flags fired.
 
     An emergency or urgent banner sticks to the top of the screen while the findings are scrolled.
     """
     level = assessment.triage
-    flags = assessment.red_flags
+    fired = len(assessment.red_flags)
     summary = text.TRIAGE_LINES.get(level, "")
-    if flags:
-        summary = f"{text.flags_count(len(flags))}: {summary}"
+    if fired:
+        summary = f"{text.flags_count(fired)}: {summary}"
     st.html(
         f'<div class="lbln-banner lbln-{level}" role="alert" data-lbln="triage" data-level="{level}">'
         f"{escape(theme.LEVELS[level].icon)} TRIAGE: {text.LEVEL_WORDS[level]} — {escape(summary)}</div>"
     )
+
+
+def flags(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """Every fired red flag as a card (level, message, what to do, within when, source), then the
+    safety questions not yet asked. Always one element, so the elements after it keep their places."""
     parts = []
-    for flag in flags:
+    for flag in assessment.red_flags:
         lvl = flag["level"]
         within = f" <b>{text.WITHIN}:</b> {escape(flag['within'])}." if flag.get("within") else ""
         parts.append(
@@ -93,8 +104,7 @@ def triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
             )
         else:
             parts.append(f'<div class="lbln-safety" data-lbln="unasked">{head}.</div>')
-    if parts:
-        st.html("".join(parts))
+    st.html("".join(parts) or '<div data-lbln="no-flags"></div>')
 
 
 def link_problems(problems: list[LinkProblem]) -> None:

@@ -1,5 +1,9 @@
-"""The bedside page: triage and red flags on top; findings on the left; ranking, next question,
-workup and why on the right.
+"""The bedside page: the triage banner on top; findings on the left; red flags, ranking, next
+question, workup and why on the right.
+
+The red-flag cards open the right column rather than sitting above both columns: a tap that fires
+a flag then never moves the findings column under the clinician's finger (the banner above keeps
+one line and sticks on screen, so the level is seen wherever the page is scrolled).
 
 Read -> decide -> draw: the widgets' values (in session state) become a case dict, `knowledge.assess`
 decides, the panels draw. The page URL is kept equal to the case, so a copied link reopens it.
@@ -34,13 +38,14 @@ def render() -> None:
 
     panels.style()
     panels.header(assessment.knowledge_version)
-    panels.triage(assessment, kb)
+    panels.banner(assessment)
     panels.link_problems(state.link_problems())
 
     left, right = st.columns([0.42, 0.58], gap="medium")
     with left:
         inputs.render(kb, on_reset=_reset)
     with right:
+        panels.flags(assessment, kb)
         panels.ranking(assessment, names)
         panels.next_question(assessment)
         panels.workup(assessment, kb)

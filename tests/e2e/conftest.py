@@ -164,6 +164,13 @@ class NavigatorPage:
         page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
         page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
         page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0")
+        # Streamlit loads a widget's code on first use and holds a small placeholder until then (a second
+        # or more under load): the page only stops reflowing once every finding's widget is drawn.
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll(\"[class*='st-key-f-']\")).every("
+            "e => e.querySelector(\"[data-testid='stButtonGroup'],[data-testid='stNumberInput']\"))"
+        )
+        page.wait_for_function("document.fonts.status === 'loaded'")  # a late font re-wraps every label
 
     def open(self, query: str = "") -> None:
         """Load the app (with a query string such as '?tender=true') and wait for it."""
@@ -196,12 +203,50 @@ class NavigatorPage:
         details = expander.locator("details")
         if details.get_attribute("open") is None:
             expander.get_by_text(title, exact=True).tap()
+        # The expander animates open (slowly under load) and everything below it moves until it ends: wait
+        # for its content to be shown, for its animations to finish, then for its box to stay still.
+        expander.get_by_test_id("stExpanderDetails").wait_for(state="visible")
+        self.page.wait_for_function(
+            "e => e.getAnimations({subtree: true}).length === 0", arg=expander.element_handle(), polling=50
+        )
+        self.wait_still(expander)
+
+    def wait_still(self, locator: Any, frames: int = 5) -> None:
+        """Wait until an element's box stays the same over `frames` successive animation frames."""
+        self.page.wait_for_function(
+            """([e, frames]) => new Promise(done => {
+                const box = () => { const r = e.getBoundingClientRect(); return `${r.top},${r.height}`; };
+                const first = box();
+                let left = frames;
+                const step = () => {
+                    if (box() !== first) return done(false);
+                    if (--left === 0) return done(true);
+                    requestAnimationFrame(step);
+                };
+                requestAnimationFrame(step);
+            })""",
+            arg=[locator.element_handle(), frames],
+            polling=50,
+        )
 
     def enter(self, finding_id: str, option: str, url_value: str) -> None:
         """Tap an option of a finding and wait until the case (and the URL) carries it."""
         self.finding(finding_id).get_by_role("radio", name=option, exact=True).tap()
         self.page.wait_for_url(re.compile(rf"[?&]{re.escape(finding_id)}={re.escape(url_value)}(&|$)"))
         self.wait_for_app_run()
+
+    def scroll_state(self, locator: Any) -> dict[str, float]:
+        """Where an element is on screen (its top, px) and how far the page is scrolled: for failure messages."""
+        return locator.evaluate(
+            "e => ({top: Math.round(e.getBoundingClientRect().top),"
+            " scrolled: Math.round(document.querySelector(\"[data-testid='stMain']\").scrollTop)})"
+        )
+
+    def settle_in_middle(self, locator: Any) -> dict[str, float]:
+        """Scroll an element to the middle of the screen, wait until it is still, and say where it is."""
+        locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+        self.wait_still(locator)
+        return self.scroll_state(locator)
 
     # checks
 

@@ -50,16 +50,22 @@ def test_emergency_from_link_is_visible_without_scrolling(navigator, viewport):
 
 @BOTH
 def test_emergency_tapped_low_on_the_page_stays_in_view(navigator, viewport):
-    """Tapping saddle numbness far down the form raises an emergency banner that sticks on screen."""
+    """Tapping saddle numbness far down the form raises an emergency banner that sticks on screen,
+    and the tapped control stays where the finger is (the flag card opens the results column, not above the findings)."""
     nav = navigator(viewport)
     nav.open_group("Neurological")
-    nav.finding("saddle_anesthesia").scroll_into_view_if_needed()
+    saddle = nav.finding("saddle_anesthesia")
+    before = nav.settle_in_middle(saddle)  # where a clinician taps: mid-screen, after the group has unfolded
     nav.enter("saddle_anesthesia", "yes", "true")
     banner = nav.panel("triage")
     assert banner.get_attribute("data-level") == "emergency"
-    # a waiting assertion (polls, no sleep): under load the sticky banner can settle a frame after the rerun
+    # waiting assertions (they poll): under load the sticky banner can settle a frame after the rerun
     expect(banner).to_be_in_viewport(ratio=1)  # it must stay wholly in view while the findings are scrolled
-    expect(nav.finding("saddle_anesthesia")).to_be_in_viewport()  # tapping must not jump the page away
+    try:
+        expect(saddle).to_be_in_viewport()  # tapping must not jump the page away
+    except AssertionError as exc:
+        shot = nav.screenshot(f"tapped-low-failed-{viewport}")
+        raise AssertionError(f"{exc}\nbefore the tap: {before}; after: {nav.scroll_state(saddle)}; see {shot}") from None
     nav.assert_clean()
 
 
