@@ -36,9 +36,13 @@ e2e: $(STAMP) ## Run only the browser tests (Playwright + /usr/bin/chromium)
 bench: $(STAMP) ## Benchmark the engine (median time per assess on random valid cases)
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-only --benchmark-columns=min,median,mean,max,rounds -q -p no:randomly
 
+WSLOAD_ARGS ?=
 LOADTEST_ARGS ?= --timeout-s 420
 
-loadtest: $(STAMP) ## Load test: 30 students on one local server, real Chromium pages (needs /usr/bin/chromium)
+loadtest: $(STAMP) ## Load test: a class of 30 on one local server, as websocket clients (the server's own times)
+	$(PY) tools/wsload.py $(WSLOAD_ARGS)
+
+loadtest-browser: $(STAMP) ## The same class in 30 real Chromium pages (needs /usr/bin/chromium; times the whole machine)
 	$(PY) tools/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(STAMP) ## Lint with ruff
@@ -51,4 +55,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run test test-fast e2e bench loadtest lint vignettes clean
+.PHONY: help install run test test-fast e2e bench loadtest loadtest-browser lint vignettes clean
