@@ -73,10 +73,15 @@ def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, st
             "color": colours,
             "pattern": {
                 "shape": [theme.BAR_PATTERN_CANT_MISS if cm else "" for cm in cant_miss],
-                "fillmode": "overlay",
-                "fgcolor": "#FFFFFF",
+                # Only can't-miss bars carry a pattern, and in "replace" mode the pattern's own two
+                # colours fill the bar: the bar colour over `solidity` of it, white stripes between.
+                # (Overlay mode over the per-bar marker colours makes plotly.js warn "Invalid color
+                # specifier: Array" on every draw.)
+                "fillmode": "replace",
+                "bgcolor": "#FFFFFF",
+                "fgcolor": theme.BAR_CANT_MISS,
                 "size": 8,
-                "solidity": 0.25,
+                "solidity": 0.75,
             },
             "line": {"color": theme.TEXT, "width": 0.5},
         },

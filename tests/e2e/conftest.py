@@ -153,8 +153,14 @@ class NavigatorPage:
         self.console_errors: list[str] = []
         context.on("request", lambda request: self.hosts.add(urlsplit(request.url).netloc))
         self.page = context.new_page()
-        self.page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
+        self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda err: self.console_errors.append(str(err)))
+
+    def _on_console(self, msg: Any) -> None:
+        # Errors, and plotly.js's own warnings ("WARN: ..."; it logs them at trace level), such as a
+        # colour it cannot read and draws black instead.
+        if msg.type == "error" or msg.text.startswith("WARN:"):
+            self.console_errors.append(msg.text)
 
     # waiting
 
