@@ -288,7 +288,7 @@ def summarise(cfg: argparse.Namespace, students: list[Student], result: dict[str
         "errors": {"total": len(errors), "first": errors[:10]},
         "server_memory_mib": {k: round(v / 1024, 1) for k, v in mem.items() if v},
         "server_memory_mib_per_session": per_session,
-        "kib_received_per_change": round(sum(s.bytes_in for s in students) / 1024 / max(1, len(taps) + 2 * len(students)), 1),
+        "kib_received_per_run": round(sum(s.bytes_in for s in students) / 1024 / max(1, len(taps) + 2 * len(students)), 1),
         "server_log": log,
     }
 
