@@ -274,6 +274,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             ap.error(f"--chromium-arg {arg!r} is not a plain switch (or one this tool must control)")
     if args.step_timeout_s > args.timeout_s:
         ap.error("--step-timeout-s must not exceed --timeout-s")
+    check_server_options(ap, args)
+    if not Path(CHROMIUM).exists():
+        ap.error(f"needs Debian's Chromium at {CHROMIUM}")
+    return args
+
+
+def check_server_options(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """The options every load tool shares: --host must be loopback (localhost becomes 127.0.0.1),
+    --python an executable, --json in an existing directory. Refuses through `ap.error` (exit 2)."""
     if args.host == "localhost":
         args.host = "127.0.0.1"
     try:
@@ -287,9 +296,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         ap.error(f"--python {args.python} is not an executable file")
     if args.json and not Path(args.json).resolve().parent.is_dir():
         ap.error(f"--json {args.json}: its directory does not exist")
-    if not Path(CHROMIUM).exists():
-        ap.error(f"needs Debian's Chromium at {CHROMIUM}")
-    return args
 
 
 def teaching_case(case_id: str | None) -> tuple[str, dict[str, Any]]:

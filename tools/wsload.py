@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import ipaddress
 import json
 import os
 import random
@@ -69,7 +68,7 @@ class Widget:
     """A widget the page holds, and the value the page would send back for it."""
 
     id: str
-    kind: str  # "choice" (segmented control / pills), "number", "text"
+    kind: str  # "choice" (segmented control / pills) or "number"
     options: list[str] = field(default_factory=list)
     value: Any = None
 
@@ -101,22 +100,19 @@ class Session:
     async def __aexit__(self, *exc: object) -> None:
         await self.ws.close()
 
-    def _widget_states(self) -> list[dict[str, Any]]:
-        return [{"id": w.id, "kind": w.kind, "value": w.value} for w in self.widgets.values() if w.value is not None]
-
     async def run(self, query: str, limit_s: float) -> Run:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
-        for w in self._widget_states():
+        for w in self.widgets.values():  # every widget's value, as the page sends them
+            if w.value is None:
+                continue
             ws = state.widget_states.widgets.add()
-            ws.id = w["id"]
-            if w["kind"] == "choice":
-                ws.string_array_value.data.extend(w["value"])
-            elif w["kind"] == "number":
-                ws.double_value = w["value"]
+            ws.id = w.id
+            if w.kind == "choice":
+                ws.string_array_value.data.extend(w.value)
             else:
-                ws.string_value = w["value"]
+                ws.double_value = w.value
         out = Run()
         start = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
@@ -208,13 +204,13 @@ async def run_student(student: Student, cfg: argparse.Namespace, ws_url: str, qu
             for n in range(cfg.changes):
                 key = rng.choice([k for k in choices if k != last])
                 last = key
+                fid = key.removeprefix(FINDING_KEY_PREFIX)
                 widget = page.widgets[key]
                 option = rng.choice([o for o in widget.options if [o] != widget.value])
                 widget.value = [option]
                 run = await page.run(queries["bedside"], limit)
-                where = f"change {n + 1} ({key[len(FINDING_KEY_PREFIX):]} -> {option})"
+                where = f"change {n + 1} ({fid} -> {option})"
                 check(run, where, student, want_chart=True)
-                fid = key[len(FINDING_KEY_PREFIX):]
                 params = urllib.parse.parse_qs(run.query or "")
                 if option == "not examined":
                     if fid in params:
@@ -340,14 +336,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     for name in ("stagger_s", "think_s", "step_timeout_s"):
         if not 0 <= getattr(args, name) <= 600:
             ap.error(f"--{name.replace('_', '-')} must be 0..600")
-    try:
-        loopback = ipaddress.ip_address(args.host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
-        ap.error(f"--host {args.host!r} is not a loopback address: this tool only loads a local server")
-    if args.json and not Path(args.json).resolve().parent.is_dir():
-        ap.error(f"--json {args.json}: its directory does not exist")
+    lt.check_server_options(ap, args)
     return args
 
 
