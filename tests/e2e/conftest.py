@@ -151,16 +151,25 @@ class NavigatorPage:
         self.viewport = viewport
         self.hosts: set[str] = set()
         self.console_errors: list[str] = []
-        context.on("request", lambda request: self.hosts.add(urlsplit(request.url).netloc))
+        context.on("request", self._record_request)
         self.page = context.new_page()
-        self.page.on("console", self._on_console)
+        self.page.on("console", self._record_console)
         self.page.on("pageerror", lambda err: self.console_errors.append(str(err)))
 
-    def _on_console(self, msg: Any) -> None:
+    def _record_request(self, request: Any) -> None:
+        if request.url.startswith(("http:", "https:", "ws:", "wss:")):  # not data: images such as the QR code
+            self.hosts.add(urlsplit(request.url).netloc)
+
+    def _record_console(self, msg: Any) -> None:
         # Errors, and plotly.js's own warnings ("WARN: ..."; it logs them at trace level), such as a
         # colour it cannot read and draws black instead.
-        if msg.type == "error" or msg.text.startswith("WARN:"):
-            self.console_errors.append(msg.text)
+        if (msg.type == "error" or msg.text.startswith("WARN:")) and not self.tolerated(msg):
+            url = (msg.location or {}).get("url", "")
+            self.console_errors.append(f"{msg.text} ({url})" if url else msg.text)
+
+    def tolerated(self, msg: Any) -> bool:
+        """Whether a console error is one this page is known to cause and accepts (none on the bedside page)."""
+        return False
 
     # waiting
 

@@ -38,28 +38,10 @@ probe, the only error tolerated."""
 class TeachScreen(NavigatorPage):
     """One screen (one browser context, one Streamlit session) showing the teaching page."""
 
-    def __init__(self, context: Any, base_url: str, viewport: str) -> None:
-        self.context = context
-        self.base_url = base_url
-        self.viewport = viewport
-        self.hosts: set[str] = set()
-        self.console_errors: list[str] = []
-        context.on("request", self._record_request)
-        self.page = context.new_page()
-        self.page.on("console", self._record_console)
-        self.page.on("pageerror", lambda err: self.console_errors.append(str(err)))
-
-    def _record_request(self, request: Any) -> None:
-        if request.url.startswith(("http:", "https:", "ws:", "wss:")):
-            self.hosts.add(urlsplit(request.url).netloc)
-
-    def _record_console(self, msg: Any) -> None:
-        if msg.type != "error":
-            return
+    def tolerated(self, msg: Any) -> bool:
+        """Streamlit's own base-path probe (see BASE_PATH_PROBE)."""
         url = (msg.location or {}).get("url", "")
-        if "status of 404" in msg.text and BASE_PATH_PROBE.search(urlsplit(url).path):
-            return
-        self.console_errors.append(f"{msg.text} ({url})")
+        return "status of 404" in msg.text and bool(BASE_PATH_PROBE.search(urlsplit(url).path))
 
     def open(self, query: str = "") -> None:
         """Load a teaching link (path and query, such as 'teach?case=x') and wait for the page."""
