@@ -7,6 +7,10 @@ Links may name the page in two ways: by path (`/teach?case=<id>`) or by the `pag
 parameter (`/?page=teach&case=<id>`, the form older class links and the case library's header
 use). The second is turned into the first by one `st.switch_page`, which drops `page` from the
 URL and keeps every other parameter, so it can never loop.
+
+A broken knowledge or case library file raises `knowledge.KnowledgeError` while a page loads it;
+the app shows its message (file, entry, field, problem) and stops, rather than Streamlit's
+"error redacted" page, so a reviewer of a data change sees what to fix.
 """
 
 from __future__ import annotations
@@ -15,8 +19,12 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from dashboard import text
-from dashboard.pages import bedside, sources, teach
+import knowledge
+from dashboard.bedside import page as bedside
+from dashboard.common import words
+from dashboard.common.markdown import md_escape
+from dashboard.sources import page as sources
+from dashboard.teaching import page as teach
 
 ROUTED_PAGES = ("teach", "sources")
 """Values of the `page` query parameter that open another page than the bedside one."""
@@ -32,11 +40,11 @@ def routed_page(params: Mapping[str, str], current: str) -> str | None:
 
 def run() -> None:
     """Configure the page and run the chosen one."""
-    st.set_page_config(page_title=text.APP_TITLE, layout="wide", initial_sidebar_state="collapsed")
+    st.set_page_config(page_title=words.APP_TITLE, layout="wide", initial_sidebar_state="collapsed")
     pages = {
-        "bedside": st.Page(bedside.render, title=text.BEDSIDE_TITLE, url_path="bedside", default=True),
-        "teach": st.Page(teach.render, title=text.TEACH_TITLE, url_path="teach"),
-        "sources": st.Page(sources.render, title="Knowledge and sources", url_path="sources"),
+        "bedside": st.Page(bedside.render, title=words.BEDSIDE_TITLE, url_path="bedside", default=True),
+        "teach": st.Page(teach.render, title=words.TEACH_TITLE, url_path="teach"),
+        "sources": st.Page(sources.render, title=words.SOURCES_TITLE, url_path="sources"),
     }
     page = st.navigation(list(pages.values()), position="top")
     params = st.query_params.to_dict()
@@ -44,4 +52,10 @@ def run() -> None:
     if target is not None:
         kept = {name: st.query_params.get_all(name) for name in st.query_params if name != "page"}
         st.switch_page(pages[target], query_params=kept)
-    page.run()
+    try:
+        page.run()
+    except knowledge.KnowledgeError as err:
+        # Only the package's own errors: they carry a message written for the person who edits the
+        # data. Anything else is a bug and keeps Streamlit's handling.
+        st.error(f"**{md_escape(words.DATA_BROKEN)}**\n\n{md_escape(str(err))}")
+        st.stop()

@@ -82,7 +82,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = "streamlit_app.py"
-CASES_FILE = ROOT / "dashboard" / "teaching_cases.yaml"
+CASES_FILE = ROOT / "casebook" / "cases.yaml"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -244,7 +244,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--sessions", type=int, default=30, help="concurrent students, 1..60 (default 30)")
     ap.add_argument("--changes", type=int, default=5, help="findings each student changes, 0..50 (default 5)")
     ap.add_argument("--stagger-s", type=float, default=8.0, help="arrivals spread evenly over this many seconds (default 8)")
-    ap.add_argument("--case", help="teaching case id (default: the first case of dashboard/teaching_cases.yaml)")
+    ap.add_argument("--case", help="teaching case id (default: the first case of casebook/cases.yaml)")
     ap.add_argument("--timeout-s", type=float, default=240.0, help="hard limit for the whole run, server start included (default 240)")
     ap.add_argument("--step-timeout-s", type=float, help="limit for one page load or one tap (default 180, at most --timeout-s)")
     ap.add_argument("--think-s", type=float, default=0.5, help="pause between taps, not measured (default 0.5)")

@@ -53,7 +53,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from dashboard.teach_links import case_code
+from casebook.codes import case_code
 
 CHART_KEY = "ranking"
 """The bedside ranking chart's widget key (its element id ends with it)."""
@@ -319,7 +319,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--changes", type=int, default=5, help="findings each student changes, 0..50 (default 5)")
     ap.add_argument("--stagger-s", type=float, default=8.0, help="arrivals spread evenly over this many seconds (default 8)")
     ap.add_argument("--think-s", type=float, default=2.0, help="mean pause between changes, +-50%% (default 2)")
-    ap.add_argument("--case", help="teaching case id (default: the first case of dashboard/teaching_cases.yaml)")
+    ap.add_argument("--case", help="teaching case id (default: the first case of casebook/cases.yaml)")
     ap.add_argument("--timeout-s", type=float, default=180.0, help="limit for the whole class, 10..900 (default 180)")
     ap.add_argument("--step-timeout-s", type=float, default=60.0, help="limit for one run (default 60)")
     ap.add_argument("--python", default=sys.executable, help="interpreter that runs the server (default: this one)")

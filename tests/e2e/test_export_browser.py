@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import knowledge
-from dashboard import text, theme
+from dashboard.bedside import text
+from dashboard.common import theme
+from dashboard.sources import text as sources_text
 from tests.e2e.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
@@ -116,7 +118,7 @@ def test_knowledge_page_shows_version_tabs_and_tables(navigator):
     nav.wait_for_app_run()
     badge = nav.panel("kn-version")
     badge.wait_for(state="visible")
-    assert badge.inner_text() == f"{text.KN_VERSION} {kb.version}"
+    assert badge.inner_text() == f"{sources_text.KN_VERSION} {kb.version}"
     assert nav.in_viewport(badge)
     page.wait_for_url(re.compile(r"/sources(\?|$)"))
     assert page.get_by_role("tab").count() == 7

@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard import teach_links
-from dashboard import teach_text as tt
-from dashboard.teaching import load_library
+from casebook import case_code, load_library
+from dashboard.teaching import text as tt
 from tests.e2e.conftest import NavigatorPage, screens
 
 pytestmark = pytest.mark.e2e
@@ -79,7 +78,7 @@ def screen(browser: Any, app_url: str) -> Iterator[Any]:
 
 def _class_query(case_id: str) -> str:
     """The query part of the class link the teaching page shows (root form, see teach_links)."""
-    return f"?page=teach&case={teach_links.case_code(case_id)}"
+    return f"?page=teach&case={case_code(case_id)}"
 
 
 @pytest.mark.parametrize("size", ["landscape", "portrait"])
@@ -195,7 +194,7 @@ def test_tampered_link_names_the_problem_and_offers_the_library(screen):
         "want => document.querySelector(\"[data-lbln='case-count']\")?.innerText === want", arg=f"{len(expected)} cases"
     )
     s.page.get_by_role("button", name=expected[0].title, exact=True).tap()
-    s.page.wait_for_url(re.compile(rf"case={teach_links.case_code(expected[0].id)}$"))
+    s.page.wait_for_url(re.compile(rf"case={case_code(expected[0].id)}$"))
     s.mark("story").wait_for(state="visible")
     assert s.mark("story").inner_text() == expected[0].story
     s.assert_clean()

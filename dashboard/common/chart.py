@@ -1,0 +1,132 @@
+"""Pure Plotly figure builders: an Assessment in, a go.Figure out. No Streamlit here.
+
+The ranking chart shows every cause (the probabilities sum to 1, and a can't-miss cause at 0.4%
+is information too), most probable at the top, on a fixed 0-100% axis so bars can be compared
+between taps. Can't-miss causes are marked three ways: colour, hatching and a tag in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import plotly.graph_objects as go
+
+import knowledge
+from dashboard.common import theme, words
+
+
+def percent(p: float) -> str:
+    """A probability as the chart and the panels print it: '37%', or '<1%' below one percent."""
+    return "<1%" if p < 0.01 else f"{p:.0%}"
+
+
+CANT_MISS_MARK = "\u26a0"
+"""The symbol after a can't-miss cause's name (a warning sign, in common system fonts)."""
+INSIDE_FROM = 0.8
+INSIDE_FROM_CANT_MISS = 0.5
+"""From these probabilities a bar's text goes inside the bar (a can't-miss bar's text is longer),
+so it never runs off the fixed axis."""
+
+
+def cause_label(name: str, cant_miss: bool) -> str:
+    """The y-axis label of a cause; a can't-miss cause carries the warning mark."""
+    return f"{name} {CANT_MISS_MARK}" if cant_miss else name
+
+
+def bar_text(p: float, cant_miss: bool) -> str:
+    """The text at the end of a bar: the estimate, and the can't-miss tag in words."""
+    return f"{percent(p)} · {words.CANT_MISS_TAG}" if cant_miss else percent(p)
+
+
+def chart_height(n_causes: int) -> int:
+    """The fixed height of the ranking chart for a number of causes (it does not jump between taps)."""
+    return theme.CHART_MARGIN_PX + theme.CHART_BAR_PX * n_causes
+
+
+def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str] | None = None) -> go.Figure:
+    """Horizontal bars of every cause's estimated probability, most probable at the top.
+
+    `short_names` maps cause id to a chart label; without it the causes' full names are used.
+    """
+    causes = assessment.causes  # most probable first
+    names = [short_names.get(c["id"], c["name"]) if short_names else c["name"] for c in causes]
+    probs = list(assessment.probabilities)
+    cant_miss = [bool(c["cant_miss"]) for c in causes]
+    labels = [cause_label(n, cm) for n, cm in zip(names, cant_miss, strict=True)]
+    colours = [theme.BAR_CANT_MISS if cm else theme.BAR for cm in cant_miss]
+    bar = go.Bar(
+        x=probs,
+        y=labels,
+        orientation="h",
+        name=words.CHART_AXIS,
+        text=[bar_text(p, cm) for p, cm in zip(probs, cant_miss, strict=True)],
+        textposition=[
+            "inside" if p >= (INSIDE_FROM_CANT_MISS if cm else INSIDE_FROM) else "outside"
+            for p, cm in zip(probs, cant_miss, strict=True)
+        ],
+        insidetextanchor="end",
+        insidetextfont={"color": theme.WHITE, "weight": "bold", "size": 13},
+        cliponaxis=False,
+        customdata=[[c["id"], cm] for c, cm in zip(causes, cant_miss, strict=True)],
+        hovertemplate="%{y}: %{x:.1%} " + words.CHART_AXIS + "<extra></extra>",
+        marker={
+            "color": colours,
+            "pattern": {
+                "shape": [theme.BAR_PATTERN_CANT_MISS if cm else "" for cm in cant_miss],
+                # Only can't-miss bars carry a pattern, and in "replace" mode the pattern's own two
+                # colours fill the bar: the bar colour over `solidity` of it, white stripes between.
+                # (Overlay mode over the per-bar marker colours makes plotly.js warn "Invalid color
+                # specifier: Array" on every draw.)
+                "fillmode": "replace",
+                "bgcolor": theme.WHITE,
+                "fgcolor": theme.BAR_CANT_MISS,
+                "size": 8,
+                "solidity": 0.75,
+            },
+            "line": {"color": theme.TEXT, "width": 0.5},
+        },
+    )
+    layout = {
+        "title": {
+            "text": f"<b>{words.CHART_TITLE}</b>",
+            "subtitle": {"text": words.chart_subtitle(assessment.knowledge_version), "font": {"size": 13, "color": theme.MUTED}},
+            "x": 0, "xanchor": "left", "xref": "container", "y": 1, "yref": "container", "yanchor": "top",
+            "pad": {"t": 6, "l": 4},
+            "font": {"size": 16},
+        },
+        "height": chart_height(len(causes)),
+        "margin": {"l": 4, "r": 30, "t": 64, "b": 44},
+        "template": "none",  # every style is set here; the default template would add ~6 kB per rerun and ~8 ms
+        "dragmode": False,
+        "showlegend": False,
+        "hovermode": False,
+        "bargap": 0.16,
+        "plot_bgcolor": theme.WHITE,
+        "paper_bgcolor": theme.WHITE,
+        "font": {"family": "sans-serif", "size": theme.CHART_FONT_SIZE, "color": theme.TEXT},
+        "xaxis": {
+            "range": [0, 1],
+            "fixedrange": True,
+            "tickformat": ".0%",
+            "dtick": 0.25,
+            "showgrid": True,
+            "gridcolor": theme.GRID,
+            "ticks": "",
+            "zeroline": True,
+            "zerolinecolor": theme.TEXT,
+            "title": {"text": words.CHART_AXIS, "standoff": 4},
+        },
+        "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticksuffix": " ", "showgrid": False, "ticks": ""},
+    }
+    return go.Figure(data=[bar], layout=layout)
+
+
+PLOTLY_CONFIG = {
+    "displayModeBar": False,
+    "staticPlot": True,
+    "scrollZoom": False,
+    "doubleClick": False,
+    "showTips": False,
+    "responsive": True,
+}
+"""Plotly config for the bedside page: no mode bar, no zoom or pan, so touch scrolls the page."""

@@ -1,0 +1,84 @@
+"""The interface's words that two or more pages (or the case summary) use, in one place for review.
+
+Clinical wording (finding labels, flag messages, actions, rationales) comes from the knowledge
+data; each page's own words are in its `text.py`. The triage words live here only: the bedside
+banner, the case summary and the teaching page all say a level with `LEVEL_WORDS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+APP_TITLE = "Lower Back Lump Navigator"
+BEDSIDE_TITLE = "Bedside assessment"
+TEACH_TITLE = "Teaching cases"
+SOURCES_TITLE = "Knowledge and sources"
+DATA_BROKEN = "A knowledge or teaching-case file is broken, so this page cannot be shown. Fix the file named below and reload."
+
+# --- findings -------------------------------------------------------------------------------------
+GROUP_TITLES: dict[str, str] = {
+    "patient": "Patient",
+    "site": "Where and how big",
+    "feel": "What it feels like",
+    "skin": "Skin",
+    "history": "History and course",
+    "systemic": "Systemic",
+    "neuro": "Neurological",
+    "results": "Results already to hand",
+}
+YES = "yes"
+NO = "no"
+
+
+def value_text(finding: Any, value: Any) -> str:
+    """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft' (the raw value if the finding is unknown)."""
+    if finding is None:
+        return str(value)
+    if finding.type == "boolean":
+        return YES if value else NO
+    if finding.type == "number":
+        unit = f" {finding.unit}" if finding.unit else ""
+        return f"{value:g}{unit}"
+    return (finding.value_labels or {}).get(value, str(value).replace("_", " "))
+
+
+# --- triage and red flags -------------------------------------------------------------------------
+TRIAGE = "TRIAGE"
+"""The word that opens the triage banner, on screen and in the case summary."""
+LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT", "warning": "WARNING", "routine": "ROUTINE"}
+TRIAGE_LINES = {
+    "emergency": "act now",
+    "urgent": "refer urgently",
+    "routine": "no red flag has fired from the findings entered",
+}
+WITHIN = "Within"
+SOURCE = "Source"
+DO = "Do"
+NOT_YET_ASKED = "Not yet asked (safety)"
+
+
+def and_more(n: int) -> str:
+    """The tappable tail of a folded list."""
+    return f"and {n} more"
+
+
+def flags_count(n: int) -> str:
+    """'1 red flag' / '3 red flags'."""
+    return f"{n} red flag{'s' if n != 1 else ''}"
+
+
+# --- workup ---------------------------------------------------------------------------------------
+WORKUP_HEADING = "Workup path"
+DO_NOT = "Do not"
+TIMING_WORDS = {"immediate": "IMMEDIATE", "urgent": "urgent", "routine": "routine"}
+
+# --- chart ----------------------------------------------------------------------------------------
+CHART_TITLE = "Causes by estimated probability"
+CHART_AXIS = "estimated probability"
+CANT_MISS_TAG = "can't miss"
+CHART_ALT = "Bar chart of the estimated probability of each cause, most probable first."
+
+
+def chart_subtitle(version: str) -> str:
+    """The line under the chart title: estimate wording and the knowledge version."""
+    return f"estimates, not a diagnosis · \u26a0 hatched: can't miss · knowledge {version}"

@@ -1,0 +1,455 @@
+"""The knowledge as reviewable tables: Knowledge in, pandas DataFrames out. No Streamlit here.
+
+One builder per kind of entry (causes, findings, likelihoods, red-flag rules, workup steps,
+named definitions, sources), each row carrying its source label, the source id, whether the
+entry is the project's own `estimate`, and the note saying how it was made. The knowledge page
+shows these tables; the tests check that they cover every entry of the knowledge.
+
+Conditions are rendered in one readable line (`condition_text`): `AND`, `OR`, `NOT`, finding
+ids with their values, and named definitions in square brackets, e.g.
+`[midline_lumbosacral] AND (fever = yes OR crp_raised = yes)`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import yaml
+
+import knowledge
+from dashboard.common.provenance import ESTIMATE, source_link
+
+BACKGROUND = "background"
+"""Where a cause without its own entry for a finding takes its likelihoods from."""
+OWN = "own entry"
+
+SOURCE_COLUMNS = ("source", "estimate", "note", "source id")
+"""The provenance columns of every table of sourced entries (the id comes last, for look-ups)."""
+
+_SYMBOL = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+_LINK = re.compile(r"^https?://[^\s\"'<>]+$")
+
+
+# --- small helpers ---------------------------------------------------------------------------------
+
+
+def is_link(url: str) -> bool:
+    """Whether a text is a well-formed http(s) link (no spaces, quotes or angle brackets)."""
+    return bool(_LINK.match(url))
+
+
+def _provenance(kb: knowledge.Knowledge, item: Any) -> dict[str, Any]:
+    return {"source": kb.source_label(item.source), "estimate": item.source == ESTIMATE, "note": item.note}
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _finding_test(fid: str, arg: Any) -> str:
+    if not isinstance(arg, Mapping):
+        return f"{fid} = {_scalar(arg)}"
+    parts = []
+    for op, operand in arg.items():
+        if op == "in":
+            parts.append(f"{fid} in {{{', '.join(_scalar(v) for v in operand)}}}")
+        else:
+            parts.append(f"{fid} {_SYMBOL.get(op, op)} {_scalar(operand)}")
+    return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
+
+
+def _key_text(key: str, arg: Any, *, outer: bool) -> str:
+    if key in ("all", "any"):
+        joined = (" AND " if key == "all" else " OR ").join(condition_text(c, nested=True) for c in arg)
+        return joined if outer or len(arg) == 1 else f"({joined})"
+    if key == "not":
+        inner = condition_text(arg, nested=True)
+        return f"NOT {inner}" if inner.startswith(("[", "(")) else f"NOT ({inner})"
+    if key == "known":
+        return f"{arg} examined"
+    if key == "unknown":
+        return f"{arg} not examined"
+    if key == "at_least":
+        return f"at least {arg['n']} of ({'; '.join(condition_text(c) for c in arg['of'])})"
+    if key == "probability":
+        cause = "all can't-miss causes" if arg["cause"] == "cant_miss" else arg["cause"]
+        (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
+        return f"estimated P({cause}) {_SYMBOL.get(op, op)} {bound}"
+    if key == "ref":
+        return f"[{arg}]"
+    return _finding_test(key, arg)
+
+
+def condition_text(cond: Any, *, nested: bool = False) -> str:
+    """A condition of the rule language in one readable line; named definitions in [brackets].
+
+    `nested` adds the parentheses a part needs inside a larger AND / OR.
+    """
+    if not isinstance(cond, Mapping):
+        return repr(cond)
+    if not cond:
+        return "always"
+    outer = not nested and len(cond) == 1
+    parts = [_key_text(key, arg, outer=outer) for key, arg in cond.items()]
+    if len(parts) == 1:
+        return parts[0]
+    joined = " AND ".join(parts)
+    return f"({joined})" if nested else joined
+
+
+def condition_yaml(cond: Any) -> str:
+    """A condition as YAML, the way the data files write it."""
+    return yaml.safe_dump(cond, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).strip()
+
+
+def refs_used(cond: Any, definitions: Mapping[str, Any]) -> list[str]:
+    """The named definitions a condition uses, directly or through other definitions, first use first."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, arg in node.items():
+                if key == "ref" and isinstance(arg, str):
+                    if arg not in found:
+                        found.append(arg)
+                        walk(definitions.get(arg))
+                else:
+                    walk(arg)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(cond)
+    return found
+
+
+def _value_label(finding: Any, category: str) -> str:
+    if finding.type == "boolean":
+        return "yes" if category == "true" else "no"
+    if finding.type == "number":
+        return next((b.label for b in finding.bins or () if b.id == category), category)
+    return (finding.value_labels or {}).get(category, category.replace("_", " "))
+
+
+def _values_text(finding: Any) -> str:
+    if finding.type == "boolean":
+        return "yes / no"
+    if finding.type == "choice":
+        labels = finding.value_labels or {}
+        return "; ".join(
+            f"{v} ({labels[v]})" if v in labels and labels[v] != v.replace("_", " ") else v for v in finding.values or ()
+        )
+    unit = f" {finding.unit}" if finding.unit else ""
+    step = f", step {finding.step:g}" if finding.step else ""
+    return f"{finding.min:g} to {finding.max:g}{unit}{step}"
+
+
+_STEP_ORDER = ("step", "to", "timing", "within", "phase", "rationale", "source", "note")
+
+
+def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    return {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
+
+
+_RULE_ORDER = ("id", "level", "when", "message", "action", "within", "steps", "avoid", "fallback", "about", "source", "note")
+
+
+def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
+    """A red-flag or workup rule as YAML, followed by every named definition its condition uses."""
+    rule = next((c.rule for c in (*kb.red_flags, *kb.workup_rules) if c.rule.id == rule_id), None)
+    if rule is None:
+        raise KeyError(rule_id)
+    data = rule.model_dump(mode="json", exclude_defaults=True)
+    data = _ordered(data, _RULE_ORDER)
+    for part in ("steps", "avoid"):
+        if part in data:
+            data[part] = [_ordered(s, _STEP_ORDER) for s in data[part]]
+    out = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    refs = refs_used(rule.when, kb.definitions)
+    if refs:
+        used = {name: kb.definitions[name] for name in refs}
+        out += "\n# named definitions used above (definitions.yaml)\n"
+        out += yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    return out.strip()
+
+
+# --- the tables ------------------------------------------------------------------------------------
+
+
+def causes_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per cause: name, can't-miss and why, normalised prior % per age band, source and note."""
+    rows = []
+    for j, (cid, cause) in enumerate(kb.causes.items()):
+        row: dict[str, Any] = {"cause": cause.name, "can't miss": cause.cant_miss}
+        for i, band in enumerate(kb.age_bands):
+            row[f"prior % {band.label}"] = round(float(kb.prior[i, j]) * 100, 1)
+        row["prior % age not entered"] = round(float(kb.prior[len(kb.age_bands), j]) * 100, 1)
+        row.update(_provenance(kb, cause))
+        row.update({"why can't miss": cause.cant_miss_why, "about": cause.about, "id": cid, "source id": cause.source})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def findings_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per finding: id, label, group, type, values or range, meaning, origin, why added, use."""
+    ranked = set(kb.tables)
+    readers: dict[str, list[str]] = {}
+    for compiled in (*kb.red_flags, *kb.workup_rules):
+        for fid in sorted(compiled.reads):
+            readers.setdefault(fid, []).append(compiled.rule.id)
+    rows = []
+    for fid, f in kb.findings.items():
+        rows.append({
+            "label": f.label,
+            "id": fid,
+            "group": f.group,
+            "type": f.type,
+            "values or range": _values_text(f),
+            "bins": " | ".join(b.label for b in f.bins or ()),
+            "origin": f.origin,
+            "why added": f.why_added,
+            "meaning": f.meaning,
+            "question": f.question,
+            "used by ranking": fid in ranked or fid == "age_years",
+            "read by rules": ", ".join(readers.get(fid, [])),
+        })
+    return pd.DataFrame(rows)
+
+
+def likelihoods_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per (cause, finding, value): P(value | cause) as the engine uses it, and its entry.
+
+    `from` says whether the cause has its own entry for the finding or inherits the background
+    (the 'other' cause always does); `as written` says how the figure came from the entry:
+    given, 1 − P(yes), or the share left over by the listed values (then scaled with the floor).
+    """
+    rows = []
+    for fid, table in kb.tables.items():
+        finding = kb.findings[fid]
+        background = kb.likelihoods[(BACKGROUND, fid)]
+        for j, cid in enumerate(kb.cause_ids):
+            own = kb.likelihoods.get((cid, fid))
+            entry = own or background
+            for i, category in enumerate(table.categories):
+                if entry.p is not None:
+                    written = f"P(yes) = {entry.p:g}" if category == "true" else f"1 − P(yes) = {1 - entry.p:.4g}"
+                elif entry.values and category in entry.values:
+                    written = f"given {entry.values[category]:g}"
+                else:
+                    written = "share of the rest"
+                rows.append({
+                    "cause": kb.causes[cid].name,
+                    "finding": finding.label,
+                    "value": _value_label(finding, category),
+                    "P(value | cause)": float(table.linear[i, j]),
+                    "from": OWN if own is not None else BACKGROUND,
+                    "as written": written,
+                    **_provenance(kb, entry),
+                    "cause id": cid,
+                    "finding id": fid,
+                    "source id": entry.source,
+                })
+    return pd.DataFrame(rows)
+
+
+def likelihood_entries_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per likelihood entry as written in likelihoods.yaml (background entries included)."""
+    rows = []
+    for (owner, fid), like in kb.likelihoods.items():
+        given = f"P(yes) = {like.p:g}" if like.p is not None else "; ".join(f"{k}: {v:g}" for k, v in (like.values or {}).items())
+        rows.append({
+            "owner": owner if owner == BACKGROUND else kb.causes[owner].name,
+            "finding": kb.findings[fid].label,
+            "given": given,
+            **_provenance(kb, like),
+            "owner id": owner,
+            "finding id": fid,
+            "source id": like.source,
+        })
+    return pd.DataFrame(rows)
+
+
+def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per red-flag rule: id, level, message, action, within, readable condition, provenance."""
+    rows = []
+    for compiled in kb.red_flags:
+        r = compiled.rule
+        rows.append({
+            "id": r.id,
+            "level": r.level,
+            "message": r.message,
+            "condition": condition_text(r.when),
+            "action": r.action,
+            "within": r.within,
+            **_provenance(kb, r),
+            "reads": ", ".join(compiled.reads_sorted),
+            "source id": r.source,
+        })
+    return pd.DataFrame(rows)
+
+
+def workup_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per step (and per 'do not') of every workup rule, in the rule's order."""
+    rows = []
+    for compiled in kb.workup_rules:
+        r = compiled.rule
+        items = [("step", s) for s in r.steps] + [("do not", a) for a in r.avoid]
+        for n, (kind, s) in enumerate(items, start=1):
+            to = getattr(s, "to", None)
+            phase = getattr(s, "phase", None)
+            rows.append({
+                "rule": r.id,
+                "#": n,
+                "kind": kind,
+                "step": kb.step_labels.get(s.step, s.step),
+                "to": kb.referral_targets.get(to, to) if to else "",
+                "timing": getattr(s, "timing", ""),
+                "within": getattr(s, "within", ""),
+                "rationale": s.rationale,
+                **_provenance(kb, s),
+                "condition": condition_text(r.when),
+                "fallback": r.fallback,
+                "phase": (phase if phase is not None else kb.step_phase[s.step]) if kind == "step" else None,
+                "step id": s.step,
+                "source id": s.source,
+            })
+    frame = pd.DataFrame(rows)
+    frame["phase"] = frame["phase"].astype("Int64")
+    return frame
+
+
+def definitions_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per named condition of definitions.yaml: readable form, YAML, and who uses it."""
+    users: dict[str, list[str]] = {}
+    for name, cond in kb.definitions.items():
+        for ref in refs_used(cond, {}):
+            users.setdefault(ref, []).append(f"[{name}]")
+    for compiled in (*kb.red_flags, *kb.workup_rules):
+        for ref in refs_used(compiled.rule.when, {}):
+            users.setdefault(ref, []).append(compiled.rule.id)
+    rows = [
+        {
+            "name": name,
+            "condition": condition_text(cond),
+            "used by": ", ".join(users.get(name, [])),
+            "yaml": condition_yaml(cond).replace("\n", " "),
+        }
+        for name, cond in kb.definitions.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _citations(kb: knowledge.Knowledge) -> dict[str, int]:
+    count: dict[str, int] = {}
+
+    def cite(items: Iterable[Any]) -> None:
+        for item in items:
+            count[item.source] = count.get(item.source, 0) + 1
+
+    cite(kb.causes.values())
+    cite(kb.likelihoods.values())
+    cite(c.rule for c in kb.red_flags)
+    for c in kb.workup_rules:
+        cite(c.rule.steps)
+        cite(c.rule.avoid)
+    return count
+
+
+def sources_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per source of the registry: label, authors or publisher, title, year, kind, link, use."""
+    cited = _citations(kb)
+    rows = []
+    for sid, s in kb.sources.items():
+        rows.append({
+            "label": s.label,
+            "link": source_link(s),
+            "year": str(s.year) if s.year else "",  # text: a missing year shows blank, not NaN
+            "kind": s.kind.replace("_", " "),
+            "authors / publisher": s.authors or s.publisher,
+            "title": s.title,
+            "read note": s.read_note,
+            "brief ref": s.brief_ref,
+            "cited by": cited.get(sid, 0),
+            "doi": s.doi or "",
+            "pmid": s.pmid or "",
+            "id": sid,
+        })
+    return pd.DataFrame(rows)
+
+
+def counts_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """How many entries of each kind there are, and how many are the project's estimates."""
+    def row(kind: str, items: list[Any]) -> dict[str, Any]:
+        estimates = sum(1 for i in items if i.source == ESTIMATE)
+        return {"entries": kind, "count": len(items), "estimates": estimates,
+                "estimates %": round(100 * estimates / len(items)) if items else 0}
+
+    steps = [s for c in kb.workup_rules for s in (*c.rule.steps, *c.rule.avoid)]
+    return pd.DataFrame([
+        row("cause priors", list(kb.causes.values())),
+        row("likelihood entries", list(kb.likelihoods.values())),
+        row("red-flag rules", [c.rule for c in kb.red_flags]),
+        row(f"workup steps and 'do not's ({len(kb.workup_rules)} rules)", steps),
+    ])
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Every table of the knowledge page, built once per knowledge version."""
+
+    version: str
+    counts: pd.DataFrame
+    causes: pd.DataFrame
+    findings: pd.DataFrame
+    likelihoods: pd.DataFrame
+    likelihood_entries: pd.DataFrame
+    red_flags: pd.DataFrame
+    workup: pd.DataFrame
+    definitions: pd.DataFrame
+    sources: pd.DataFrame
+
+
+def build_all(kb: knowledge.Knowledge) -> Tables:
+    """All the tables of one knowledge."""
+    return Tables(
+        version=kb.version,
+        counts=counts_table(kb),
+        causes=causes_table(kb),
+        findings=findings_table(kb),
+        likelihoods=likelihoods_table(kb),
+        likelihood_entries=likelihood_entries_table(kb),
+        red_flags=red_flags_table(kb),
+        workup=workup_table(kb),
+        definitions=definitions_table(kb),
+        sources=sources_table(kb),
+    )
+
+
+# --- filtering -------------------------------------------------------------------------------------
+
+
+def filter_rows(frame: pd.DataFrame, text: str = "", *, only_estimates: bool = False) -> pd.DataFrame:
+    """The rows holding `text` (any text column, case-insensitive); only estimates if asked.
+
+    A table without an `estimate` column (findings, definitions, sources) holds no estimates, so
+    it is empty when only estimates are asked for.
+    """
+    out = frame
+    if only_estimates:
+        out = out[out["estimate"]] if "estimate" in out.columns else out.iloc[0:0]
+    needle = text.strip()
+    if needle and len(out):
+        text_cols = [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]
+        mask = pd.Series(False, index=out.index)
+        for col in text_cols:
+            mask |= out[col].astype(str).str.contains(needle, case=False, regex=False, na=False)
+        out = out[mask]
+    return out

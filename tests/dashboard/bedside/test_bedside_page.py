@@ -1,0 +1,169 @@
+"""The bedside page wired end to end in Streamlit's AppTest: widgets by key, panels, URL, errors."""
+
+from __future__ import annotations
+
+import json
+from html import unescape
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import knowledge
+from dashboard.bedside import inputs
+from dashboard.common import case_url
+
+APP = Path(__file__).resolve().parents[3] / "streamlit_app.py"
+
+
+@pytest.fixture(scope="module")
+def kb() -> knowledge.Knowledge:
+    """The project's knowledge."""
+    return knowledge.load_knowledge()
+
+
+def _app(**params: str) -> AppTest:
+    """The app with the given query parameters, run once."""
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def _html(at: AppTest) -> str:
+    """All the HTML the page's st.html panels hold, with entities unescaped."""
+    return unescape("\n".join(str(el.value) for el in at.get("html")))
+
+
+def _widget_value(at: AppTest, fid: str, kb: knowledge.Knowledge):
+    key = inputs.widget_key(fid)
+    if kb.findings[fid].type == "number":
+        return at.number_input(key=key).value
+    return at.button_group(key=key).value
+
+
+def test_every_finding_has_a_widget_that_starts_not_examined(kb: knowledge.Knowledge) -> None:
+    """Each finding has one widget keyed f.<id>, labelled, with help, starting not examined."""
+    at = _app()
+    for fid, finding in kb.findings.items():
+        key = inputs.widget_key(fid)
+        if finding.type == "number":
+            widget = at.number_input(key=key)
+            assert widget.value is None
+            assert widget.min == finding.min and widget.max == finding.max
+        else:
+            widget = at.button_group(key=key)
+            assert widget.value == inputs.NOT_EXAMINED
+            expected = ["not examined", "yes", "no"] if finding.type == "boolean" else None
+            if expected:
+                assert widget.options == expected
+            else:
+                assert len(widget.options) == 1 + len(finding.values)
+        assert finding.label in widget.label
+        assert widget.help, f"{fid} has no help text"
+    assert len(at.button_group) + len(at.number_input) == len(kb.findings) + 1  # + the why selector
+    assert not at.error
+    assert not at.exception
+
+
+def test_saddle_anaesthesia_shows_the_emergency_banner() -> None:
+    """Saddle numbness entered by its widget raises an EMERGENCY banner with the cauda equina flag and its action."""
+    at = _app()
+    at.button_group(key="f.saddle_anesthesia").set_value(True).run()
+    page = _html(at)
+    assert 'data-level="emergency"' in page
+    assert "TRIAGE: EMERGENCY" in page
+    assert "cauda equina" in page
+    assert "Within:" in page and "Source:" in page
+    assert at.query_params["saddle_anesthesia"] == "true"
+    assert not at.exception
+
+
+def test_reset_returns_every_finding_to_not_examined(kb: knowledge.Knowledge) -> None:
+    """After entering a yes/no, a choice and a number, the reset puts every finding back and empties the URL
+    of findings (a reserved parameter such as `view` survives)."""
+    at = _app(view="projector")
+    at.button_group(key="f.tender").set_value(True)
+    at.button_group(key="f.location").set_value("flank")
+    at.number_input(key="f.size_cm").set_value(4.0)
+    at.run()
+    assert at.query_params["size_cm"] == "4"
+    at.button(key=inputs.RESET_KEY).click().run()
+    for fid, finding in kb.findings.items():
+        blank = None if finding.type == "number" else inputs.NOT_EXAMINED
+        assert _widget_value(at, fid, kb) == blank, fid
+    assert dict(at.query_params) == {"view": "projector"}
+    assert 'data-level="routine"' in _html(at)
+    assert not at.exception
+
+
+def test_bad_link_names_each_parameter_and_keeps_the_valid_ones() -> None:
+    """A tampered link shows one error naming every bad parameter, opens the valid ones, and raises nothing."""
+    at = _app(age_years="45", size_cm="120", tender="maybe", leg_weaknes="true", location="midline_lumbar", page="bedside")
+    assert len(at.error) == 1
+    message = at.error[0].value.replace("\\", "")  # markdown escapes
+    assert "3 parameters" in message
+    for fragment in ("size_cm=120", "was it entered in mm", "tender=maybe", "leg_weaknes=true", "leg_weakness"):
+        assert fragment in message
+    assert at.number_input(key="f.age_years").value == 45
+    assert at.button_group(key="f.location").value == "midline_lumbar"
+    assert at.button_group(key="f.tender").value == inputs.NOT_EXAMINED
+    # the bad parameters leave the URL; the reserved one stays
+    assert dict(at.query_params) == {"page": "bedside", "age_years": "45", "location": "midline_lumbar"}
+    assert not at.exception
+
+
+def test_error_clears_on_reset() -> None:
+    """The link's error stays while the case is worked on and goes with the reset."""
+    at = _app(size_cm="0")
+    assert "size_cm=0" in at.error[0].value
+    at.button_group(key="f.tender").set_value(False).run()
+    assert len(at.error) == 1
+    at.button(key=inputs.RESET_KEY).click().run()
+    assert not at.error
+    assert not at.exception
+
+
+def test_valid_link_opens_the_same_case(kb: knowledge.Knowledge) -> None:
+    """A shared link sets the widgets to its findings and the URL stays as it was."""
+    case = {"age_years": 30, "size_cm": 2.5, "tender": True, "warmth": True, "consistency": "fluctuant", "onset": "acute"}
+    params = case_url.encode(case, kb)
+    at = _app(**params)
+    for fid, value in case.items():
+        assert _widget_value(at, fid, kb) == value
+    assert dict(at.query_params) == params
+    assert not at.error
+    assert not at.exception
+
+
+def test_ranking_chart_is_drawn_with_version_and_estimate_wording(kb: knowledge.Knowledge) -> None:
+    """The page draws one ranking chart that carries the knowledge version and calls its numbers estimates."""
+    at = _app(age_years="50", consistency="soft")
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert len(spec["data"][0]["x"]) == len(kb.causes)
+    layout = json.dumps(spec["layout"])
+    assert kb.version in layout
+    assert "estimated probability" in layout
+    assert not at.exception
+
+
+def test_panels_show_next_question_workup_and_why() -> None:
+    """The page shows the next best question, the numbered workup path and why the top cause ranks first."""
+    at = _app(age_years="35", tender="true", warmth="true", erythema="true", consistency="fluctuant", onset="acute")
+    page = _html(at)
+    assert "Examine next:" in page
+    assert 'data-lbln="workup"' in page and "<li>" in page
+    assert "Why Skin abscess" in page
+    assert "Raised it:" in page and "×" in page
+    assert "Not yet asked (safety)" in page
+    assert not at.exception
+
+
+def test_why_explains_a_picked_cant_miss_cause(kb: knowledge.Knowledge) -> None:
+    """Picking a can't-miss cause in the why selector explains that cause instead of the top one."""
+    at = _app(age_years="70", history_of_cancer="true", unexplained_weight_loss="true")
+    at.pills(key="why.cause").set_value("metastasis").run()
+    assert f"Why {kb.causes['metastasis'].name} (can't miss)" in _html(at)
+    assert not at.exception

@@ -1,0 +1,104 @@
+"""The ranking chart is a pure function of an Assessment; these tests read its figure data."""
+
+from __future__ import annotations
+
+import pytest
+
+import knowledge
+from dashboard.common import chart as charts
+
+CASES = {
+    "empty": {},
+    "lipoma": {"age_years": 50, "consistency": "soft", "mobility": "mobile", "depth": "superficial", "growth": "stable"},
+    "abscess": {"age_years": 30, "tender": True, "warmth": True, "erythema": True, "consistency": "fluctuant", "onset": "acute"},
+    "cauda_equina": {"age_years": 52, "depth": "deep", "saddle_anesthesia": True, "bladder_bowel_dysfunction": True},
+}
+
+
+@pytest.fixture(scope="module")
+def kb() -> knowledge.Knowledge:
+    """The project's knowledge."""
+    return knowledge.load_knowledge()
+
+
+@pytest.fixture(params=list(CASES), ids=list(CASES))
+def assessment(request: pytest.FixtureRequest, kb: knowledge.Knowledge) -> knowledge.Assessment:
+    """An assessment of one representative case."""
+    return knowledge.assess(CASES[request.param], kb)
+
+
+def test_one_bar_per_cause_in_probability_order(assessment: knowledge.Assessment) -> None:
+    """The bars are every cause, most probable first, with the engine's probabilities unchanged."""
+    (bar,) = charts.cause_ranking(assessment).data
+    assert list(bar.x) == list(assessment.probabilities)
+    assert list(bar.x) == sorted(bar.x, reverse=True)
+    assert [row[0] for row in bar.customdata] == list(assessment.cause_ids)
+    assert sum(bar.x) == pytest.approx(1.0)
+
+
+def test_most_probable_cause_is_drawn_at_the_top(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The y axis is reversed, so the first (most probable) bar is the top one, labelled by its short name."""
+    fig = charts.cause_ranking(assessment, {cid: c.short for cid, c in kb.causes.items()})
+    assert fig.layout.yaxis.autorange == "reversed"
+    top = assessment.cause_ids[0]
+    assert fig.data[0].y[0].startswith(kb.causes[top].short)
+
+
+def test_cant_miss_causes_are_marked_in_colour_pattern_and_words(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """A can't-miss cause has its own colour, a hatch, the warning mark in its label and the tag in words."""
+    (bar,) = charts.cause_ranking(assessment).data
+    shapes = bar.marker.pattern.shape
+    colours = bar.marker.color
+    cant_miss = [kb.causes[cid].cant_miss for cid in assessment.cause_ids]
+    assert any(cant_miss) and not all(cant_miss)
+    for i, cm in enumerate(cant_miss):
+        assert (shapes[i] != "") == cm
+        assert (charts.CANT_MISS_MARK in bar.y[i]) == cm
+        assert ("can't miss" in bar.text[i]) == cm
+        assert bar.customdata[i][1] == cm
+    assert {colours[i] for i, cm in enumerate(cant_miss) if cm}.isdisjoint({colours[i] for i, cm in enumerate(cant_miss) if not cm})
+
+
+def test_axis_is_fixed_from_0_to_100_percent_and_cannot_be_dragged(assessment: knowledge.Assessment) -> None:
+    """The x axis is fixed at [0, 1] shown in percent, nothing zooms or drags, and the mode bar is off."""
+    fig = charts.cause_ranking(assessment)
+    assert tuple(fig.layout.xaxis.range) == (0, 1)
+    assert fig.layout.xaxis.tickformat == ".0%"
+    assert fig.layout.xaxis.fixedrange is True and fig.layout.yaxis.fixedrange is True
+    assert fig.layout.dragmode is False
+    assert charts.PLOTLY_CONFIG["displayModeBar"] is False
+    assert charts.PLOTLY_CONFIG["scrollZoom"] is False
+
+
+def test_title_names_the_knowledge_version_and_says_estimate(assessment: knowledge.Assessment) -> None:
+    """The title block shows the knowledge version, and the axis and title call the numbers estimates."""
+    fig = charts.cause_ranking(assessment)
+    title_block = f"{fig.layout.title.text} {fig.layout.title.subtitle.text}"
+    assert assessment.knowledge_version in title_block
+    assert "estimate" in title_block.lower()
+    assert fig.layout.xaxis.title.text == "estimated probability"
+    assert "estimated probability" in fig.data[0].hovertemplate
+
+
+def test_height_is_the_same_for_every_case(kb: knowledge.Knowledge) -> None:
+    """The chart height depends only on the number of causes, so the page does not jump between taps."""
+    heights = {charts.cause_ranking(knowledge.assess(case, kb)).layout.height for case in CASES.values()}
+    assert heights == {charts.chart_height(len(kb.causes))}
+
+
+@pytest.mark.parametrize(
+    ("p", "shown"),
+    [(0.0, "<1%"), (0.005, "<1%"), (0.0099, "<1%"), (0.01, "1%"), (0.37, "37%"), (1.0, "100%")],
+)
+def test_percent_labels(p: float, shown: str) -> None:
+    """Probabilities print as whole percents, and anything below one percent as '<1%' (never '0%')."""
+    assert charts.percent(p) == shown
+
+
+def test_large_bars_carry_their_text_inside(kb: knowledge.Knowledge) -> None:
+    """A bar long enough to push its text off the fixed axis has the text inside instead."""
+    fig = charts.cause_ranking(knowledge.assess(CASES["cauda_equina"], kb))
+    (bar,) = fig.data
+    for p, cm, pos in zip(bar.x, (c[1] for c in bar.customdata), bar.textposition, strict=True):
+        limit = charts.INSIDE_FROM_CANT_MISS if cm else charts.INSIDE_FROM
+        assert pos == ("inside" if p >= limit else "outside")
