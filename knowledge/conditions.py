@@ -135,6 +135,8 @@ class Compiler:
         self.definitions_file = definitions_file
         self._compiled_refs: dict[str, tuple[Predicate, frozenset[str]]] = {}
         self._compiling: list[str] = []
+        self.number_constants: dict[str, set[float]] = {}
+        """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
 
     def compile_ref(self, name: str) -> tuple[Predicate, frozenset[str]]:
         """Compile a named condition of definitions.yaml once; errors name that file."""
@@ -254,6 +256,8 @@ class Compiler:
                 if op not in ("==", "!=") and finding.type != "number":
                     self._fail(entry, sub, f"{op} compares numbers; {fid} is a {finding.type} finding")
                 value = self._value(finding, operand, entry, sub)
+                if finding.type == "number":
+                    self.number_constants.setdefault(fid, set()).add(float(value))
                 preds.append(lambda c, f=_COMPARE[op], x=value: fid in c.v and f(c.v[fid], x))
             else:
                 self._fail(entry, sub, f"unknown comparison {op!r} (use in, {', '.join(_COMPARE)})")

@@ -30,6 +30,11 @@ from knowledge.loader import Knowledge, load_knowledge
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
 TIMING_RANK = {"immediate": 0, "urgent": 1, "routine": 2}
+GROUPS = ("immediate", "urgent", "routine", "after_emergency")
+"""The plan's groups, in the order they are shown and done."""
+GROUP_RANK = {g: i for i, g in enumerate(GROUPS)}
+DEFERRED_BECAUSE = ("An emergency flag has fired: this step would delay the emergency pathway. "
+                    "Do it after the emergency is dealt with, if it is still needed.")
 CANT_MISS_WEIGHT = 3.0
 """Weight of the expected change in can't-miss probability against information gain (estimate)."""
 EXPLAIN_MIN_LR = 1.1
@@ -68,6 +73,10 @@ class Assessment:
     next_questions: tuple[dict[str, Any], ...]
     unknown_findings: tuple[str, ...]
     unasked_red_flag_findings: tuple[str, ...]
+    """Unexamined findings whose answer alone would fire or clear an emergency or urgent rule, most
+    decisive first (see `safety_questions`)."""
+    safety_questions: tuple[dict[str, Any], ...]
+    """For each of those findings: which rules its answer would fire or clear, and with which answer."""
     workup_rules_fired: tuple[str, ...]
     """Ids of the workup rules whose condition held (fallbacks only when they were used)."""
     _contrib_findings: tuple[str, ...] = field(repr=False)
@@ -136,6 +145,8 @@ class Assessment:
             "next_questions": [dict(q) for q in self.next_questions],
             "unknown_findings": list(self.unknown_findings),
             "unasked_red_flag_findings": list(self.unasked_red_flag_findings),
+            "safety_questions": [dict(q) for q in self.safety_questions],
+            "do_not": [dict(a) for a in self.avoid],
             "workup_rules_fired": list(self.workup_rules_fired),
             "disclaimer": DISCLAIMER,
         }
@@ -176,9 +187,22 @@ def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -
     return tuple(out)
 
 
-def _workup(k: Knowledge, ctx: Context) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[str, ...]]:
-    chosen: dict[tuple[str, str | None], tuple[tuple[int, int, int], dict[str, Any]]] = {}
-    avoid: dict[str, dict[str, Any]] = {}
+def _do_not_item(k: Knowledge, a: Any, origin: str, kind: str) -> dict[str, Any]:
+    item = {"step": a.step, "rationale": a.rationale, "source": k.source_label(a.source), "source_id": a.source,
+            "rule": origin, "from": kind}
+    if a.note:
+        item["note"] = a.note
+    return item
+
+
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, dict[str, Any]], emergency: bool,
+            ) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[str, ...]]:
+    """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
+
+    `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
+    do-not list never enters the plan, however many rules ask for it.
+    """
+    chosen: dict[tuple[str, str | None], list[Any]] = {}
     fallbacks = []
     fired: list[str] = []
     known = ctx.v.keys()
@@ -191,33 +215,81 @@ def _workup(k: Knowledge, ctx: Context) -> tuple[tuple[dict[str, Any], ...], tup
             continue
         fired.append(rule.id)
         for s in rule.steps:
-            _add_step(k, chosen, order, rule.id, s)
+            _add_step(k, chosen, order, rule, s)
         for a in rule.avoid:
-            avoid.setdefault(a.step, {"step": a.step, "rationale": a.rationale, "source": k.source_label(a.source),
-                                      "source_id": a.source, "rule": rule.id})
-    kept = {key: v for key, v in chosen.items() if key[0] not in avoid}
+            do_not.setdefault(a.step, _do_not_item(k, a, rule.id, "workup"))
+    kept = {key: v for key, v in chosen.items() if key[0] not in do_not}
     if not kept:
         for order, rule in fallbacks:
             fired.append(rule.id)
             for s in rule.steps:
-                if s.step not in avoid:
-                    _add_step(k, kept, order, rule.id, s)
-    path = tuple(item for _, item in sorted(kept.values(), key=lambda v: v[0]))
-    return path, tuple(avoid.values()), tuple(fired)
+                if s.step not in do_not:
+                    _add_step(k, kept, order, rule, s)
+    ranked = []
+    for (timing_rank, phase, order), item, on_emergency_path in kept.values():
+        if emergency and not on_emergency_path and item["timing"] != "immediate":
+            group = "after_emergency"
+            item["deferred_because"] = DEFERRED_BECAUSE
+        else:
+            group = item["timing"]
+        item["group"] = group
+        ranked.append(((GROUP_RANK[group], phase, timing_rank, order), item))
+    ranked.sort(key=lambda v: v[0])
+    return tuple(item for _, item in ranked), tuple(do_not.values()), tuple(fired)
 
 
-def _add_step(k: Knowledge, chosen: dict, order: int, rule_id: str, s: Any) -> None:
+def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None:
     phase = s.phase if s.phase is not None else k.step_phase[s.step]
     key = (s.step, s.to)
-    rank = (phase, TIMING_RANK[s.timing], order)
+    rank = (TIMING_RANK[s.timing], phase, order)
     item: dict[str, Any] = {"step": s.step}
     if s.to is not None:
         item["to"] = s.to
     item.update({"timing": s.timing, "within": s.within, "rationale": s.rationale,
-                 "source": k.source_label(s.source), "source_id": s.source, "rule": rule_id})
+                 "source": k.source_label(s.source), "source_id": s.source, "rule": rule.id})
     old = chosen.get(key)
-    if old is None or (TIMING_RANK[s.timing], phase) < (old[0][1], old[0][0]):
-        chosen[key] = (rank, item)
+    if old is None:
+        chosen[key] = [rank, item, rule.emergency]
+        return
+    if rank[:2] < old[0][:2]:
+        old[0], old[1] = rank, item
+    old[2] = old[2] or rule.emergency
+
+
+def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float],
+                      fired_ids: set[str]) -> tuple[dict[str, Any], ...]:
+    """Unexamined findings whose answer alone would fire an emergency or urgent rule that has not
+    fired, or clear one that has (a rule that counts an unknown as possibly present), found by
+    trying each answer. Most decisive first: emergency before urgent, fire before clear."""
+    found: dict[str, dict[str, Any]] = {}
+    known = values.keys()
+    for compiled in k.red_flags:
+        rule = compiled.rule
+        if rule.level == "warning":
+            continue
+        is_fired = rule.id in fired_ids
+        missing = compiled.needs - known
+        if not is_fired and len(missing) > 1:
+            continue  # one answer cannot make it fire (static bound)
+        candidates = missing if missing else (f for f in compiled.reads_sorted if f not in values)
+        for fid in candidates:
+            for answer in k.trial_values.get(fid, ()):
+                trial = dict(values)
+                trial[fid] = answer
+                now = (compiled.needs <= trial.keys()) and compiled.test(Context(trial, probs_by_id))
+                if now != is_fired:
+                    entry = found.setdefault(fid, {"finding": fid, "label": k.findings[fid].label,
+                                                   "question": k.findings[fid].question or k.findings[fid].meaning,
+                                                   "rules": []})
+                    entry["rules"].append({"rule": rule.id, "level": rule.level,
+                                           "effect": "clear" if is_fired else "fire", "if_answer": answer})
+                    break
+
+    def decisiveness(q: dict[str, Any]) -> tuple[int, int, int]:
+        best = min((0 if r["level"] == "emergency" else 1) * 2 + (0 if r["effect"] == "fire" else 1) for r in q["rules"])
+        return best, -len(q["rules"]), list(k.findings).index(q["finding"])
+
+    return tuple(sorted(found.values(), key=decisiveness))
 
 
 def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
@@ -260,22 +332,44 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     # red flags and triage
     ctx = Context(values, probs_by_id)
     fired = []
+    do_not: dict[str, dict[str, Any]] = {}
     top = 0
     known = values.keys()
     for compiled in k.red_flags:
         if compiled.needs <= known and compiled.test(ctx):
             r = compiled.rule
-            fired.append({"id": r.id, "level": r.level, "message": r.message, "action": r.action,
-                          "within": r.within, "source": k.source_label(r.source), "source_id": r.source})
+            flag = {"id": r.id, "level": r.level, "message": r.message, "action": r.action,
+                    "within": r.within, "source": k.source_label(r.source), "source_id": r.source}
+            if r.note:
+                flag["note"] = r.note
+            fired.append(flag)
             top = max(top, LEVEL_RANK[r.level])
+            for a in r.do_not:
+                do_not.setdefault(a.step, _do_not_item(k, a, r.id, "red_flag"))
+    # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
+    prior_row = k.prior[band]
+    for j, (cid, p) in enumerate(zip(k.cause_ids, probs.tolist(), strict=True)):
+        alarm = k.causes[cid].alarm
+        if alarm is None or p < alarm.threshold:
+            continue
+        p0 = float(prior_row[j])
+        if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
+            continue  # the age band, not the findings, makes it likely: the marker rules own that case
+        name = k.causes[cid].name
+        fired.append({"id": f"alarm_{cid}", "level": alarm.level,
+                      "message": f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
+                                 "a can't-miss cause this likely needs acting on.",
+                      "action": alarm.action, "within": "", "source": k.source_label(alarm.source),
+                      "source_id": alarm.source, "note": alarm.note, "cause": cid, "probability": round(p, 4),
+                      "threshold": alarm.threshold})
+        top = max(top, LEVEL_RANK[alarm.level])
+        for a in alarm.do_not:
+            do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
     fired.sort(key=lambda f: -LEVEL_RANK[f["level"]])
     fired_ids = {f["id"] for f in fired}
-    unasked: list[str] = []
-    for compiled in k.red_flags:
-        if compiled.rule.level == "emergency" and compiled.rule.id not in fired_ids:
-            unasked.extend(fid for fid in compiled.reads_sorted if fid not in values and fid not in unasked)
+    questions = _safety_questions(k, values, probs_by_id, fired_ids)
 
-    workup, avoid, workup_fired = _workup(k, ctx)
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, emergency=top == LEVEL_RANK["emergency"])
 
     order = np.argsort(-probs, kind="stable")
     return Assessment(
@@ -290,7 +384,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         avoid=avoid,
         next_questions=_next_questions(k, probs, values),
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
-        unasked_red_flag_findings=tuple(unasked),
+        unasked_red_flag_findings=tuple(q["finding"] for q in questions),
+        safety_questions=questions,
         workup_rules_fired=workup_fired,
         _contrib_findings=tuple(entered),
         _contrib=contrib,

@@ -24,6 +24,7 @@ from knowledge.errors import KnowledgeFileError
 from knowledge.schema import (
     ESTIMATE,
     AgeBand,
+    AvoidRef,
     Cause,
     Finding,
     Likelihood,
@@ -145,6 +146,9 @@ class Knowledge:
     question_cant_miss_rows: np.ndarray
     question_starts: np.ndarray
     question_findings: tuple[str, ...]
+    trial_values: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each finding, the answers worth trying when asking 'would this unknown fire or clear a
+    safety rule?': yes/no, every choice, and for numbers each side of every constant a rule uses."""
 
     def source_label(self, source_id: str) -> str:
         """The short citation shown for a source id (or 'Estimate (project)')."""
@@ -353,6 +357,19 @@ def _build(data_dir: Path) -> Knowledge:
     compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
     for name in definitions:  # every definition must compile, used or not
         compiler.compile_ref(name)
+    workup_data = read_yaml(files["workup.yaml"])
+    step_defs = _section(workup_data, "workup.yaml", "steps", dict)
+
+    def check_do_not(items: tuple[AvoidRef, ...], file: str, entry: str, name: str) -> None:
+        for k, item in enumerate(items):
+            if item.step not in step_defs:
+                raise KnowledgeFileError(file, entry, f"{name}[{k}].step", f"'{item.step}' is not a step of workup.yaml")
+            _check_source(item, sources, file, entry, f"{name}[{k}].")
+
+    for cid, cause in causes.items():
+        if cause.alarm is not None:
+            _check_source(cause.alarm, sources, "causes.yaml", cid, "alarm.")
+            check_do_not(cause.alarm.do_not, "causes.yaml", cid, "alarm.do_not")
     red_flags = []
     seen: set[str] = set()
     for i, raw in enumerate(_section(read_yaml(files["red_flags.yaml"]), "red_flags.yaml", "rules", list)):
@@ -362,12 +379,11 @@ def _build(data_dir: Path) -> Knowledge:
             raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
         seen.add(rule.id)
         _check_source(rule, sources, "red_flags.yaml", rule.id)
+        check_do_not(rule.do_not, "red_flags.yaml", rule.id, "do_not")
         compiler.file = "red_flags.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
         red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
 
-    workup_data = read_yaml(files["workup.yaml"])
-    step_defs = _section(workup_data, "workup.yaml", "steps", dict)
     targets = _section(workup_data, "workup.yaml", "referral_targets", dict)
     timings = _section(workup_data, "workup.yaml", "timings", dict)
     for sid in SPEC_STEPS:
@@ -405,6 +421,19 @@ def _build(data_dir: Path) -> Knowledge:
         compiler.file = "workup.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
         workup_rules.append(CompiledWorkupRule(rule, test, reads, needed_findings(rule.when, definitions)))
+
+    trial_values: dict[str, tuple[Any, ...]] = {}
+    for fid, finding in findings.items():
+        if finding.type == "boolean":
+            trial_values[fid] = (True, False)
+        elif finding.type == "choice":
+            trial_values[fid] = tuple(finding.values or ())
+        else:
+            lo, hi = float(finding.min or 0), float(finding.max or 0)
+            points = {lo, hi}
+            for c in compiler.number_constants.get(fid, ()):
+                points.update(x for x in (c, c - 0.01, c + 0.01) if lo <= x <= hi)
+            trial_values[fid] = tuple(sorted(points))
 
     # stacked likelihood rows for the next-question search; results (an ultrasound already done,
     # blood tests) are investigations, not bedside questions, so they are not suggested.
@@ -447,6 +476,7 @@ def _build(data_dir: Path) -> Knowledge:
         question_cant_miss_rows=frozen(np.ascontiguousarray(question_rows[:, [causes[c].cant_miss for c in cause_ids]])),
         question_starts=frozen(np.array(starts, dtype=np.intp)),
         question_findings=q_findings,
+        trial_values=MappingProxyType(trial_values),
     )
 
 

@@ -133,6 +133,27 @@ class AgeBand(_Strict):
     below_years: float | None
 
 
+class AvoidRef(_Sourced):
+    """A step that must not be done (yet), and why: a workup rule's `avoid`, a red flag's or a
+    can't-miss alarm's `do_not`."""
+
+    step: str
+    rationale: str = Field(min_length=10)
+
+
+class CauseAlarm(_Sourced):
+    """The ranking feeding safety: when a can't-miss cause's estimated probability reaches
+    `threshold`, a flag of `level` fires and the cause's `do_not` list applies."""
+
+    threshold: float = Field(gt=0, lt=1, description="Probability (0-1) at or above which the alarm fires.")
+    level: Literal["emergency", "urgent"] = "urgent"
+    min_odds_ratio: float = Field(default=2.0, ge=1, le=100, description=(
+        "The entered findings must multiply the cause's prior odds (for the age band) by at least this much: "
+        "the alarm answers what the findings say, not what the age alone says."))
+    action: str = Field(min_length=10, description="What to do when the alarm fires.")
+    do_not: tuple[AvoidRef, ...] = ()
+
+
 class Cause(_Sourced):
     """A cause the engine ranks, with its prior weight in each age band."""
 
@@ -142,6 +163,7 @@ class Cause(_Sourced):
     cant_miss_why: str = ""
     prior: dict[str, float] = Field(description="Relative weight per age band id; renormalised per band.")
     about: str = ""
+    alarm: CauseAlarm | None = Field(default=None, description="Can't-miss causes only: the probability back-stop.")
 
     @model_validator(mode="after")
     def _prior_positive(self) -> Cause:
@@ -151,6 +173,12 @@ class Cause(_Sourced):
             raise ValueError(msg)
         if self.cant_miss and not self.cant_miss_why:
             msg = "a can't-miss cause says why (cant_miss_why)"
+            raise ValueError(msg)
+        if self.cant_miss and self.alarm is None:
+            msg = "a can't-miss cause needs an alarm (threshold, level, action, source) so the ranking feeds safety"
+            raise ValueError(msg)
+        if not self.cant_miss and self.alarm is not None:
+            msg = "only a can't-miss cause has an alarm"
             raise ValueError(msg)
         return self
 
@@ -188,13 +216,6 @@ class StepRef(_Sourced):
     rationale: str = Field(min_length=10)
 
 
-class AvoidRef(_Sourced):
-    """A step a workup rule says must not be done (yet), and why."""
-
-    step: str
-    rationale: str = Field(min_length=10)
-
-
 class RedFlagRule(_Sourced):
     """A safety rule: fires from findings alone (or a can't-miss probability, said in `when`)."""
 
@@ -204,6 +225,7 @@ class RedFlagRule(_Sourced):
     message: str = Field(min_length=10)
     action: str = Field(min_length=10)
     within: str = ""
+    do_not: tuple[AvoidRef, ...] = Field(default=(), description="Steps that must not be done while this flag stands.")
 
 
 class WorkupRule(_Strict):
@@ -214,6 +236,8 @@ class WorkupRule(_Strict):
     steps: tuple[StepRef, ...] = ()
     avoid: tuple[AvoidRef, ...] = ()
     fallback: bool = Field(default=False, description="Applies only when no other rule added a step.")
+    emergency: bool = Field(default=False, description="An emergency pathway: its steps stay on the emergency path; "
+                            "when an emergency fires, other rules' non-immediate steps wait until it is dealt with.")
     about: str = ""
 
     @model_validator(mode="after")
