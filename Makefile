@@ -27,8 +27,8 @@ run: $(STAMP) ## Serve the app on http://localhost:$(PORT)
 test: $(STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium)
 	$(PY) -m pytest
 
-test-fast: $(STAMP) ## Run the tests without the browser tests
-	$(PY) -m pytest -m "not e2e"
+test-fast: $(STAMP) ## Run the tests without the browser tests (and without the benchmarks)
+	$(PY) -m pytest -m "not e2e and not benchmark"
 
 e2e: $(STAMP) ## Run only the browser tests (Playwright + /usr/bin/chromium)
 	$(PY) -m pytest -m e2e
@@ -46,13 +46,16 @@ loadtest-browser: $(STAMP) ## The same class in 30 real Chromium pages (needs /u
 	$(PY) tools/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(STAMP) ## Lint with ruff
-	$(PY) -m ruff check knowledge dashboard tests tools streamlit_app.py
+	$(PY) -m ruff check knowledge casebook dashboard tests tools streamlit_app.py
+
+typecheck: $(STAMP) ## Type-check with mypy (the targets are in pyproject.toml)
+	$(PY) -m mypy
 
 vignettes: $(STAMP) ## Score the engine on the shared sample vignettes (needs ../shared)
 	$(PY) ../shared/tools/check_vignettes.py ../shared/vignettes/dev.json --project .
 
 clean: ## Remove caches (keeps .venv)
-	rm -rf .pytest_cache .ruff_cache .benchmarks test-artifacts
+	rm -rf .pytest_cache .ruff_cache .mypy_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run test test-fast e2e bench loadtest loadtest-browser lint vignettes clean
+.PHONY: help install run test test-fast e2e bench loadtest loadtest-browser lint typecheck vignettes clean
