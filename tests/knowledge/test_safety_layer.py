@@ -1,0 +1,115 @@
+"""The safety layer's mechanics: the plan in urgency groups, the do-not layer, the can't-miss alarms
+and the 'not yet asked (safety)' list. Each test names the review item (review 2026-11) it guards."""
+
+from __future__ import annotations
+
+from knowledge import assess
+
+CES = {"age_years": 60, "location": "midline_sacral", "size_cm": 6, "depth": "deep", "consistency": "firm",
+       "mobility": "fixed", "back_pain": True, "pain_worse_sitting": True, "rest_or_night_pain": True,
+       "saddle_anesthesia": True, "symptom_onset_days": 5, "onset": "chronic", "growth": "slow"}
+"""Review W5: a chordoma with new saddle anaesthesia; before v2 the 4-hour MRI came fifth."""
+WARFARIN_BLEED = {"age_years": 78, "anticoagulant": True, "recent_trauma": False, "location": "flank", "size_cm": 10,
+                  "consistency": "fluctuant", "tender": True, "erythema": True, "onset": "acute", "growth": "rapid"}
+"""Review U31: spontaneous rapidly enlarging flank haematoma on warfarin."""
+
+
+def _steps(a):
+    return [(w["step"], w.get("to"), w["group"]) for w in a.workup]
+
+
+def test_emergency_plan_puts_immediate_steps_first_and_defers_the_rest():
+    """SC8: the emergency MRI and department come first; X-ray, ultrasound, sarcoma referral and biopsy
+    wait in 'after the emergency', each saying why."""
+    a = assess(CES)
+    assert a.triage == "emergency"
+    groups = [w["group"] for w in a.workup]
+    assert groups[:2] == ["immediate", "immediate"]
+    assert {w["step"] for w in a.workup if w["group"] == "immediate"} == {"referral", "mri"}
+    deferred = [w for w in a.workup if w["group"] == "after_emergency"]
+    assert ("referral", "sarcoma_service") in {(w["step"], w.get("to")) for w in deferred}
+    assert "biopsy" not in [w["step"] for w in a.workup], "the spinal-tumour alarm: biopsy only at the centre"
+    assert all("emergency" in w["deferred_because"] for w in deferred)
+    assert "xray" not in [w["step"] for w in a.workup], "the CES flag's do-not removes the X-ray"
+
+
+def test_no_group_after_emergency_without_an_emergency():
+    """The deferral applies only when an emergency fired: an urgent sarcoma keeps its urgent plan."""
+    a = assess({"age_years": 55, "location": "paraspinal", "depth": "deep", "size_cm": 7, "consistency": "firm"})
+    assert a.triage == "urgent"
+    assert "after_emergency" not in {w["group"] for w in a.workup}
+    assert [w["group"] for w in a.workup][0] == "urgent"
+
+
+def test_red_flag_do_not_removes_drainage_asked_for_by_another_rule():
+    """SC1/SC5: the drainage rule asks for incision and drainage of an inflamed collection; the
+    anticoagulated-bleed flag forbids it, and the do-not item says why and where it came from."""
+    a = assess(WARFARIN_BLEED)
+    assert a.triage == "emergency"
+    assert "incision_drainage" not in [w["step"] for w in a.workup]
+    item = next(d for d in a.avoid if d["step"] == "incision_drainage")
+    assert item["from"] in {"red_flag", "workup"}
+    assert "anticoagulant" in item["rationale"]
+    assert item["source"]
+
+
+def test_do_not_survives_when_infection_flags_fire():
+    """I6: a febrile deep mass still keeps 'never excise before diagnosis' (it no longer hangs on the
+    sarcoma pathway that infection flags used to switch off)."""
+    case = {"age_years": 62, "location": "paraspinal", "size_cm": 9, "depth": "deep", "consistency": "firm",
+            "mobility": "fixed", "growth": "rapid", "onset": "subacute", "back_pain": True,
+            "back_pain_new_or_worse": True, "raised_crp_or_esr": True, "fever": False}
+    a = assess(case)
+    assert "spinal_infection_suspected" in {f["id"] for f in a.red_flags}
+    assert {"excision", "incision_drainage"} <= {d["step"] for d in a.avoid}
+
+
+def test_cant_miss_alarm_fires_names_cause_and_probability():
+    """I9: with no age entered, a soft midline lumbar mass with a hair tuft ranks dysraphism high; the
+    alarm raises triage to urgent, says which cause at what probability, and forbids the needle."""
+    a = assess({"location": "midline_lumbar", "consistency": "soft", "hair_tuft": True, "size_cm": 4})
+    alarm = next(f for f in a.red_flags if f["id"] == "alarm_occult_spinal_dysraphism")
+    assert alarm["cause"] == "occult_spinal_dysraphism"
+    assert alarm["probability"] >= alarm["threshold"] == 0.3
+    assert f"{alarm['probability']:.0%}" in alarm["message"]
+    assert a.triage == "urgent"
+    assert {"biopsy", "excision", "incision_drainage"} <= {d["step"] for d in a.avoid}
+
+
+def test_cant_miss_alarm_stays_quiet_when_only_the_age_makes_it_likely():
+    """I7/B09: a 6-week-old's simple coccygeal dimple: the infant prior alone puts dysraphism near 0.3,
+    but the findings do not double its odds, so no alarm and routine triage."""
+    a = assess({"age_years": 0.12, "location": "natal_cleft", "sinus_pits": True, "atypical_dimple": False,
+                "hair_tuft": False, "vascular_mark": False})
+    assert not [f for f in a.red_flags if f["id"].startswith("alarm_")]
+    assert a.triage == "routine"
+
+
+def test_safety_questions_list_what_would_fire_an_emergency():
+    """Unknown-aware list: cancer with back pain and neurology not yet asked lists the neurological
+    findings that would make it an MSCC emergency, emergency effects before urgent ones."""
+    a = assess({"age_years": 70, "history_of_cancer": True, "back_pain": True, "location": "midline_lumbar"})
+    by_finding = {q["finding"]: q for q in a.safety_questions}
+    numb = by_finding["numbness"]["rules"]
+    assert {"rule": "mscc_neurological", "level": "emergency", "effect": "fire", "if_answer": True} in numb
+    assert list(a.unasked_red_flag_findings) == [q["finding"] for q in a.safety_questions]
+    first = a.safety_questions[0]["rules"]
+    assert any(r["level"] == "emergency" and r["effect"] == "fire" for r in first)
+
+
+def test_safety_questions_list_what_would_clear_a_rule_that_counted_an_unknown():
+    """The CES rule counts a course not asked as possibly worsening: 'getting worse? no' does not clear
+    it alone (the onset is 30 days, but both must be known), while with a known 30-day onset the
+    answer 'not worsening' clears it and the list says so."""
+    a = assess({"age_years": 50, "saddle_anesthesia": True, "symptom_onset_days": 30})
+    assert a.triage == "emergency"
+    rules = {(r["rule"], r["effect"], r["if_answer"]) for q in a.safety_questions for r in q["rules"]
+             if q["finding"] == "symptoms_progressing"}
+    assert ("cauda_equina_syndrome", "clear", False) in rules
+
+
+def test_nothing_entered_lists_no_clearing_and_fires_nothing():
+    """An empty case fires no flag, and the safety list only offers answers that would fire a rule."""
+    a = assess({})
+    assert a.triage == "routine"
+    assert all(r["effect"] == "fire" for q in a.safety_questions for r in q["rules"])
