@@ -17,6 +17,7 @@ of the can't-miss causes. The answer's probabilities come from the current ranki
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,7 +58,7 @@ class Contribution:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class Assessment:  # frozen; cached_property writes its cache to __dict__, which frozen allows
     """The result of `assess`: ranking, red flags, triage, workup and the reasoning behind them."""
 
     knowledge_version: str
@@ -72,17 +73,26 @@ class Assessment:
     avoid: tuple[dict[str, Any], ...]
     next_questions: tuple[dict[str, Any], ...]
     unknown_findings: tuple[str, ...]
-    unasked_red_flag_findings: tuple[str, ...]
-    """Unexamined findings whose answer alone would fire or clear an emergency or urgent rule, most
-    decisive first (see `safety_questions`)."""
-    safety_questions: tuple[dict[str, Any], ...]
-    """For each of those findings: which rules its answer would fire or clear, and with which answer."""
     workup_rules_fired: tuple[str, ...]
     """Ids of the workup rules whose condition held (fallbacks only when they were used)."""
     _contrib_findings: tuple[str, ...] = field(repr=False)
     _contrib: np.ndarray = field(repr=False)
     """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order)."""
     _knowledge: Knowledge = field(repr=False)
+    _fired_ids: frozenset[str] = field(repr=False, default=frozenset())
+    _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
+
+    @functools.cached_property
+    def safety_questions(self) -> tuple[dict[str, Any], ...]:
+        """For each unexamined finding whose answer alone would fire an emergency or urgent rule, or
+        clear one that counted it as possibly present: which rules, with which answer. Most decisive
+        first. Computed on first use (it tries every answer), so `assess` itself stays fast."""
+        return _safety_questions(self._knowledge, self.case.values, self._probs_by_id, self._fired_ids)
+
+    @property
+    def unasked_red_flag_findings(self) -> tuple[str, ...]:
+        """The findings of `safety_questions`, most decisive first."""
+        return tuple(q["finding"] for q in self.safety_questions)
 
     @property
     def causes(self) -> list[dict[str, Any]]:
@@ -257,39 +267,59 @@ def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None
 
 
 def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float],
-                      fired_ids: set[str]) -> tuple[dict[str, Any], ...]:
+                      fired_ids: frozenset[str]) -> tuple[dict[str, Any], ...]:
     """Unexamined findings whose answer alone would fire an emergency or urgent rule that has not
     fired, or clear one that has (a rule that counts an unknown as possibly present), found by
-    trying each answer. Most decisive first: emergency before urgent, fire before clear."""
-    found: dict[str, dict[str, Any]] = {}
+    trying each answer. Most decisive first: emergency before urgent, fire before clear.
+
+    One trial context per (finding, answer) serves every safety rule that reads the finding, so the
+    named conditions they share are evaluated once per trial."""
+    found: list[dict[str, Any]] = []
     known = values.keys()
-    for compiled in k.red_flags:
-        rule = compiled.rule
-        if rule.level == "warning":
+    for fid, rules in k.safety_rules_by_finding.items():
+        if fid in values:
             continue
-        is_fired = rule.id in fired_ids
-        missing = compiled.needs - known
-        if not is_fired and len(missing) > 1:
-            continue  # one answer cannot make it fire (static bound)
-        candidates = missing if missing else (f for f in compiled.reads_sorted if f not in values)
-        for fid in candidates:
-            for answer in k.trial_values.get(fid, ()):
-                trial = dict(values)
-                trial[fid] = answer
-                now = (compiled.needs <= trial.keys()) and compiled.test(Context(trial, probs_by_id))
+        live = []
+        for compiled in rules:
+            is_fired = compiled.rule.id in fired_ids
+            missing = compiled.needs - known
+            if is_fired or not missing or missing == {fid}:
+                live.append((compiled, is_fired))
+        if not live:
+            continue
+        effects: dict[str, dict[str, Any]] = {}
+        for answer in k.trial_values[fid]:
+            trial = dict(values)
+            trial[fid] = answer
+            ctx = Context(trial, probs_by_id)
+            for compiled, is_fired in live:
+                rid = compiled.rule.id
+                if rid in effects:
+                    continue
+                now = compiled.needs <= trial.keys() and compiled.test(ctx)
                 if now != is_fired:
-                    entry = found.setdefault(fid, {"finding": fid, "label": k.findings[fid].label,
-                                                   "question": k.findings[fid].question or k.findings[fid].meaning,
-                                                   "rules": []})
-                    entry["rules"].append({"rule": rule.id, "level": rule.level,
-                                           "effect": "clear" if is_fired else "fire", "if_answer": answer})
-                    break
+                    effects[rid] = {"rule": rid, "level": compiled.rule.level,
+                                    "effect": "clear" if is_fired else "fire", "if_answer": answer,
+                                    "_engaged": len(compiled.reads & known)}
+        if effects:
+            f = k.findings[fid]
+            ranked = sorted(effects.values(), key=lambda r: (_effect_rank(r), -r["_engaged"]))
+            best = _effect_rank(ranked[0])
+            engaged = max(r["_engaged"] for r in ranked if _effect_rank(r) == best)
+            for r in ranked:
+                del r["_engaged"]
+            found.append({"finding": fid, "label": f.label, "question": f.question or f.meaning,
+                          "rules": ranked, "_key": (_effect_rank(ranked[0]), -engaged, -len(ranked), k.finding_order[fid])})
+    # most decisive first: the strongest effect (emergency before urgent, firing before clearing),
+    # then the rules most engaged with what is already entered, then how many rules it decides
+    found.sort(key=lambda q: q["_key"])
+    for q in found:
+        del q["_key"]
+    return tuple(found)
 
-    def decisiveness(q: dict[str, Any]) -> tuple[int, int, int]:
-        best = min((0 if r["level"] == "emergency" else 1) * 2 + (0 if r["effect"] == "fire" else 1) for r in q["rules"])
-        return best, -len(q["rules"]), list(k.findings).index(q["finding"])
 
-    return tuple(sorted(found.values(), key=decisiveness))
+def _effect_rank(r: Mapping[str, Any]) -> int:
+    return (0 if r["level"] == "emergency" else 2) + (0 if r["effect"] == "fire" else 1)
 
 
 def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
@@ -367,7 +397,6 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
             do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
     fired.sort(key=lambda f: -LEVEL_RANK[f["level"]])
     fired_ids = {f["id"] for f in fired}
-    questions = _safety_questions(k, values, probs_by_id, fired_ids)
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, emergency=top == LEVEL_RANK["emergency"])
 
@@ -384,8 +413,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         avoid=avoid,
         next_questions=_next_questions(k, probs, values),
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
-        unasked_red_flag_findings=tuple(q["finding"] for q in questions),
-        safety_questions=questions,
+        _fired_ids=frozenset(fired_ids),
+        _probs_by_id=probs_by_id,
         workup_rules_fired=workup_fired,
         _contrib_findings=tuple(entered),
         _contrib=contrib,

@@ -146,6 +146,10 @@ class Knowledge:
     question_cant_miss_rows: np.ndarray
     question_starts: np.ndarray
     question_findings: tuple[str, ...]
+    safety_rules_by_finding: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each finding, the emergency and urgent red-flag rules that read it (for `safety_questions`)."""
+    finding_order: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """A finding's position in findings.yaml (a stable tie-break)."""
     trial_values: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """For each finding, the answers worth trying when asking 'would this unknown fire or clear a
     safety rule?': yes/no, every choice, and for numbers each side of every constant a rule uses."""
@@ -477,6 +481,10 @@ def _build(data_dir: Path) -> Knowledge:
         question_starts=frozen(np.array(starts, dtype=np.intp)),
         question_findings=q_findings,
         trial_values=MappingProxyType(trial_values),
+        safety_rules_by_finding=MappingProxyType({
+            fid: tuple(r for r in red_flags if r.rule.level != "warning" and fid in r.reads) for fid in findings
+        }),
+        finding_order=MappingProxyType({fid: i for i, fid in enumerate(findings)}),
     )
 
 

@@ -86,7 +86,7 @@ def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge, flag_note
     if flags:
         out.append(f"<h2>{_e(text.EXPORT_FLAGS)}</h2>")
         out.extend(assessment_html.flag_card_html(flag, PAPER, flag_notes.get(flag["id"], "")) for flag in flags)
-    unasked = [kb.findings[f].label for f in assessment.unasked_red_flag_findings if f in kb.findings]
+    unasked = assessment_html.unasked_texts(assessment)
     if unasked:
         out.append(f'<p class="unasked"><b>{_e(words.NOT_YET_ASKED)} ({len(unasked)}):</b> {_e(", ".join(unasked))}.</p>')
     out.append("</section>")
@@ -94,17 +94,8 @@ def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge, flag_note
 
 
 def _workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge, step_notes: Mapping[tuple[str, str, str | None], str]) -> str:
-    items = [
-        assessment_html.step_html(step, kb, PAPER, step_notes.get((step.get("rule", ""), step["step"], step.get("to")), ""))
-        for step in assessment.workup
-    ]
-    body = f'<ol class="steps">{"".join(items)}</ol>' if items else f"<p>{_e(text.EXPORT_NO_WORKUP)}</p>"
-    avoid = [
-        f'<li data-avoid="{_e(a["step"])}">'
-        f'{assessment_html.avoid_text_html(a, kb, PAPER, step_notes.get((a.get("rule", ""), a["step"], None), ""))}</li>'
-        for a in assessment.avoid
-    ]
-    do_not = f'<h3>{_e(words.DO_NOT)}</h3><ul class="avoid">{"".join(avoid)}</ul>' if avoid else ""
+    body = assessment_html.plan_groups_html(assessment, kb, PAPER, step_notes) or f"<p>{_e(text.EXPORT_NO_WORKUP)}</p>"
+    do_not = assessment_html.do_not_html(assessment, kb, PAPER, step_notes)
     return f"<section><h2>{_e(words.WORKUP_HEADING)}</h2>{body}{do_not}</section>"
 
 
@@ -218,6 +209,7 @@ def _style() -> str:
         f".cm{{color:{theme.BAR_CANT_MISS};font-weight:700;white-space:nowrap;}}"
         ".steps li,.avoid li,.sources li{margin-bottom:.3rem;}.avoid{list-style:none;padding-left:0;}"
         f".avoid li{{border:2px solid {theme.AVOID};border-radius:4px;padding:.25rem .5rem;}}"
+        f".plan-group-title{{margin:.4rem 0 .1rem 0;}}.group-after_emergency{{border-left:3px dashed {theme.MUTED};padding-left:.5rem;}}"
         f".unknown p{{font-size:10pt;}}a{{color:{theme.PRIMARY};}}"
         f"{levels}"
         "@page{margin:14mm 12mm;}"

@@ -133,12 +133,22 @@ def _finding_labels(kb: knowledge.Knowledge, ids: Iterable[str]) -> list[str]:
     return [kb.findings[f].label if f in kb.findings else f for f in ids]
 
 
+def unasked_texts(assessment: knowledge.Assessment) -> list[str]:
+    """Each not-yet-asked safety finding with what its answer would do, most decisive first:
+    'Leg weakness (if yes: emergency)'."""
+    out = []
+    for q in assessment.safety_questions:
+        first = q["rules"][0]
+        out.append(f"{q['label']} ({words.safety_effect(first['level'], first['effect'], first['if_answer'])})")
+    return out
+
+
 def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     """Every fired red flag as a card, then the safety questions not yet asked (folded past UNASKED_SHOWN).
 
     Always one element, so the elements after it keep their places."""
     parts = [flag_card_html(flag) for flag in assessment.red_flags]
-    unasked = _finding_labels(kb, assessment.unasked_red_flag_findings)
+    unasked = unasked_texts(assessment)
     if unasked:
         shown, rest = unasked[:UNASKED_SHOWN], unasked[UNASKED_SHOWN:]
         head = f"<b>{words.NOT_YET_ASKED} ({len(unasked)}):</b> {_e(', '.join(shown))}"
@@ -152,11 +162,54 @@ def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str
     return "".join(parts) or '<div data-lbln="no-flags"></div>'
 
 
+def plan_groups_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Markup = SCREEN,
+                     notes: Mapping[tuple[str, str, str | None], str] | None = None) -> str:
+    """The plan in its groups (immediate, urgent, routine, after the emergency), in the engine's order.
+
+    One numbered list per group, the numbering running on across groups, so the order is the order
+    to do things; the 'after the emergency' group says why it waits."""
+    notes = notes or {}
+    out, n = [], 1
+    steps = list(assessment.workup)
+    for group, title in words.PLAN_GROUPS.items():
+        members = [s for s in steps if s.get("group") == group]
+        if not members:
+            continue
+        why = f' <span class="{m.source}">{_e(words.AFTER_EMERGENCY_WHY)}</span>' if group == "after_emergency" else ""
+        items = "".join(step_html(s, kb, m, notes.get((s.get("rule", ""), s["step"], s.get("to")), "")) for s in members)
+        out.append(
+            f'<div class="plan-group group-{_e(group)}" data-group="{_e(group)}"><div class="plan-group-title">'
+            f"<b>{_e(title)}</b>{why}</div>"
+            f'<ol class="{"lbln-steps" if m is SCREEN else "steps"}" start="{n}">{items}</ol></div>'
+        )
+        n += len(members)
+    return "".join(out)
+
+
+def do_not_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Markup = SCREEN,
+                notes: Mapping[tuple[str, str, str | None], str] | None = None) -> str:
+    """The do-not list: each step that must not be done, why, its source, and the flag or rule behind it."""
+    notes = notes or {}
+    flag_names = {f["id"]: f["message"] for f in assessment.red_flags}
+    items = []
+    for a in assessment.avoid:
+        origin = flag_names.get(a.get("rule", ""), "")
+        because = f' <span class="{m.source}">({_e(words.DO_NOT_FROM)}: {_e(origin)})</span>' if origin else ""
+        data = f' data-avoid="{_e(a["step"])}"' if m.step_ids else ""
+        items.append(f"<li{data}>{avoid_text_html(a, kb, m, notes.get((a.get('rule', ''), a['step'], None), ''))}{because}</li>")
+    if not items:
+        return ""
+    return (
+        f'<div class="{"lbln-avoid" if m is SCREEN else "do-not"}" data-lbln="do-not">'
+        f"<b>{_e(words.DO_NOT_HEADING)} ({len(items)})</b>"
+        f'<ul class="avoid">{"".join(items)}</ul></div>'
+    )
+
+
 def workup_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
-    """The ordered workup path with timing, referral target, rationale and source; then what not to do."""
-    items = "".join(step_html(step, kb) for step in assessment.workup)
-    avoid = "".join(f'<div class="lbln-avoid">{avoid_text_html(a, kb)}</div>' for a in assessment.avoid)
+    """The workup plan in its urgency groups with timing, referral target, rationale and source; then
+    the do-not list."""
     return (
         f'<h4 style="margin:.4rem 0 .2rem 0">{words.WORKUP_HEADING}</h4>'
-        f'<ol class="lbln-steps" data-lbln="workup">{items}</ol>{avoid}'
+        f'<div data-lbln="workup">{plan_groups_html(assessment, kb)}</div>{do_not_html(assessment, kb)}'
     )

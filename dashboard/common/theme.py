@@ -90,6 +90,10 @@ def _css() -> str:
 .lbln-steps li{{margin-bottom:.35rem;}}
 .lbln-avoid{{border:2px solid {AVOID};border-radius:6px;padding:.3rem .7rem;margin:.2rem 0 .4rem 0;}}
 .lbln-avoid b{{color:{AVOID};}}
+.lbln-avoid ul.avoid{{margin:.15rem 0 0 0;padding-left:1.1rem;}}
+.plan-group-title{{margin:.35rem 0 .1rem 0;}}
+.group-immediate .plan-group-title b{{color:{AVOID};}}
+.group-after_emergency{{border-left:3px dashed {MUTED};padding-left:.5rem;margin-top:.3rem;}}
 .lbln-safety{{font-size:.95rem;margin:0 0 .2rem 0;line-height:1.35;}}
 .lbln-safety summary{{cursor:pointer;list-style-position:inside;}}
 {level_rules}

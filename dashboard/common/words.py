@@ -70,6 +70,32 @@ def flags_count(n: int) -> str:
 # --- workup ---------------------------------------------------------------------------------------
 WORKUP_HEADING = "Workup path"
 DO_NOT = "Do not"
+PLAN_GROUPS = {
+    "immediate": "Now, as an emergency",
+    "urgent": "Urgent",
+    "routine": "Routine",
+    "after_emergency": "After the emergency is dealt with",
+}
+"""The plan's groups in the order they are done (the engine's `group` of each step)."""
+AFTER_EMERGENCY_WHY = "These would delay the emergency pathway: do them afterwards, if still needed."
+DO_NOT_HEADING = "Do not"
+DO_NOT_FROM = "because of"
+
+
+def answer_word(value: object) -> str:
+    """A trial answer in words ('yes', 'no', a choice as written, a number)."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value).replace("_", " ")
+
+
+def safety_effect(level: str, effect: str, answer: object) -> str:
+    """What one answer to a not-yet-asked finding would do: 'if yes: emergency' / 'if no: clears an urgent flag'."""
+    if effect == "fire":
+        return f"if {answer_word(answer)}: {level}"
+    return f"if {answer_word(answer)}: clears an {level} flag" if level[0] in "aeiou" else f"if {answer_word(answer)}: clears a {level} flag"
 TIMING_WORDS = {"immediate": "IMMEDIATE", "urgent": "urgent", "routine": "routine"}
 
 # --- chart ----------------------------------------------------------------------------------------

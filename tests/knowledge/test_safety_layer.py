@@ -38,7 +38,7 @@ def test_no_group_after_emergency_without_an_emergency():
     a = assess({"age_years": 55, "location": "paraspinal", "depth": "deep", "size_cm": 7, "consistency": "firm"})
     assert a.triage == "urgent"
     assert "after_emergency" not in {w["group"] for w in a.workup}
-    assert [w["group"] for w in a.workup][0] == "urgent"
+    assert a.workup[0]["group"] == "urgent"
 
 
 def test_red_flag_do_not_removes_drainage_asked_for_by_another_rule():

@@ -129,7 +129,13 @@ def test_summary_gives_the_workup_steps_in_order_and_the_do_nots(page: str, asse
         if step.get("within"):
             assert escape(step["within"]) in item
     assert _attr_values(page, "data-avoid") == [a["step"] for a in assessment.avoid]
-    assert page.index('data-step="') < page.index(f"<h3>{words.DO_NOT}</h3>") < page.index('data-avoid="')
+    heading = f"<b>{words.DO_NOT_HEADING} ({len(assessment.avoid)})</b>"
+    assert page.index('data-step="') < page.index(heading) < page.index('data-avoid="')
+    # the same groups, in the same order, as the engine's plan (safety layer v2)
+    groups = list(dict.fromkeys(s["group"] for s in assessment.workup))
+    assert _attr_values(page, "data-group") == groups
+    for group in groups:
+        assert words.PLAN_GROUPS[group] in page
 
 
 def test_summary_cites_sources_with_links(page: str, assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
