@@ -283,20 +283,21 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
         for compiled in rules:
             is_fired = compiled.rule.id in fired_ids
             missing = compiled.needs - known
-            if is_fired or not missing or missing == {fid}:
+            if not missing or missing == {fid}:
                 live.append((compiled, is_fired))
         if not live:
             continue
         effects: dict[str, dict[str, Any]] = {}
+        trial = dict(values)
         for answer in k.trial_values[fid]:
-            trial = dict(values)
             trial[fid] = answer
             ctx = Context(trial, probs_by_id)
             for compiled, is_fired in live:
                 rid = compiled.rule.id
                 if rid in effects:
                     continue
-                now = compiled.needs <= trial.keys() and compiled.test(ctx)
+                # with fid answered every needed finding is known (the `live` filter), so test directly
+                now = compiled.test(ctx)
                 if now != is_fired:
                     effects[rid] = {"rule": rid, "level": compiled.rule.level,
                                     "effect": "clear" if is_fired else "fire", "if_answer": answer,

@@ -8,6 +8,7 @@ resolves, every cause has a prior for every age band.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -433,10 +434,11 @@ def _build(data_dir: Path) -> Knowledge:
         elif finding.type == "choice":
             trial_values[fid] = tuple(finding.values or ())
         else:
+            # every comparison with a constant has one truth value on each open interval between the
+            # constants and at each constant: one point of each is enough
             lo, hi = float(finding.min or 0), float(finding.max or 0)
-            points = {lo, hi}
-            for c in compiler.number_constants.get(fid, ()):
-                points.update(x for x in (c, c - 0.01, c + 0.01) if lo <= x <= hi)
+            cuts = sorted({lo, hi, *(c for c in compiler.number_constants.get(fid, ()) if lo <= c <= hi)})
+            points = set(cuts) | {(a + b) / 2 for a, b in itertools.pairwise(cuts)}
             trial_values[fid] = tuple(sorted(points))
 
     # stacked likelihood rows for the next-question search; results (an ultrasound already done,
