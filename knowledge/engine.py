@@ -27,6 +27,7 @@ import numpy as np
 from knowledge.case import Case, parse_case
 from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
+from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
@@ -49,15 +50,6 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True)
-class Contribution:
-    """One entered finding's effect on one cause."""
-
-    finding: str
-    value: Any
-    likelihood_ratio: float
-
-
-@dataclass(frozen=True)
 class Assessment:  # frozen; cached_property writes its cache to __dict__, which frozen allows
     """The result of `assess`: ranking, red flags, triage, workup and the reasoning behind them."""
 
@@ -68,10 +60,13 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     probabilities: tuple[float, ...]
     """In `cause_ids` order, sorted most probable first."""
     triage: str
-    red_flags: tuple[dict[str, Any], ...]
-    workup: tuple[dict[str, Any], ...]
-    avoid: tuple[dict[str, Any], ...]
-    next_questions: tuple[dict[str, Any], ...]
+    red_flags: tuple[RedFlag, ...]
+    """Most severe first."""
+    workup: tuple[PlanStep, ...]
+    """The plan, in the order to do it (its groups of urgency in order)."""
+    avoid: tuple[DoNot, ...]
+    """The do-not list: never in the plan."""
+    next_questions: tuple[Question, ...]
     unknown_findings: tuple[str, ...]
     workup_rules_fired: tuple[str, ...]
     """Ids of the workup rules whose condition held (fallbacks only when they were used)."""
@@ -83,7 +78,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
 
     @functools.cached_property
-    def safety_questions(self) -> tuple[dict[str, Any], ...]:
+    def safety_questions(self) -> tuple[SafetyQuestion, ...]:
         """For each unexamined finding whose answer alone would fire an emergency or urgent rule, or
         clear one that counted it as possibly present: which rules, with which answer. Most decisive
         first. Computed on first use (it tries every answer), so `assess` itself stays fast."""
@@ -92,7 +87,12 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     @property
     def unasked_red_flag_findings(self) -> tuple[str, ...]:
         """The findings of `safety_questions`, most decisive first."""
-        return tuple(q["finding"] for q in self.safety_questions)
+        return tuple(q.finding for q in self.safety_questions)
+
+    @property
+    def do_not(self) -> tuple[DoNot, ...]:
+        """The do-not list (the same as `avoid`, by the name the page uses)."""
+        return self.avoid
 
     @property
     def causes(self) -> list[dict[str, Any]]:
@@ -147,22 +147,22 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
             "knowledge_version": self.knowledge_version,
             "causes": self.causes,
             "triage": self.triage,
-            "red_flags": [dict(f) for f in self.red_flags],
-            "workup": [dict(w) for w in self.workup],
-            "avoid": [dict(a) for a in self.avoid],
+            "red_flags": [f.to_dict() for f in self.red_flags],
+            "workup": [w.to_dict() for w in self.workup],
+            "avoid": [a.to_dict() for a in self.avoid],
             "age_band": self.age_band,
             "explanations": explanations,
-            "next_questions": [dict(q) for q in self.next_questions],
+            "next_questions": [q.to_dict() for q in self.next_questions],
             "unknown_findings": list(self.unknown_findings),
             "unasked_red_flag_findings": list(self.unasked_red_flag_findings),
-            "safety_questions": [dict(q) for q in self.safety_questions],
-            "do_not": [dict(a) for a in self.avoid],
+            "safety_questions": [q.to_dict() for q in self.safety_questions],
+            "do_not": [a.to_dict() for a in self.avoid],
             "workup_rules_fired": list(self.workup_rules_fired),
             "disclaimer": DISCLAIMER,
         }
 
 
-def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[dict[str, Any], ...]:
+def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[Question, ...]:
     # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
     #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
     #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
@@ -184,29 +184,19 @@ def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -
         if fid in known:
             continue
         f = k.findings[fid]
-        out.append({
-            "finding": fid,
-            "label": f.label,
-            "question": f.question or f.meaning,
-            "score": round(float(score[i]), 4),
-            "information_gain_bits": round(float(gain[i]), 4),
-            "cant_miss_shift": round(float(cm_shift[i]), 4),
-        })
+        out.append(Question(fid, f.label, f.question or f.meaning, round(float(score[i]), 4),
+                            round(float(gain[i]), 4), round(float(cm_shift[i]), 4)))
         if len(out) == N_QUESTIONS:
             break
     return tuple(out)
 
 
-def _do_not_item(k: Knowledge, a: Any, origin: str, kind: str) -> dict[str, Any]:
-    item = {"step": a.step, "rationale": a.rationale, "source": k.source_label(a.source), "source_id": a.source,
-            "rule": origin, "from": kind}
-    if a.note:
-        item["note"] = a.note
-    return item
+def _do_not_item(k: Knowledge, a: Any, origin: str, kind: Any) -> DoNot:
+    return DoNot(a.step, a.rationale, k.source_label(a.source), a.source, origin, kind, a.note)
 
 
-def _workup(k: Knowledge, ctx: Context, do_not: dict[str, dict[str, Any]], emergency: bool,
-            ) -> tuple[tuple[dict[str, Any], ...], tuple[dict[str, Any], ...], tuple[str, ...]]:
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool,
+            ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
@@ -236,27 +226,23 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, dict[str, Any]], emerg
                 if s.step not in do_not:
                     _add_step(k, kept, order, rule, s)
     ranked = []
-    for (timing_rank, phase, order), item, on_emergency_path in kept.values():
-        if emergency and not on_emergency_path and item["timing"] != "immediate":
-            group = "after_emergency"
-            item["deferred_because"] = DEFERRED_BECAUSE
-        else:
-            group = item["timing"]
-        item["group"] = group
+    for (timing_rank, phase, order), (s, rule_id), on_emergency_path in kept.values():
+        deferred = emergency and not on_emergency_path and s.timing != "immediate"
+        group = "after_emergency" if deferred else s.timing
+        item = PlanStep(s.step, s.timing, s.within, s.rationale, k.source_label(s.source), s.source, rule_id, group,
+                        s.to, DEFERRED_BECAUSE if deferred else None)
         ranked.append(((GROUP_RANK[group], phase, timing_rank, order), item))
     ranked.sort(key=lambda v: v[0])
     return tuple(item for _, item in ranked), tuple(do_not.values()), tuple(fired)
 
 
 def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None:
+    """Keep one entry per (step, target): the most urgent (then earliest-phase) request wins; a step
+    asked for by any emergency pathway stays on the emergency path."""
     phase = s.phase if s.phase is not None else k.step_phase[s.step]
     key = (s.step, s.to)
     rank = (TIMING_RANK[s.timing], phase, order)
-    item: dict[str, Any] = {"step": s.step}
-    if s.to is not None:
-        item["to"] = s.to
-    item.update({"timing": s.timing, "within": s.within, "rationale": s.rationale,
-                 "source": k.source_label(s.source), "source_id": s.source, "rule": rule.id})
+    item = (s, rule.id)
     old = chosen.get(key)
     if old is None:
         chosen[key] = [rank, item, rule.emergency]
@@ -267,14 +253,14 @@ def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None
 
 
 def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float],
-                      fired_ids: frozenset[str]) -> tuple[dict[str, Any], ...]:
+                      fired_ids: frozenset[str]) -> tuple[SafetyQuestion, ...]:
     """Unexamined findings whose answer alone would fire an emergency or urgent rule that has not
     fired, or clear one that has (a rule that counts an unknown as possibly present), found by
     trying each answer. Most decisive first: emergency before urgent, fire before clear.
 
     One trial context per (finding, answer) serves every safety rule that reads the finding, so the
     named conditions they share are evaluated once per trial."""
-    found: list[dict[str, Any]] = []
+    found: list[tuple[tuple[int, int, int, int], SafetyQuestion]] = []
     known = values.keys()
     for fid, rules in k.safety_rules_by_finding.items():
         if fid in values:
@@ -287,7 +273,7 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
                 live.append((compiled, is_fired))
         if not live:
             continue
-        effects: dict[str, dict[str, Any]] = {}
+        effects: dict[str, tuple[SafetyEffect, int]] = {}
         trial = dict(values)
         for answer in k.trial_values[fid]:
             trial[fid] = answer
@@ -299,28 +285,23 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
                 # with fid answered every needed finding is known (the `live` filter), so test directly
                 now = compiled.test(ctx)
                 if now != is_fired:
-                    effects[rid] = {"rule": rid, "level": compiled.rule.level,
-                                    "effect": "clear" if is_fired else "fire", "if_answer": answer,
-                                    "_engaged": len(compiled.reads & known)}
+                    effect = SafetyEffect(rid, compiled.rule.level, "clear" if is_fired else "fire", answer)
+                    effects[rid] = (effect, len(compiled.reads & known))
         if effects:
             f = k.findings[fid]
-            ranked = sorted(effects.values(), key=lambda r: (_effect_rank(r), -r["_engaged"]))
-            best = _effect_rank(ranked[0])
-            engaged = max(r["_engaged"] for r in ranked if _effect_rank(r) == best)
-            for r in ranked:
-                del r["_engaged"]
-            found.append({"finding": fid, "label": f.label, "question": f.question or f.meaning,
-                          "rules": ranked, "_key": (_effect_rank(ranked[0]), -engaged, -len(ranked), k.finding_order[fid])})
+            ranked = sorted(effects.values(), key=lambda e: (_effect_rank(e[0]), -e[1]))
+            best = _effect_rank(ranked[0][0])
+            engaged = max(n for e, n in ranked if _effect_rank(e) == best)
+            question = SafetyQuestion(fid, f.label, f.question or f.meaning, tuple(e for e, _ in ranked))
+            found.append(((best, -engaged, -len(ranked), k.finding_order[fid]), question))
     # most decisive first: the strongest effect (emergency before urgent, firing before clearing),
     # then the rules most engaged with what is already entered, then how many rules it decides
-    found.sort(key=lambda q: q["_key"])
-    for q in found:
-        del q["_key"]
-    return tuple(found)
+    found.sort(key=lambda v: v[0])
+    return tuple(q for _, q in found)
 
 
-def _effect_rank(r: Mapping[str, Any]) -> int:
-    return (0 if r["level"] == "emergency" else 2) + (0 if r["effect"] == "fire" else 1)
+def _effect_rank(e: SafetyEffect) -> int:
+    return (0 if e.level == "emergency" else 2) + (0 if e.effect == "fire" else 1)
 
 
 def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
@@ -362,18 +343,14 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
 
     # red flags and triage
     ctx = Context(values, probs_by_id)
-    fired = []
-    do_not: dict[str, dict[str, Any]] = {}
+    fired: list[RedFlag] = []
+    do_not: dict[str, DoNot] = {}
     top = 0
     known = values.keys()
     for compiled in k.red_flags:
         if compiled.needs <= known and compiled.test(ctx):
             r = compiled.rule
-            flag = {"id": r.id, "level": r.level, "message": r.message, "action": r.action,
-                    "within": r.within, "source": k.source_label(r.source), "source_id": r.source}
-            if r.note:
-                flag["note"] = r.note
-            fired.append(flag)
+            fired.append(RedFlag(r.id, r.level, r.message, r.action, r.within, k.source_label(r.source), r.source, r.note))
             top = max(top, LEVEL_RANK[r.level])
             for a in r.do_not:
                 do_not.setdefault(a.step, _do_not_item(k, a, r.id, "red_flag"))
@@ -387,17 +364,16 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
             continue  # the age band, not the findings, makes it likely: the marker rules own that case
         name = k.causes[cid].name
-        fired.append({"id": f"alarm_{cid}", "level": alarm.level,
-                      "message": f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
-                                 "a can't-miss cause this likely needs acting on.",
-                      "action": alarm.action, "within": "", "source": k.source_label(alarm.source),
-                      "source_id": alarm.source, "note": alarm.note, "cause": cid, "probability": round(p, 4),
-                      "threshold": alarm.threshold})
+        fired.append(RedFlag(f"alarm_{cid}", alarm.level,
+                             f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
+                             "a can't-miss cause this likely needs acting on.",
+                             alarm.action, "", k.source_label(alarm.source), alarm.source, alarm.note,
+                             cid, round(p, 4), alarm.threshold))
         top = max(top, LEVEL_RANK[alarm.level])
         for a in alarm.do_not:
             do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
-    fired.sort(key=lambda f: -LEVEL_RANK[f["level"]])
-    fired_ids = {f["id"] for f in fired}
+    fired.sort(key=lambda f: -LEVEL_RANK[f.level])
+    fired_ids = {f.id for f in fired}
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, emergency=top == LEVEL_RANK["emergency"])
 

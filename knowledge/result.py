@@ -1,0 +1,188 @@
+"""The typed, frozen items of an assessment: red flags, plan steps, do-nots, questions, contributions.
+
+Code reads them by attribute (`flag.level`, `step.group`), so a renamed field is a type error rather
+than a grep. Each item is also a read-only mapping of exactly its JSON form (`flag["level"]`,
+`dict(step)`), and `to_dict()` gives that form: the `python -m knowledge assess` contract is
+unchanged. The `Assessment` that holds them lives in `engine.py`, beside the reasoning that fills it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Level = Literal["emergency", "urgent", "warning"]
+Timing = Literal["immediate", "urgent", "routine"]
+Group = Literal["immediate", "urgent", "routine", "after_emergency"]
+Origin = Literal["red_flag", "workup", "cant_miss"]
+
+
+class ResultItem(Mapping[str, Any]):
+    """Base of the result items: attributes for code, a read-only mapping of the JSON form for readers
+    that index by key, and `to_dict()` for JSON. Equal to another item or a mapping with the same JSON."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The item's JSON form (a fresh dict)."""
+        raise NotImplementedError
+
+    def _json(self) -> dict[str, Any]:
+        cached = self.__dict__.get("_json_cache")
+        if cached is None:
+            cached = self.to_dict()
+            object.__setattr__(self, "_json_cache", cached)
+        return cached
+
+    def __getitem__(self, key: str) -> Any:
+        return self._json()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._json())
+
+    def __len__(self) -> int:
+        return len(self._json())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._json() == dict(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to dicts, so not hashable (as the dicts were)
+
+
+@dataclass(frozen=True, eq=False)
+class RedFlag(ResultItem):
+    """A red-flag rule that fired, or a can't-miss alarm (then `cause`, `probability` and `threshold` say which)."""
+
+    id: str
+    level: Level
+    message: str
+    action: str
+    within: str
+    source: str
+    """The source's short label, as shown."""
+    source_id: str
+    note: str = ""
+    cause: str | None = None
+    probability: float | None = None
+    threshold: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "level": self.level, "message": self.message, "action": self.action,
+                               "within": self.within, "source": self.source, "source_id": self.source_id}
+        if self.note:
+            out["note"] = self.note
+        if self.cause is not None:
+            out.update(cause=self.cause, probability=self.probability, threshold=self.threshold)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class PlanStep(ResultItem):
+    """One step of the workup plan, in its group of urgency (the plan is in the order to do it)."""
+
+    step: str
+    timing: Timing
+    within: str
+    rationale: str
+    source: str
+    source_id: str
+    rule: str
+    """The workup rule that asked for it."""
+    group: Group
+    to: str | None = None
+    """The referral target of a `referral` step."""
+    deferred_because: str | None = None
+    """Set on the steps that wait until an emergency is dealt with: why."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"step": self.step}
+        if self.to is not None:
+            out["to"] = self.to
+        out.update(timing=self.timing, within=self.within, rationale=self.rationale, source=self.source,
+                   source_id=self.source_id, rule=self.rule)
+        if self.deferred_because is not None:
+            out["deferred_because"] = self.deferred_because
+        out["group"] = self.group
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class DoNot(ResultItem):
+    """A step that must not be done, why, its source, and the rule or flag behind it (`origin` says which kind)."""
+
+    step: str
+    rationale: str
+    source: str
+    source_id: str
+    rule: str
+    origin: Origin
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"step": self.step, "rationale": self.rationale, "source": self.source,
+                               "source_id": self.source_id, "rule": self.rule, "from": self.origin}
+        if self.note:
+            out["note"] = self.note
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Question(ResultItem):
+    """An unexamined finding worth asking next, with its score and what the score is made of."""
+
+    finding: str
+    label: str
+    question: str
+    score: float
+    information_gain_bits: float
+    cant_miss_shift: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"finding": self.finding, "label": self.label, "question": self.question, "score": self.score,
+                "information_gain_bits": self.information_gain_bits, "cant_miss_shift": self.cant_miss_shift}
+
+
+@dataclass(frozen=True, eq=False)
+class SafetyEffect(ResultItem):
+    """What one answer to a not-yet-asked finding would do to one safety rule."""
+
+    rule: str
+    level: Level
+    effect: Literal["fire", "clear"]
+    if_answer: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "level": self.level, "effect": self.effect, "if_answer": self.if_answer}
+
+
+@dataclass(frozen=True, eq=False)
+class SafetyQuestion(ResultItem):
+    """A not-yet-asked finding whose answer alone would fire or clear an emergency or urgent rule."""
+
+    finding: str
+    label: str
+    question: str
+    rules: tuple[SafetyEffect, ...]
+    """Most decisive first."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"finding": self.finding, "label": self.label, "question": self.question,
+                "rules": [r.to_dict() for r in self.rules]}
+
+
+@dataclass(frozen=True, eq=False)
+class Contribution(ResultItem):
+    """One entered finding's effect on one cause: its likelihood ratio (above 1 raised the cause)."""
+
+    finding: str
+    value: Any
+    likelihood_ratio: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"finding": self.finding, "value": self.value, "likelihood_ratio": self.likelihood_ratio}
+
+
+__all__ = ["Contribution", "DoNot", "PlanStep", "Question", "RedFlag", "ResultItem", "SafetyEffect", "SafetyQuestion"]
