@@ -32,14 +32,14 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge import Knowledge, KnowledgeFileError, case_problems, load_knowledge, read_yaml
+from knowledge import TRIAGE_LEVELS, Knowledge, KnowledgeFileError, case_problems, load_knowledge, read_yaml, validation_error
 
 LIBRARY_PATH = Path(__file__).with_name("cases.yaml")
 """The case library shipped with the app."""
 
 Difficulty = Literal["easy", "medium", "hard"]
 Triage = Literal["emergency", "urgent", "routine"]
-TRIAGE_ORDER: tuple[str, ...] = ("routine", "urgent", "emergency")
+TRIAGE_ORDER: tuple[str, ...] = TRIAGE_LEVELS
 """The triage levels of a teaching answer from least to most urgent: the one order the library's
 grading and the teaching page's choices use."""
 TRIAGE_RANK: Mapping[str, int] = MappingProxyType({level: rank for rank, level in enumerate(TRIAGE_ORDER)})
@@ -154,19 +154,6 @@ class CaseLibrary(_Strict):
 # --- loading ------------------------------------------------------------------------------------
 
 
-def _validation_error(err: ValidationError, file: str, entry: str) -> KnowledgeFileError:
-    first = err.errors()[0]
-    field = ".".join(str(p) for p in first["loc"]) or "(entry)"
-    problem = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        problem = "unknown field"
-    elif first["type"] == "missing":
-        problem = "required field is missing"
-    if len(err.errors()) > 1:
-        problem += f" (and {len(err.errors()) - 1} more problem(s) in this case)"
-    return KnowledgeFileError(file, entry, field, problem)
-
-
 def _unknown(values: Iterable[str], known: Iterable[str]) -> list[str]:
     allowed = set(known)
     return [v for v in values if v not in allowed]
@@ -233,7 +220,7 @@ def _build(path: Path) -> CaseLibrary:
         try:
             case = TeachingCase.model_validate(raw)
         except ValidationError as err:
-            raise _validation_error(err, file, entry) from err
+            raise validation_error(err, TeachingCase, file, entry) from err
         if case.id in seen:
             raise KnowledgeFileError(file, case.id, "id", "this id is used by two cases")
         seen.add(case.id)

@@ -1,13 +1,27 @@
 """Lower Back Lump Navigator: clinical knowledge as data, and the pure reasoning over it.
 
-Public API: `assess`, `parse_case`, `case_problems`, `load_knowledge`, `Assessment`, `Case`,
-`Knowledge`, `KNOWLEDGE_VERSION` and the errors. This package never imports Streamlit.
+The public face (pinned by tests/knowledge/test_public_api.py): assess a case (`assess`,
+`parse_case`, `case_problems`), load the knowledge (`load_knowledge`, `Knowledge` with its
+provenance helpers `entry_for`, `likelihood`, `prior_percent`, `source_label`), the typed result
+(`Assessment` and its frozen items), the data models a caller reads (`Finding`, `Cause`, `Source`
+with `Source.link`, `Likelihood`), the rule language's readable side (`condition_text`,
+`condition_yaml`, `refs_used`), the words every reader needs (`ESTIMATE`, `DISCLAIMER`,
+`TRIAGE_LEVELS`, `PLAN_GROUPS`, `KNOWLEDGE_VERSION`) and the errors. This package never imports
+Streamlit.
 """
 
 from knowledge.case import Case, case_problems, parse_case
-from knowledge.engine import DISCLAIMER, Assessment, Contribution, assess
-from knowledge.errors import CaseError, CaseProblem, KnowledgeError, KnowledgeFileError
+from knowledge.conditions import condition_text, condition_yaml, refs_used
+from knowledge.engine import DISCLAIMER, GROUPS, Assessment, assess
+from knowledge.errors import CaseError, CaseProblem, KnowledgeError, KnowledgeFileError, validation_error
 from knowledge.loader import Knowledge, clear_cache, load_knowledge, read_yaml
+from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
+from knowledge.schema import ESTIMATE, Cause, Finding, Likelihood, Source
+
+TRIAGE_LEVELS = ("routine", "urgent", "emergency")
+"""The triage levels, lowest first (the one triage order of the project)."""
+PLAN_GROUPS = GROUPS
+"""The plan's groups of urgency, in the order they are done."""
 
 
 def __getattr__(name: str) -> str:
@@ -19,19 +33,36 @@ def __getattr__(name: str) -> str:
 
 __all__ = [
     "DISCLAIMER",
+    "ESTIMATE",
     "KNOWLEDGE_VERSION",
+    "PLAN_GROUPS",
+    "TRIAGE_LEVELS",
     "Assessment",
     "Case",
     "CaseError",
     "CaseProblem",
+    "Cause",
     "Contribution",
+    "DoNot",
+    "Finding",
     "Knowledge",
     "KnowledgeError",
     "KnowledgeFileError",
+    "Likelihood",
+    "PlanStep",
+    "Question",
+    "RedFlag",
+    "SafetyEffect",
+    "SafetyQuestion",
+    "Source",
     "assess",
     "case_problems",
     "clear_cache",
+    "condition_text",
+    "condition_yaml",
     "load_knowledge",
     "parse_case",
     "read_yaml",
+    "refs_used",
+    "validation_error",
 ]

@@ -23,6 +23,8 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import yaml
+
 from knowledge.errors import KnowledgeFileError
 from knowledge.schema import Finding
 
@@ -273,3 +275,95 @@ class Compiler:
         if finding.type == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             self._fail(entry, path, f"expects a number, got {value!r}")
         return value
+
+
+# --- the readable side of the language: one line of text, the YAML, the definitions used ---------------
+# (kept here, beside the compiler, so a new operator is added to the compiler, `needed_findings` and
+# `_key_text` in one module)
+
+_SYMBOL = {"==": "=", "!=": "\u2260", "<": "<", "<=": "\u2264", ">": ">", ">=": "\u2265"}
+
+
+def _scalar(value: Any) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+def _finding_test(fid: str, arg: Any) -> str:
+    if not isinstance(arg, Mapping):
+        return f"{fid} = {_scalar(arg)}"
+    parts = []
+    for op, operand in arg.items():
+        if op == "in":
+            parts.append(f"{fid} in {{{', '.join(_scalar(v) for v in operand)}}}")
+        else:
+            parts.append(f"{fid} {_SYMBOL.get(op, op)} {_scalar(operand)}")
+    return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
+
+
+def _key_text(key: str, arg: Any, *, outer: bool) -> str:
+    if key in ("all", "any"):
+        joined = (" AND " if key == "all" else " OR ").join(condition_text(c, nested=True) for c in arg)
+        return joined if outer or len(arg) == 1 else f"({joined})"
+    if key == "not":
+        inner = condition_text(arg, nested=True)
+        return f"NOT {inner}" if inner.startswith(("[", "(")) else f"NOT ({inner})"
+    if key == "known":
+        return f"{arg} examined"
+    if key == "unknown":
+        return f"{arg} not examined"
+    if key == "at_least":
+        return f"at least {arg['n']} of ({'; '.join(condition_text(c) for c in arg['of'])})"
+    if key == "probability":
+        cause = "all can't-miss causes" if arg["cause"] == "cant_miss" else arg["cause"]
+        (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
+        return f"estimated P({cause}) {_SYMBOL.get(op, op)} {bound}"
+    if key == "ref":
+        return f"[{arg}]"
+    return _finding_test(key, arg)
+
+
+def condition_text(cond: Any, *, nested: bool = False) -> str:
+    """A condition of the rule language in one readable line; named definitions in [brackets].
+
+    `nested` adds the parentheses a part needs inside a larger AND / OR.
+    """
+    if not isinstance(cond, Mapping):
+        return repr(cond)
+    if not cond:
+        return "always"
+    outer = not nested and len(cond) == 1
+    parts = [_key_text(key, arg, outer=outer) for key, arg in cond.items()]
+    if len(parts) == 1:
+        return parts[0]
+    joined = " AND ".join(parts)
+    return f"({joined})" if nested else joined
+
+
+def condition_yaml(cond: Any) -> str:
+    """A condition as YAML, the way the data files write it."""
+    return yaml.safe_dump(cond, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).strip()
+
+
+def refs_used(cond: Any, definitions: Mapping[str, Any]) -> list[str]:
+    """The named definitions a condition uses, directly or through other definitions, first use first."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, arg in node.items():
+                if key == "ref" and isinstance(arg, str):
+                    if arg not in found:
+                        found.append(arg)
+                        walk(definitions.get(arg))
+                else:
+                    walk(arg)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(cond)
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class KnowledgeError(Exception):
@@ -57,3 +58,35 @@ class CaseError(KnowledgeError, ValueError):
 
     def __reduce__(self):
         return (type(self), (self.problems, self.where))
+
+
+def validation_error(err: Any, model: Any, file: str, entry: str) -> KnowledgeFileError:
+    """A pydantic ValidationError of one entry as a KnowledgeFileError naming the file, the entry, the
+    first failing field and what is wrong (with the allowed fields when a field is unknown). The one
+    formatter of the knowledge loader and the teaching case library."""
+    errors = err.errors()
+    first = errors[0]
+    loc = tuple(str(p) for p in first["loc"])
+    field = ".".join(loc) or "(entry)"
+    problem = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        problem = f"unknown field (allowed: {', '.join(allowed)})" if allowed else "unknown field"
+    elif first["type"] == "missing":
+        problem = "required field is missing"
+    if len(errors) > 1:
+        problem += f" (and {len(errors) - 1} more problem(s) in this entry)"
+    return KnowledgeFileError(file, entry, field, problem)
+
+
+def _allowed_fields(model: Any, path: tuple[str, ...]) -> list[str]:
+    """The fields of the model at `path` inside `model` (following nested models; [] if not found)."""
+    current = model
+    for part in path:
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return [] if not part.isdigit() else _allowed_fields(current, ())
+        annotation = fields[part].annotation
+        inner = [a for a in getattr(annotation, "__args__", ()) if hasattr(a, "model_fields")]
+        current = inner[0] if inner else annotation
+    return list(getattr(current, "model_fields", {}))

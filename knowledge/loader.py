@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge.conditions import Compiler, Predicate, needed_findings
-from knowledge.errors import KnowledgeFileError
+from knowledge.errors import KnowledgeFileError, validation_error
 from knowledge.schema import (
     ESTIMATE,
     AgeBand,
@@ -161,6 +161,25 @@ class Knowledge:
             return "Estimate (project; see note)"
         return self.sources[source_id].label
 
+    def entry_for(self, cause_id: str, finding_id: str) -> tuple[Likelihood, bool]:
+        """The likelihood entry the engine uses for a cause and a finding, and whether it is the cause's
+        own (False: the cause inherits the background entry, as 'other' always does)."""
+        own = self.likelihoods.get((cause_id, finding_id))
+        if own is not None:
+            return own, True
+        return self.likelihoods[(BACKGROUND, finding_id)], False
+
+    def likelihood(self, cause_id: str, finding_id: str, category: str) -> float:
+        """P(value | cause) exactly as the engine uses it (after the fill rule and the floor)."""
+        table = self.tables[finding_id]
+        return float(table.linear[table.categories.index(category), self.cause_ids.index(cause_id)])
+
+    def prior_percent(self, band_id: str | None, cause_id: str) -> float:
+        """A cause's normalised prior for an age band, in per cent (band None: age not entered)."""
+        ids = [b.id for b in self.age_bands]
+        row = len(ids) if band_id is None else ids.index(band_id)
+        return float(self.prior[row, self.cause_ids.index(cause_id)]) * 100
+
     def band_index(self, age_years: float | None) -> int:
         """Row of `prior` for an age (the last row when the age is not entered)."""
         if age_years is None:
@@ -207,16 +226,7 @@ def _validate(model: type[BaseModel], raw: Any, file: str, entry: str) -> Any:
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(entry)"
-        problem = first["msg"].removeprefix("Value error, ")
-        if first["type"] == "extra_forbidden":
-            problem = f"unknown field (allowed: {', '.join(model.model_fields)})"
-        elif first["type"] == "missing":
-            problem = "required field is missing"
-        if len(err.errors()) > 1:
-            problem += f" (and {len(err.errors()) - 1} more problem(s) in this entry)"
-        raise KnowledgeFileError(file, entry, field, problem) from err
+        raise validation_error(err, model, file, entry) from err
 
 
 def _check_source(item: Any, sources: Mapping[str, Source], file: str, entry: str, prefix: str = "") -> None:

@@ -47,6 +47,20 @@ class Source(_Strict):
     kind: Literal["guideline", "review", "study", "case_report", "reference_text", "secondary"]
     read_note: str = ""
 
+    @property
+    def link(self) -> str:
+        """Where the source can be read: its url, else its DOI, else its PubMed page ('' if none).
+
+        The one link builder of the project (the pages and the case summary all use it). The PubMed
+        address ends in a slash, the form PubMed itself links to (the bare form redirects)."""
+        if self.url:
+            return self.url
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return ""
+
     @model_validator(mode="after")
     def _locatable(self) -> Source:
         if not (self.doi or self.pmid or self.url):

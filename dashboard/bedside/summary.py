@@ -165,8 +165,7 @@ def _sources(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     ranking: list[str] = [c.source for c in kb.causes.values()]
     entered = [fid for fid in assessment.case.values if fid in kb.tables]
     for fid in entered:
-        background = kb.likelihoods[("background", fid)]
-        ranking.extend((kb.likelihoods.get((cid, fid)) or background).source for cid in kb.cause_ids)
+        ranking.extend(kb.entry_for(cid, fid)[0].source for cid in kb.cause_ids)
     n_estimates = sum(1 for s in ranking if s == ESTIMATE)
     cited_actions = [s for s in actions if s != ESTIMATE]
     cited_ranking = [s for s in dict.fromkeys(ranking) if s != ESTIMATE and s not in cited_actions]

@@ -5,15 +5,14 @@ named definitions, sources), each row carrying its source label, the source id, 
 entry is the project's own `estimate`, and the note saying how it was made. The knowledge page
 shows these tables; the tests check that they cover every entry of the knowledge.
 
-Conditions are rendered in one readable line (`condition_text`): `AND`, `OR`, `NOT`, finding
-ids with their values, and named definitions in square brackets, e.g.
-`[midline_lumbosacral] AND (fever = yes OR crp_raised = yes)`.
+Conditions are rendered in one readable line by the rule language's own `condition_text`
+(knowledge/conditions.py), re-exported here for the page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ import yaml
 
 import knowledge
 from dashboard.common.provenance import ESTIMATE, source_link
+from knowledge import condition_text, condition_yaml, refs_used
 
 BACKGROUND = "background"
 """Where a cause without its own entry for a finding takes its likelihoods from."""
@@ -30,7 +30,6 @@ OWN = "own entry"
 SOURCE_COLUMNS = ("source", "estimate", "note", "source id")
 """The provenance columns of every table of sourced entries (the id comes last, for look-ups)."""
 
-_SYMBOL = {"==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
 _LINK = re.compile(r"^https?://[^\s\"'<>]+$")
 
 
@@ -44,91 +43,6 @@ def is_link(url: str) -> bool:
 
 def _provenance(kb: knowledge.Knowledge, item: Any) -> dict[str, Any]:
     return {"source": kb.source_label(item.source), "estimate": item.source == ESTIMATE, "note": item.note}
-
-
-def _scalar(value: Any) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
-
-
-def _finding_test(fid: str, arg: Any) -> str:
-    if not isinstance(arg, Mapping):
-        return f"{fid} = {_scalar(arg)}"
-    parts = []
-    for op, operand in arg.items():
-        if op == "in":
-            parts.append(f"{fid} in {{{', '.join(_scalar(v) for v in operand)}}}")
-        else:
-            parts.append(f"{fid} {_SYMBOL.get(op, op)} {_scalar(operand)}")
-    return parts[0] if len(parts) == 1 else f"({' AND '.join(parts)})"
-
-
-def _key_text(key: str, arg: Any, *, outer: bool) -> str:
-    if key in ("all", "any"):
-        joined = (" AND " if key == "all" else " OR ").join(condition_text(c, nested=True) for c in arg)
-        return joined if outer or len(arg) == 1 else f"({joined})"
-    if key == "not":
-        inner = condition_text(arg, nested=True)
-        return f"NOT {inner}" if inner.startswith(("[", "(")) else f"NOT ({inner})"
-    if key == "known":
-        return f"{arg} examined"
-    if key == "unknown":
-        return f"{arg} not examined"
-    if key == "at_least":
-        return f"at least {arg['n']} of ({'; '.join(condition_text(c) for c in arg['of'])})"
-    if key == "probability":
-        cause = "all can't-miss causes" if arg["cause"] == "cant_miss" else arg["cause"]
-        (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
-        return f"estimated P({cause}) {_SYMBOL.get(op, op)} {bound}"
-    if key == "ref":
-        return f"[{arg}]"
-    return _finding_test(key, arg)
-
-
-def condition_text(cond: Any, *, nested: bool = False) -> str:
-    """A condition of the rule language in one readable line; named definitions in [brackets].
-
-    `nested` adds the parentheses a part needs inside a larger AND / OR.
-    """
-    if not isinstance(cond, Mapping):
-        return repr(cond)
-    if not cond:
-        return "always"
-    outer = not nested and len(cond) == 1
-    parts = [_key_text(key, arg, outer=outer) for key, arg in cond.items()]
-    if len(parts) == 1:
-        return parts[0]
-    joined = " AND ".join(parts)
-    return f"({joined})" if nested else joined
-
-
-def condition_yaml(cond: Any) -> str:
-    """A condition as YAML, the way the data files write it."""
-    return yaml.safe_dump(cond, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100).strip()
-
-
-def refs_used(cond: Any, definitions: Mapping[str, Any]) -> list[str]:
-    """The named definitions a condition uses, directly or through other definitions, first use first."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, Mapping):
-            for key, arg in node.items():
-                if key == "ref" and isinstance(arg, str):
-                    if arg not in found:
-                        found.append(arg)
-                        walk(definitions.get(arg))
-                else:
-                    walk(arg)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(cond)
-    return found
 
 
 def _value_label(finding: Any, category: str) -> str:
@@ -187,11 +101,11 @@ def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
 def causes_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     """One row per cause: name, can't-miss and why, normalised prior % per age band, source and note."""
     rows = []
-    for j, (cid, cause) in enumerate(kb.causes.items()):
+    for cid, cause in kb.causes.items():
         row: dict[str, Any] = {"cause": cause.name, "can't miss": cause.cant_miss}
-        for i, band in enumerate(kb.age_bands):
-            row[f"prior % {band.label}"] = round(float(kb.prior[i, j]) * 100, 1)
-        row["prior % age not entered"] = round(float(kb.prior[len(kb.age_bands), j]) * 100, 1)
+        for band in kb.age_bands:
+            row[f"prior % {band.label}"] = round(kb.prior_percent(band.id, cid), 1)
+        row["prior % age not entered"] = round(kb.prior_percent(None, cid), 1)
         row.update(_provenance(kb, cause))
         row.update({"why can't miss": cause.cant_miss_why, "about": cause.about, "id": cid, "source id": cause.source})
         rows.append(row)
@@ -234,11 +148,9 @@ def likelihoods_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     rows = []
     for fid, table in kb.tables.items():
         finding = kb.findings[fid]
-        background = kb.likelihoods[(BACKGROUND, fid)]
-        for j, cid in enumerate(kb.cause_ids):
-            own = kb.likelihoods.get((cid, fid))
-            entry = own or background
-            for i, category in enumerate(table.categories):
+        for cid in kb.cause_ids:
+            entry, is_own = kb.entry_for(cid, fid)
+            for category in table.categories:
                 if entry.p is not None:
                     written = f"P(yes) = {entry.p:g}" if category == "true" else f"1 − P(yes) = {1 - entry.p:.4g}"
                 elif entry.values and category in entry.values:
@@ -249,8 +161,8 @@ def likelihoods_table(kb: knowledge.Knowledge) -> pd.DataFrame:
                     "cause": kb.causes[cid].name,
                     "finding": finding.label,
                     "value": _value_label(finding, category),
-                    "P(value | cause)": float(table.linear[i, j]),
-                    "from": OWN if own is not None else BACKGROUND,
+                    "P(value | cause)": kb.likelihood(cid, fid, category),
+                    "from": OWN if is_own else BACKGROUND,
                     "as written": written,
                     **_provenance(kb, entry),
                     "cause id": cid,

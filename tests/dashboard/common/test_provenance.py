@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import pytest
 
+import knowledge
 from dashboard.common.markdown import code_span_text, md_escape
 from dashboard.common.provenance import source_link
 
 
-def _source(url: str | None = None, doi: str | None = None, pmid: str | None = None) -> SimpleNamespace:
-    return SimpleNamespace(url=url, doi=doi, pmid=pmid)
+def _source(url: str | None = None, doi: str | None = None, pmid: str | None = None) -> knowledge.Source:
+    fields = {"id": "x", "label": "A source", "title": "A title", "kind": "study", "url": url, "doi": doi, "pmid": pmid}
+    if not (url or doi or pmid):  # the model refuses a source that cannot be located; build it unchecked
+        return knowledge.Source.model_construct(**fields)
+    return knowledge.Source(**fields)
 
 
 def test_sources_without_url_link_to_doi_or_pubmed() -> None:
@@ -18,6 +22,14 @@ def test_sources_without_url_link_to_doi_or_pubmed() -> None:
     assert source_link(_source(None, "10.1/x", "123")) == "https://doi.org/10.1/x"
     assert source_link(_source(None, None, "123")) == "https://pubmed.ncbi.nlm.nih.gov/123/"
     assert source_link(_source()) == ""
+
+
+def test_the_page_link_is_the_models_link() -> None:
+    """The dashboard has no link builder of its own: it returns `Source.link`."""
+    s = _source(None, None, "42")
+    assert source_link(s) == s.link == "https://pubmed.ncbi.nlm.nih.gov/42/"
+    with pytest.raises(ValueError, match="at least one of doi, pmid or url"):
+        knowledge.Source(id="x", label="A source", title="A title", kind="study")
 
 
 def test_markdown_escaper_escapes_every_special_character_and_keeps_the_rest() -> None:
