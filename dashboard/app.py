@@ -11,10 +11,16 @@ URL and keeps every other parameter, so it can never loop.
 A broken knowledge or case library file raises `knowledge.KnowledgeError` while a page loads it;
 the app shows its message (file, entry, field, problem) and stops, rather than Streamlit's
 "error redacted" page, so a reviewer of a data change sees what to fix.
+
+Login (issue 13): with `LBLN_LOGIN=required` in the environment (a network deployment: deploy/,
+`make serve`), no page runs until the user has logged in with Streamlit's own OIDC login (`st.login`,
+the identity provider set in the `[auth]` section of secrets.toml). Unset or any other value, the app
+behaves exactly as on a single laptop, with no login.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 import streamlit as st
@@ -38,9 +44,38 @@ def routed_page(params: Mapping[str, str], current: str) -> str | None:
     return None
 
 
+LOGIN_ENV = "LBLN_LOGIN"
+
+
+def login_required() -> bool:
+    """Whether this deployment asks for a login (`LBLN_LOGIN=required`); off by default."""
+    return os.environ.get(LOGIN_ENV, "").strip().lower() == "required"
+
+
+def _login_gate() -> None:
+    """Stop the run, showing only a login button, until the user has logged in at the identity provider."""
+    try:
+        configured = "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        configured = False
+    if not configured:
+        # Fail closed: a deployment that asks for a login never serves the pages without one.
+        st.error(f"Login is required ({LOGIN_ENV}=required) but secrets.toml has no [auth] section: see deploy/README.md.")
+        st.stop()
+    # `.get`, not `.is_logged_in`: a user record without the field (Streamlit's AppTest) counts as logged out.
+    if not st.user.get("is_logged_in", False):
+        st.title(words.APP_TITLE)
+        st.write("Log in with your hospital account to use this app.")
+        st.button("Log in", type="primary", on_click=st.login)
+        st.stop()
+    st.sidebar.button("Log out", on_click=st.logout)
+
+
 def run() -> None:
     """Configure the page and run the chosen one."""
     st.set_page_config(page_title=words.APP_TITLE, layout="wide", initial_sidebar_state="collapsed")
+    if login_required():
+        _login_gate()
     pages = {
         "bedside": st.Page(bedside.render, title=words.BEDSIDE_TITLE, url_path="bedside", default=True),
         "teach": st.Page(teach.render, title=words.TEACH_TITLE, url_path="teach"),
