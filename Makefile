@@ -21,8 +21,21 @@ $(STAMP): requirements.txt requirements-dev.txt $(PY)
 
 install: $(STAMP) ## Create .venv from the pinned requirements (if needed)
 
-run: $(STAMP) ## Serve the app on http://localhost:$(PORT)
-	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+run: $(STAMP) ## Serve the app on this machine only: http://localhost:$(PORT) (loopback, no login)
+	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+# Network deployment (deploy/README.md): nginx with TLS on every interface, two Streamlit processes on loopback.
+SERVE_NAME ?= $(shell hostname -f 2>/dev/null || hostname)
+HTTPS_PORT ?= 8443
+HTTP_PORT ?= 8080
+LOGIN ?= required
+SERVE_ARGS ?=
+
+serve: $(STAMP) ## Open the app to a ward or classroom network through nginx + TLS (login required; LOGIN=off for a trial)
+	$(PY) deploy/lbln_deploy.py serve --server-name $(SERVE_NAME) --https-port $(HTTPS_PORT) --http-port $(HTTP_PORT) --login $(LOGIN) $(SERVE_ARGS)
+
+deploy-test: $(STAMP) ## Run only the deployment tests (nginx, TLS, limits, login; needs nginx and /usr/bin/chromium)
+	$(PY) -m pytest tests/deploy
 
 test: $(STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium)
 	$(PY) -m pytest
@@ -58,4 +71,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .mypy_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run test test-fast e2e bench loadtest loadtest-browser lint typecheck vignettes clean
+.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck vignettes clean
