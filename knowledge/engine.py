@@ -10,9 +10,7 @@ Explanation. For each cause and each entered finding, the likelihood ratio of th
 the cause against under all other causes together (weighted by the age-band prior). Above 1 it
 raised the cause, below 1 it lowered it.
 
-Next best question. For each finding not yet examined: the expected information gain of its
-answer (bits) plus CANT_MISS_WEIGHT times the expected absolute change in the total probability
-of the can't-miss causes. The answer's probabilities come from the current ranking.
+Next best question: see knowledge/questions.py.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ import numpy as np
 from knowledge.case import Case, parse_case
 from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
+from knowledge.questions import next_questions
 from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
@@ -37,12 +36,8 @@ GROUPS = ("immediate", "urgent", "routine", "after_emergency")
 GROUP_RANK = {g: i for i, g in enumerate(GROUPS)}
 DEFERRED_BECAUSE = ("An emergency flag has fired: this step would delay the emergency pathway. "
                     "Do it after the emergency is dealt with, if it is still needed.")
-CANT_MISS_WEIGHT = 3.0
-"""Weight of the expected change in can't-miss probability against information gain (estimate)."""
 EXPLAIN_MIN_LR = 1.1
 """A finding whose likelihood ratio for a cause lies within [1/1.1, 1.1] is not listed as moving it."""
-N_QUESTIONS = 5
-_LN2 = float(np.log(2))
 DISCLAIMER = (
     "Estimates for clinicians from a small published base, not a diagnosis. "
     "Red flags and workup follow the cited guidelines."
@@ -160,35 +155,6 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
             "workup_rules_fired": list(self.workup_rules_fired),
             "disclaimer": DISCLAIMER,
         }
-
-
-def _next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[Question, ...]:
-    # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
-    #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
-    #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
-    # which needs only matrix-vector products with precomputed Q and Q log Q.
-    logp = np.log(np.maximum(probs, 1e-300))
-    p_answer = k.question_rows @ probs
-    joint_term = k.question_qlogq_rows @ probs + k.question_rows @ (probs * logp)
-    starts = k.question_starts
-    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, starts) / _LN2
-    h_now = float(-(probs @ logp) / _LN2)
-    cm_now = float(probs[k.cant_miss].sum())
-    cm_post = (k.question_cant_miss_rows @ probs[k.cant_miss]) / p_answer
-    cm_shift = np.add.reduceat(p_answer * np.abs(cm_post - cm_now), starts)
-    gain = h_now - exp_h
-    score = gain + CANT_MISS_WEIGHT * cm_shift
-    out = []
-    for i in np.argsort(-score).tolist():
-        fid = k.question_findings[i]
-        if fid in known:
-            continue
-        f = k.findings[fid]
-        out.append(Question(fid, f.label, f.question or f.meaning, round(float(score[i]), 4),
-                            round(float(gain[i]), 4), round(float(cm_shift[i]), 4)))
-        if len(out) == N_QUESTIONS:
-            break
-    return tuple(out)
 
 
 def _do_not_item(k: Knowledge, a: Any, origin: str, kind: Any) -> DoNot:
@@ -388,7 +354,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         red_flags=tuple(fired),
         workup=workup,
         avoid=avoid,
-        next_questions=_next_questions(k, probs, values),
+        next_questions=next_questions(k, probs, values),
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
         _fired_ids=frozenset(fired_ids),
         _probs_by_id=probs_by_id,

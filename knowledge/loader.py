@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import yaml
@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from knowledge.conditions import Compiler, Predicate, needed_findings
 from knowledge.errors import KnowledgeFileError, validation_error
+from knowledge.questions import QuestionMatrices, question_matrices
 from knowledge.schema import (
     ESTIMATE,
     AgeBand,
@@ -140,13 +141,8 @@ class Knowledge:
     referral_targets: Mapping[str, str]
     sources: Mapping[str, Source]
     definitions: Mapping[str, Any]
-    question_rows: np.ndarray
-    """All likelihood tables stacked (rows: finding categories) for the next-question search."""
-    question_qlogq_rows: np.ndarray
-    """Q log Q of the stacked rows (precomputed for the expected-entropy term)."""
-    question_cant_miss_rows: np.ndarray
-    question_starts: np.ndarray
-    question_findings: tuple[str, ...]
+    _questions: QuestionMatrices = field(repr=False)
+    """The next-question search's precomputed matrices (engine-private; see knowledge/questions.py)."""
     safety_rules_by_finding: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """For each finding, the emergency and urgent red-flag rules that read it (for `safety_questions`)."""
     finding_order: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
@@ -272,58 +268,68 @@ def _normalise_with_floor(dist: dict[str, float]) -> dict[str, float]:
         floored |= low
 
 
-def _build(data_dir: Path) -> Knowledge:
-    files = {n: data_dir / n for n in (
-        "sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml",
-        "definitions.yaml", "red_flags.yaml", "workup.yaml")}
-    version_path = data_dir / "VERSION"
+_FILES = ("sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml",
+          "definitions.yaml", "red_flags.yaml", "workup.yaml")
+
+
+def _read_version(data_dir: Path) -> str:
     try:
-        version = version_path.read_text(encoding="utf-8").strip()
+        version = (data_dir / "VERSION").read_text(encoding="utf-8").strip()
     except OSError as err:
         raise KnowledgeFileError("VERSION", "(file)", "", f"cannot be read: {err.strerror or err}") from err
     if not version:
         raise KnowledgeFileError("VERSION", "(file)", "", "is empty; it must hold the knowledge version")
+    return version
 
-    # sources
-    raw_sources = _section(read_yaml(files["sources.yaml"]), "sources.yaml", "sources", list)
+
+def _read_sources(path: Path) -> dict[str, Source]:
+    """sources.yaml: the citation registry, ids unique."""
     sources: dict[str, Source] = {}
-    for i, raw in enumerate(raw_sources):
+    for i, raw in enumerate(_section(read_yaml(path), "sources.yaml", "sources", list)):
         entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
         src = _validate(Source, raw, "sources.yaml", str(entry))
         if src.id in sources:
             raise KnowledgeFileError("sources.yaml", src.id, "id", "this id is used by two entries")
         sources[src.id] = src
+    return sources
 
-    # findings
-    raw_findings = _section(read_yaml(files["findings.yaml"]), "findings.yaml", "findings", dict)
-    findings = {fid: _validate(Finding, raw, "findings.yaml", fid) for fid, raw in raw_findings.items()}
 
-    # causes and age bands
-    causes_data = read_yaml(files["causes.yaml"])
+def _read_findings(path: Path) -> dict[str, Finding]:
+    """findings.yaml: the vocabulary."""
+    raw_findings = _section(read_yaml(path), "findings.yaml", "findings", dict)
+    return {fid: _validate(Finding, raw, "findings.yaml", fid) for fid, raw in raw_findings.items()}
+
+
+def _read_causes(path: Path, sources: Mapping[str, Source]) -> tuple[tuple[AgeBand, ...], dict[str, Cause], np.ndarray]:
+    """causes.yaml: the age bands, the causes and their normalised priors (a last row for 'age not
+    entered': the mean of the bands)."""
+    data = read_yaml(path)
     bands = tuple(_validate(AgeBand, raw, "causes.yaml", f"age_bands #{i + 1}")
-                  for i, raw in enumerate(_section(causes_data, "causes.yaml", "age_bands", list)))
+                  for i, raw in enumerate(_section(data, "causes.yaml", "age_bands", list)))
     band_ids = [b.id for b in bands]
-    raw_causes = _section(causes_data, "causes.yaml", "causes", dict)
+    raw_causes = _section(data, "causes.yaml", "causes", dict)
     causes = {cid: _validate(Cause, raw, "causes.yaml", cid) for cid, raw in raw_causes.items()}
     if OTHER not in causes:
         raise KnowledgeFileError("causes.yaml", OTHER, "", "the 'other / none of these' cause is required")
     for cid, cause in causes.items():
         _check_source(cause, sources, "causes.yaml", cid)
+        if cause.alarm is not None:
+            _check_source(cause.alarm, sources, "causes.yaml", cid, "alarm.")
         if set(cause.prior) != set(band_ids):
             missing = sorted(set(band_ids) - set(cause.prior))
             extra = sorted(set(cause.prior) - set(band_ids))
             raise KnowledgeFileError("causes.yaml", cid, "prior", f"needs exactly the age bands {band_ids}; missing {missing}, unknown {extra}")
-    cause_ids = tuple(causes)
-    n_causes = len(cause_ids)
-
-    prior = np.array([[causes[c].prior[b] for c in cause_ids] for b in band_ids], dtype=float)
+    prior = np.array([[causes[c].prior[b] for c in causes] for b in band_ids], dtype=float)
     prior /= prior.sum(axis=1, keepdims=True)
-    prior = np.vstack([prior, prior.mean(axis=0)])  # last row: age not entered
+    return bands, causes, np.vstack([prior, prior.mean(axis=0)])
 
-    # likelihoods
-    like_data = read_yaml(files["likelihoods.yaml"])
-    background = _section(like_data, "likelihoods.yaml", BACKGROUND, dict)
-    per_cause = _section(like_data, "likelihoods.yaml", "causes", dict)
+
+def _read_likelihoods(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
+                      sources: Mapping[str, Source]) -> dict[tuple[str, str], Likelihood]:
+    """likelihoods.yaml: the entries as written, (cause id or 'background', finding id) -> entry."""
+    data = read_yaml(path)
+    background = _section(data, "likelihoods.yaml", BACKGROUND, dict)
+    per_cause = _section(data, "likelihoods.yaml", "causes", dict)
     likelihoods: dict[tuple[str, str], Likelihood] = {}
     for owner, block in [(BACKGROUND, background), *per_cause.items()]:
         if owner != BACKGROUND and owner not in causes:
@@ -346,7 +352,12 @@ def _build(data_dir: Path) -> Knowledge:
     for (owner, fid) in list(likelihoods):
         if owner != BACKGROUND and (BACKGROUND, fid) not in likelihoods:
             raise KnowledgeFileError("likelihoods.yaml", f"{owner}.{fid}", "", f"'{fid}' has cause entries but no background entry")
+    return likelihoods
 
+
+def _build_tables(likelihoods: Mapping[tuple[str, str], Likelihood], findings: Mapping[str, Finding],
+                  cause_ids: tuple[str, ...]) -> dict[str, LikelihoodTable]:
+    """One full P(category | cause) table per finding that has likelihoods (fill rule and floor applied)."""
     tables: dict[str, LikelihoodTable] = {}
     for (owner, fid), like in likelihoods.items():
         if owner != BACKGROUND:
@@ -354,51 +365,34 @@ def _build(data_dir: Path) -> Knowledge:
         finding = findings[fid]
         cats = finding.categories()
         base = _fill(finding, like, "likelihoods.yaml", f"{BACKGROUND}.{fid}")
-        matrix = np.empty((len(cats), n_causes))
+        matrix = np.empty((len(cats), len(cause_ids)))
         for j, cid in enumerate(cause_ids):
             own = likelihoods.get((cid, fid))
             dist = _fill(finding, own, "likelihoods.yaml", f"{cid}.{fid}") if own else base
             matrix[:, j] = [dist[c] for c in cats]
         if finding.type == "number":
-            extra = {"bounds": tuple(b.below for b in finding.bins or () if b.below is not None)}
+            extra: dict[str, Any] = {"bounds": tuple(b.below for b in finding.bins or () if b.below is not None)}
         elif finding.type == "boolean":
             extra = {"index": MappingProxyType({True: 0, False: 1})}
         else:
             extra = {"index": MappingProxyType({c: i for i, c in enumerate(cats)})}
         tables[fid] = LikelihoodTable(fid, cats, matrix, np.log(matrix), **extra)
+    for t in tables.values():
+        t.linear.setflags(write=False)
+        t.log.setflags(write=False)
+    return tables
 
-    # conditions: definitions, red flags, workup
-    definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
-    compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
-    for name in definitions:  # every definition must compile, used or not
-        compiler.compile_ref(name)
-    workup_data = read_yaml(files["workup.yaml"])
+
+class _Steps(NamedTuple):
+    """The step vocabulary of workup.yaml: phases, labels, referral targets."""
+
+    phase: dict[str, int]
+    label: dict[str, str]
+    targets: dict[str, str]
+
+
+def _read_steps(workup_data: Any) -> _Steps:
     step_defs = _section(workup_data, "workup.yaml", "steps", dict)
-
-    def check_do_not(items: tuple[AvoidRef, ...], file: str, entry: str, name: str) -> None:
-        for k, item in enumerate(items):
-            if item.step not in step_defs:
-                raise KnowledgeFileError(file, entry, f"{name}[{k}].step", f"'{item.step}' is not a step of workup.yaml")
-            _check_source(item, sources, file, entry, f"{name}[{k}].")
-
-    for cid, cause in causes.items():
-        if cause.alarm is not None:
-            _check_source(cause.alarm, sources, "causes.yaml", cid, "alarm.")
-            check_do_not(cause.alarm.do_not, "causes.yaml", cid, "alarm.do_not")
-    red_flags = []
-    seen: set[str] = set()
-    for i, raw in enumerate(_section(read_yaml(files["red_flags.yaml"]), "red_flags.yaml", "rules", list)):
-        entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
-        rule = _validate(RedFlagRule, raw, "red_flags.yaml", str(entry))
-        if rule.id in seen:
-            raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
-        seen.add(rule.id)
-        _check_source(rule, sources, "red_flags.yaml", rule.id)
-        check_do_not(rule.do_not, "red_flags.yaml", rule.id, "do_not")
-        compiler.file = "red_flags.yaml"
-        test, reads = compiler.compile(rule.when, rule.id)
-        red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
-
     targets = _section(workup_data, "workup.yaml", "referral_targets", dict)
     timings = _section(workup_data, "workup.yaml", "timings", dict)
     for sid in SPEC_STEPS:
@@ -407,15 +401,47 @@ def _build(data_dir: Path) -> Knowledge:
     for tim in SPEC_TIMINGS:
         if tim not in timings:
             raise KnowledgeFileError("workup.yaml", tim, "timings", "a timing of the shared spec is missing")
-    step_phase: dict[str, int] = {}
-    step_labels: dict[str, str] = {}
+    phase: dict[str, int] = {}
+    label: dict[str, str] = {}
     for sid, spec in step_defs.items():
         if not isinstance(spec, dict) or not isinstance(spec.get("phase"), int) or not isinstance(spec.get("label"), str):
             raise KnowledgeFileError("workup.yaml", sid, "steps", "each step needs {label: <text>, phase: <whole number>}")
-        step_phase[sid] = spec["phase"]
-        step_labels[sid] = spec["label"]
+        phase[sid] = spec["phase"]
+        label[sid] = spec["label"]
+    return _Steps(phase, label, dict(targets))
+
+
+def _check_do_not(items: tuple[AvoidRef, ...], steps: _Steps, sources: Mapping[str, Source], file: str, entry: str, name: str) -> None:
+    for k, item in enumerate(items):
+        if item.step not in steps.phase:
+            raise KnowledgeFileError(file, entry, f"{name}[{k}].step", f"'{item.step}' is not a step of workup.yaml")
+        _check_source(item, sources, file, entry, f"{name}[{k}].")
+
+
+def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
+                    sources: Mapping[str, Source]) -> list[CompiledRule]:
+    """red_flags.yaml: each rule validated, its sources and do-not steps checked, its condition compiled."""
+    red_flags = []
+    seen: set[str] = set()
+    compiler.file = "red_flags.yaml"
+    for i, raw in enumerate(_section(read_yaml(path), "red_flags.yaml", "rules", list)):
+        entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
+        rule = _validate(RedFlagRule, raw, "red_flags.yaml", str(entry))
+        if rule.id in seen:
+            raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
+        seen.add(rule.id)
+        _check_source(rule, sources, "red_flags.yaml", rule.id)
+        _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
+        test, reads = compiler.compile(rule.when, rule.id)
+        red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
+    return red_flags
+
+
+def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
+                       sources: Mapping[str, Source]) -> list[CompiledWorkupRule]:
+    """The rules of workup.yaml: validated, steps and targets checked, conditions compiled."""
     workup_rules = []
-    seen = set()
+    seen: set[str] = set()
     compiler.file = "workup.yaml"
     for i, raw in enumerate(_section(workup_data, "workup.yaml", "rules", list)):
         entry = raw.get("id", f"#{i + 1}") if isinstance(raw, dict) else f"#{i + 1}"
@@ -425,18 +451,22 @@ def _build(data_dir: Path) -> Knowledge:
         seen.add(rule.id)
         for k, step in enumerate([*rule.steps, *rule.avoid]):
             field = f"steps[{k}]" if k < len(rule.steps) else f"avoid[{k - len(rule.steps)}]"
-            if step.step not in step_defs:
+            if step.step not in steps.phase:
                 raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.step", f"'{step.step}' is not a step of this file")
             _check_source(step, sources, "workup.yaml", rule.id, f"{field}.")
             if isinstance(step, StepRef):
-                if step.step == "referral" and step.to not in targets:
-                    raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", f"a referral needs `to` from {list(targets)}, got {step.to!r}")
+                if step.step == "referral" and step.to not in steps.targets:
+                    problem = f"a referral needs `to` from {list(steps.targets)}, got {step.to!r}"
+                    raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", problem)
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
-        compiler.file = "workup.yaml"
         test, reads = compiler.compile(rule.when, rule.id)
         workup_rules.append(CompiledWorkupRule(rule, test, reads, needed_findings(rule.when, definitions)))
+    return workup_rules
 
+
+def _trial_values(findings: Mapping[str, Finding], number_constants: Mapping[str, set[float]]) -> dict[str, tuple[Any, ...]]:
+    """The answers worth trying for each finding in the 'not yet asked (safety)' search."""
     trial_values: dict[str, tuple[Any, ...]] = {}
     for fid, finding in findings.items():
         if finding.type == "boolean":
@@ -447,56 +477,66 @@ def _build(data_dir: Path) -> Knowledge:
             # every comparison with a constant has one truth value on each open interval between the
             # constants and at each constant: one point of each is enough
             lo, hi = float(finding.min or 0), float(finding.max or 0)
-            cuts = sorted({lo, hi, *(c for c in compiler.number_constants.get(fid, ()) if lo <= c <= hi)})
+            cuts = sorted({lo, hi, *(c for c in number_constants.get(fid, ()) if lo <= c <= hi)})
             points = set(cuts) | {(a + b) / 2 for a, b in itertools.pairwise(cuts)}
             trial_values[fid] = tuple(sorted(points))
+    return trial_values
 
-    # stacked likelihood rows for the next-question search; results (an ultrasound already done,
-    # blood tests) are investigations, not bedside questions, so they are not suggested.
-    q_findings = tuple(fid for fid in tables if findings[fid].group != "results")
-    rows, starts = [], []
-    for fid in q_findings:
-        starts.append(sum(len(r) for r in rows))
-        rows.append(tables[fid].linear)
-    question_rows = np.vstack(rows) if rows else np.empty((0, n_causes))
 
-    def frozen(a: np.ndarray) -> np.ndarray:
-        a.setflags(write=False)
-        return a
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
 
-    for t in tables.values():
-        t.linear.setflags(write=False)
-        t.log.setflags(write=False)
 
+def _build(data_dir: Path) -> Knowledge:
+    """Read every data file (one reader each), cross-check them, and freeze the result."""
+    files = {n: data_dir / n for n in _FILES}
+    version = _read_version(data_dir)
+    sources = _read_sources(files["sources.yaml"])
+    findings = _read_findings(files["findings.yaml"])
+    bands, causes, prior = _read_causes(files["causes.yaml"], sources)
+    cause_ids = tuple(causes)
+    likelihoods = _read_likelihoods(files["likelihoods.yaml"], findings, causes, sources)
+    tables = _build_tables(likelihoods, findings, cause_ids)
+
+    definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
+    compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
+    for name in definitions:  # every definition must compile, used or not
+        compiler.compile_ref(name)
+    workup_data = read_yaml(files["workup.yaml"])
+    steps = _read_steps(workup_data)
+    for cid, cause in causes.items():
+        if cause.alarm is not None:
+            _check_do_not(cause.alarm.do_not, steps, sources, "causes.yaml", cid, "alarm.do_not")
+    red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
+    workup_rules = _read_workup_rules(workup_data, compiler, definitions, steps, sources)
+
+    cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
     return Knowledge(
         version=version,
         data_dir=str(data_dir),
         findings=MappingProxyType(findings),
         causes=MappingProxyType(causes),
         cause_ids=cause_ids,
-        cant_miss=frozen(np.array([causes[c].cant_miss for c in cause_ids])),
+        cant_miss=cant_miss,
         age_bands=bands,
-        prior=frozen(prior),
-        log_prior=frozen(np.log(prior)),
+        prior=_frozen(prior),
+        log_prior=_frozen(np.log(prior)),
         tables=MappingProxyType(tables),
         likelihoods=MappingProxyType(likelihoods),
         red_flags=tuple(red_flags),
         workup_rules=tuple(workup_rules),
-        step_phase=MappingProxyType(step_phase),
-        step_labels=MappingProxyType(step_labels),
-        referral_targets=MappingProxyType(dict(targets)),
+        step_phase=MappingProxyType(steps.phase),
+        step_labels=MappingProxyType(steps.label),
+        referral_targets=MappingProxyType(steps.targets),
         sources=MappingProxyType(sources),
         definitions=MappingProxyType(definitions),
-        question_rows=frozen(question_rows),
-        question_qlogq_rows=frozen(question_rows * np.log(question_rows)),
-        question_cant_miss_rows=frozen(np.ascontiguousarray(question_rows[:, [causes[c].cant_miss for c in cause_ids]])),
-        question_starts=frozen(np.array(starts, dtype=np.intp)),
-        question_findings=q_findings,
-        trial_values=MappingProxyType(trial_values),
+        trial_values=MappingProxyType(_trial_values(findings, compiler.number_constants)),
         safety_rules_by_finding=MappingProxyType({
             fid: tuple(r for r in red_flags if r.rule.level != "warning" and fid in r.reads) for fid in findings
         }),
         finding_order=MappingProxyType({fid: i for i, fid in enumerate(findings)}),
+        _questions=question_matrices(tables, findings, cant_miss),
     )
 
 

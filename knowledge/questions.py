@@ -1,0 +1,96 @@
+"""The next best question: which unexamined finding's answer would change the picture most.
+
+For each finding not yet examined: the expected information gain of its answer (bits) plus
+CANT_MISS_WEIGHT times the expected absolute change in the total probability of the can't-miss
+causes. The answer's probabilities come from the current ranking. The matrices the search needs are
+built once when the knowledge loads (`question_matrices`) and kept beside this code, not on the
+public model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from knowledge.result import Question
+
+if TYPE_CHECKING:
+    from knowledge.loader import Knowledge, LikelihoodTable
+    from knowledge.schema import Finding
+
+CANT_MISS_WEIGHT = 3.0
+"""Weight of the expected change in can't-miss probability against information gain (estimate)."""
+N_QUESTIONS = 5
+_LN2 = float(np.log(2))
+
+
+@dataclass(frozen=True)
+class QuestionMatrices:
+    """Every finding's likelihood table stacked (rows: its categories), with what the search precomputes."""
+
+    rows: np.ndarray
+    """Q[v, c] = P(category v | cause c), all askable findings stacked."""
+    qlogq_rows: np.ndarray
+    """Q log Q (for the expected-entropy term)."""
+    cant_miss_rows: np.ndarray
+    """Q restricted to the can't-miss causes."""
+    starts: np.ndarray
+    """Row where each finding's block starts."""
+    findings: tuple[str, ...]
+
+
+def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[str, Finding],
+                      cant_miss: np.ndarray) -> QuestionMatrices:
+    """Build the matrices once. Results (an ultrasound already done, blood tests) are investigations,
+    not bedside questions, so they are not suggested."""
+    q_findings = tuple(fid for fid in tables if findings[fid].group != "results")
+    blocks, starts = [], []
+    for fid in q_findings:
+        starts.append(sum(len(b) for b in blocks))
+        blocks.append(tables[fid].linear)
+    rows = np.vstack(blocks) if blocks else np.empty((0, len(cant_miss)))
+
+    def frozen(a: np.ndarray) -> np.ndarray:
+        a.setflags(write=False)
+        return a
+
+    return QuestionMatrices(
+        rows=frozen(rows),
+        qlogq_rows=frozen(rows * np.log(rows)),
+        cant_miss_rows=frozen(np.ascontiguousarray(rows[:, cant_miss])),
+        starts=frozen(np.array(starts, dtype=np.intp)),
+        findings=q_findings,
+    )
+
+
+def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[Question, ...]:
+    """The N_QUESTIONS best unexamined findings to ask next, best first."""
+    # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
+    #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
+    #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
+    # which needs only matrix-vector products with precomputed Q and Q log Q.
+    m = k._questions
+    logp = np.log(np.maximum(probs, 1e-300))
+    p_answer = m.rows @ probs
+    joint_term = m.qlogq_rows @ probs + m.rows @ (probs * logp)
+    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, m.starts) / _LN2
+    h_now = float(-(probs @ logp) / _LN2)
+    cm_now = float(probs[k.cant_miss].sum())
+    cm_post = (m.cant_miss_rows @ probs[k.cant_miss]) / p_answer
+    cm_shift = np.add.reduceat(p_answer * np.abs(cm_post - cm_now), m.starts)
+    gain = h_now - exp_h
+    score = gain + CANT_MISS_WEIGHT * cm_shift
+    out = []
+    for i in np.argsort(-score).tolist():
+        fid = m.findings[i]
+        if fid in known:
+            continue
+        f = k.findings[fid]
+        out.append(Question(fid, f.label, f.question or f.meaning, round(float(score[i]), 4),
+                            round(float(gain[i]), 4), round(float(cm_shift[i]), 4)))
+        if len(out) == N_QUESTIONS:
+            break
+    return tuple(out)
