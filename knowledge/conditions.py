@@ -119,6 +119,24 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
     return frozenset().union(*parts)
 
 
+def _member(fid: str, allowed: frozenset[Any]) -> Predicate:
+    """The finding was examined and its value is one of `allowed`."""
+    def test(c: Context) -> bool:
+        v = c.v
+        return fid in v and v[fid] in allowed
+
+    return test
+
+
+def _compare(fid: str, fn: Callable[[Any, Any], bool], value: Any) -> Predicate:
+    """The finding was examined and `fn(its value, value)` holds."""
+    def test(c: Context) -> bool:
+        v = c.v
+        return fid in v and fn(v[fid], value)
+
+    return test
+
+
 class Compiler:
     """Compiles conditions of one file against the vocabulary and the cause list."""
 
@@ -253,14 +271,14 @@ class Compiler:
                 if not isinstance(operand, list) or not operand:
                     self._fail(entry, sub, "`in` expects a non-empty list of values")
                 allowed = frozenset(self._value(finding, x, entry, sub) for x in operand)
-                preds.append(lambda c, a=allowed: fid in c.v and c.v[fid] in a)
+                preds.append(_member(fid, allowed))
             elif op in _COMPARE:
                 if op not in ("==", "!=") and finding.type != "number":
                     self._fail(entry, sub, f"{op} compares numbers; {fid} is a {finding.type} finding")
                 value = self._value(finding, operand, entry, sub)
                 if finding.type == "number":
                     self.number_constants.setdefault(fid, set()).add(float(value))
-                preds.append(lambda c, f=_COMPARE[op], x=value: fid in c.v and f(c.v[fid], x))
+                preds.append(_compare(fid, _COMPARE[op], value))
             else:
                 self._fail(entry, sub, f"unknown comparison {op!r} (use in, {', '.join(_COMPARE)})")
         if not preds:

@@ -26,7 +26,7 @@ from knowledge.case import Case, parse_case
 from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.questions import next_questions
-from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
+from knowledge.result import Contribution, DoNot, Group, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
@@ -194,7 +194,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     ranked = []
     for (timing_rank, phase, order), (s, rule_id), on_emergency_path in kept.values():
         deferred = emergency and not on_emergency_path and s.timing != "immediate"
-        group = "after_emergency" if deferred else s.timing
+        group: Group = "after_emergency" if deferred else s.timing
         item = PlanStep(s.step, s.timing, s.within, s.rationale, k.source_label(s.source), s.source, rule_id, group,
                         s.to, DEFERRED_BECAUSE if deferred else None)
         ranked.append(((GROUP_RANK[group], phase, timing_rank, order), item))

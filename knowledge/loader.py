@@ -74,6 +74,7 @@ class CompiledRule:
     reads: frozenset[str]
     needs: frozenset[str] = frozenset()
     """Findings that must be examined for the rule to fire (the engine skips it otherwise)."""
+    _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
 
     @property
     def reads_sorted(self) -> tuple[str, ...]:

@@ -47,7 +47,8 @@ def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[s
     """Build the matrices once. Results (an ultrasound already done, blood tests) are investigations,
     not bedside questions, so they are not suggested."""
     q_findings = tuple(fid for fid in tables if findings[fid].group != "results")
-    blocks, starts = [], []
+    blocks: list[np.ndarray] = []
+    starts: list[int] = []
     for fid in q_findings:
         starts.append(sum(len(b) for b in blocks))
         blocks.append(tables[fid].linear)
