@@ -61,6 +61,9 @@ loadtest-browser: $(STAMP) ## The same class in 30 real Chromium pages (needs /u
 lint: $(STAMP) ## Lint with ruff
 	$(PY) -m ruff check knowledge casebook dashboard tests tools streamlit_app.py
 
+knowledge-schemas: $(STAMP) ## Regenerate the JSON schemas of the knowledge files (knowledge/data/schemas)
+	$(PY) -m knowledge.file_schemas
+
 typecheck: $(STAMP) ## Type-check with mypy (the targets are in pyproject.toml)
 	$(PY) -m mypy
 
@@ -71,4 +74,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .mypy_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck vignettes clean
+.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck knowledge-schemas vignettes clean
