@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 import yaml
@@ -65,11 +65,14 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-@dataclass(frozen=True)
-class CompiledRule:
-    """A red-flag rule with its condition compiled; `reads` lists the findings it looks at."""
+R = TypeVar("R", RedFlagRule, WorkupRule)
 
-    rule: RedFlagRule
+
+@dataclass(frozen=True)
+class CompiledRule(Generic[R]):
+    """A rule (red flag or workup) with its condition compiled; `reads` lists the findings it looks at."""
+
+    rule: R
     test: Predicate
     reads: frozenset[str]
     needs: frozenset[str] = frozenset()
@@ -83,16 +86,6 @@ class CompiledRule:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_sorted", tuple(sorted(self.reads)))
-
-
-@dataclass(frozen=True)
-class CompiledWorkupRule:
-    """A workup rule with its condition compiled."""
-
-    rule: WorkupRule
-    test: Predicate
-    reads: frozenset[str]
-    needs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -135,8 +128,8 @@ class Knowledge:
     tables: Mapping[str, LikelihoodTable]
     likelihoods: Mapping[tuple[str, str], Likelihood]
     """The entries as written: (cause id or 'background', finding id) -> Likelihood."""
-    red_flags: tuple[CompiledRule, ...]
-    workup_rules: tuple[CompiledWorkupRule, ...]
+    red_flags: tuple[CompiledRule[RedFlagRule], ...]
+    workup_rules: tuple[CompiledRule[WorkupRule], ...]
     step_phase: Mapping[str, int]
     step_labels: Mapping[str, str]
     referral_targets: Mapping[str, str]
@@ -144,7 +137,7 @@ class Knowledge:
     definitions: Mapping[str, Any]
     _questions: QuestionMatrices = field(repr=False)
     """The next-question search's precomputed matrices (engine-private; see knowledge/questions.py)."""
-    safety_rules_by_finding: Mapping[str, tuple[CompiledRule, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    safety_rules_by_finding: Mapping[str, tuple[CompiledRule[RedFlagRule], ...]] = field(default_factory=lambda: MappingProxyType({}))
     """For each finding, the emergency and urgent red-flag rules that read it (for `safety_questions`)."""
     finding_order: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """A finding's position in findings.yaml (a stable tie-break)."""
@@ -420,7 +413,7 @@ def _check_do_not(items: tuple[AvoidRef, ...], steps: _Steps, sources: Mapping[s
 
 
 def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
-                    sources: Mapping[str, Source]) -> list[CompiledRule]:
+                    sources: Mapping[str, Source]) -> list[CompiledRule[RedFlagRule]]:
     """red_flags.yaml: each rule validated, its sources and do-not steps checked, its condition compiled."""
     red_flags = []
     seen: set[str] = set()
@@ -439,7 +432,7 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
 
 
 def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
-                       sources: Mapping[str, Source]) -> list[CompiledWorkupRule]:
+                       sources: Mapping[str, Source]) -> list[CompiledRule[WorkupRule]]:
     """The rules of workup.yaml: validated, steps and targets checked, conditions compiled."""
     workup_rules = []
     seen: set[str] = set()
@@ -462,7 +455,7 @@ def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mappin
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
         test, reads = compiler.compile(rule.when, rule.id)
-        workup_rules.append(CompiledWorkupRule(rule, test, reads, needed_findings(rule.when, definitions)))
+        workup_rules.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
     return workup_rules
 
 
