@@ -29,11 +29,11 @@ def widget_key(finding_id: str) -> str:
     return f"{KEY_PREFIX}{finding_id}"
 
 
-def _blank(finding: Any) -> Any:
+def _blank(finding: knowledge.Finding) -> Any:
     return None if finding.type == "number" else NOT_EXAMINED
 
 
-def _widget_value(finding: Any, value: Any) -> Any:
+def _widget_value(finding: knowledge.Finding, value: Any) -> Any:
     if value is None:
         return _blank(finding)
     return float(value) if finding.type == "number" else value
@@ -79,7 +79,7 @@ def _choice_formatter(labels: Mapping[str, str]):
     return fmt
 
 
-def _finding_widget(fid: str, finding: Any) -> None:
+def _finding_widget(fid: str, finding: knowledge.Finding) -> None:
     key = widget_key(fid)
     help_text = finding.meaning or finding.question or None
     if finding.type == "number":

@@ -83,7 +83,7 @@ def _source(label: str, source_id: str, note: str, m: Markup) -> str:
     return out
 
 
-def flag_card_html(flag: Mapping[str, Any], m: Markup = SCREEN, note: str = "") -> str:
+def flag_card_html(flag: knowledge.RedFlag, m: Markup = SCREEN, note: str = "") -> str:
     """One fired red flag: level badge, message, what to do, within when, source (and an estimate's note)."""
     lvl = flag["level"]
     within = f" <b>{_e(words.WITHIN)}:</b> {_e(flag['within'])}." if flag.get("within") else ""
@@ -95,7 +95,7 @@ def flag_card_html(flag: Mapping[str, Any], m: Markup = SCREEN, note: str = "") 
     )
 
 
-def step_name(step: Mapping[str, Any], kb: knowledge.Knowledge) -> str:
+def step_name(step: knowledge.PlanStep, kb: knowledge.Knowledge) -> str:
     """A workup step as read: its label, and '→ referral target' when it refers."""
     name = kb.step_labels.get(step["step"], step["step"])
     if step.get("to"):
@@ -103,13 +103,13 @@ def step_name(step: Mapping[str, Any], kb: knowledge.Knowledge) -> str:
     return name
 
 
-def timing_text(step: Mapping[str, Any]) -> str:
+def timing_text(step: knowledge.PlanStep) -> str:
     """A step's timing in words, with its 'within' when it has one."""
     words_ = words.TIMING_WORDS.get(step["timing"], step["timing"])
     return f"{words_}, {step['within']}" if step.get("within") else words_
 
 
-def step_html(step: Mapping[str, Any], kb: knowledge.Knowledge, m: Markup = SCREEN, note: str = "") -> str:
+def step_html(step: knowledge.PlanStep, kb: knowledge.Knowledge, m: Markup = SCREEN, note: str = "") -> str:
     """One step of the workup path as a list item: name, timing, rationale, source."""
     data = f' data-step="{_e(step["step"])}"' if m.step_ids else ""
     return (
@@ -118,7 +118,7 @@ def step_html(step: Mapping[str, Any], kb: knowledge.Knowledge, m: Markup = SCRE
     )
 
 
-def avoid_text_html(item: Mapping[str, Any], kb: knowledge.Knowledge, m: Markup = SCREEN, note: str = "") -> str:
+def avoid_text_html(item: knowledge.DoNot, kb: knowledge.Knowledge, m: Markup = SCREEN, note: str = "") -> str:
     """The body of one 'do not': what not to do, why, and the source (the medium frames it)."""
     return (
         f"<b>{_e(words.DO_NOT)}: {_e(kb.step_labels.get(item['step'], item['step']))}.</b> "

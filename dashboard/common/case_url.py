@@ -52,7 +52,7 @@ def encode(case: Mapping[str, Any], kb: knowledge.Knowledge) -> dict[str, str]:
     return params
 
 
-def _typed(finding: Any, text: str) -> Any:
+def _typed(finding: knowledge.Finding | None, text: str) -> Any:
     """The text of one parameter as the type its finding has; text that does not fit stays text,
     so that the validator names it."""
     if finding is None or finding.type == "choice":

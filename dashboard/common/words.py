@@ -7,7 +7,10 @@ banner, the case summary and the teaching page all say a level with `LEVEL_WORDS
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import knowledge
 
 APP_TITLE = "Lower Back Lump Navigator"
 BEDSIDE_TITLE = "Bedside assessment"
@@ -30,7 +33,7 @@ YES = "yes"
 NO = "no"
 
 
-def value_text(finding: Any, value: Any) -> str:
+def value_text(finding: knowledge.Finding, value: Any) -> str:
     """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft' (the raw value if the finding is unknown)."""
     if finding is None:
         return str(value)
