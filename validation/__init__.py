@@ -1,0 +1,1 @@
+"""The validation corpus: published cases (and textbook controls) the engine is scored on."""
