@@ -10,3 +10,9 @@ if __name__ == "__main__":
     except BrokenPipeError:  # the reader went away (e.g. `| head`): leave quietly
         sys.stderr.close()
         sys.exit(0)
+    except KeyboardInterrupt:  # Ctrl-C: no traceback
+        sys.exit(130)
+    except Exception as err:  # the contract: never a traceback, even for a bug
+        print(f"error: internal error ({type(err).__name__}: {str(err)[:200]!r}); nothing more was done. Please report it with the input.",
+              file=sys.stderr)
+        sys.exit(1)

@@ -44,7 +44,55 @@ class Case(Mapping[str, Any]):
         return dict(self.values)
 
 
+# Past this length a word is not a slip of an id, and difflib would only spend time on it.
+_SUGGEST_MAX_CHARS = 64
+# How much of a text value a message quotes.
+_SHOW_MAX_CHARS = 60
+# Ints with more bits than this are shown by their size, not their digits (repr() of an int over
+# 4,300 digits raises ValueError, and a float cannot hold one over about 308 digits).
+_SHOW_MAX_INT_BITS = 128
+
+
+def _int_digits(value: int) -> int:
+    """The number of decimal digits of an int, without converting it to text (which can raise)."""
+    return max(1, int(abs(value).bit_length() * math.log10(2)) + 1)
+
+
+def _show(value: Any) -> str:
+    """A short, safe picture of a value for a message: never raises, never recurses, never huge."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, float)):
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() > _SHOW_MAX_INT_BITS:
+            return f"an integer of about {_int_digits(value)} digits"
+        return repr(value)
+    if isinstance(value, str):
+        if len(value) > _SHOW_MAX_CHARS:
+            return f"{value[:_SHOW_MAX_CHARS]!r}... ({len(value)} characters)"
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        n = len(value)
+        return f"({n} item{'s' if n != 1 else ''})"
+    if isinstance(value, Mapping):
+        n = len(value)
+        return f"({n} key{'s' if n != 1 else ''})"
+    return ""
+
+
+def _kind(value: Any) -> str:
+    """The JSON-ish name of a value's type, with its short picture."""
+    name = {dict: "object", list: "list", type(None): "null"}.get(type(value), type(value).__name__)
+    if isinstance(value, Mapping):
+        name = "object"
+    shown = _show(value)
+    return f"{name} {shown}" if shown else name
+
+
 def _suggest(word: str, options: list[str]) -> str:
+    if len(word) > _SUGGEST_MAX_CHARS:
+        return ""
     lowered = {o.lower(): o for o in options}
     if word.lower() in lowered:
         return f"; did you mean '{lowered[word.lower()]}'?"
@@ -85,16 +133,16 @@ def _check(fid: str, f: Finding, value: Any) -> str | None:
         if isinstance(value, bool):
             return None
         if isinstance(value, str) and value.lower() in ("true", "false", "yes", "no"):
-            return f"expects true or false, not the text {value!r}"
-        if value in (0, 1) and not isinstance(value, float):
+            return f"expects true or false, not the text {_show(value)}"
+        if isinstance(value, int) and value in (0, 1):
             return f"expects true or false, not the number {value!r}"
-        return f"expects true or false, not {type(value).__name__} {value!r}"
+        return f"expects true or false, not {_kind(value)}"
     if f.type == "choice":
         options = list(f.values or ())
         if not isinstance(value, str):
-            return f"expects one of {options}, not {type(value).__name__} {value!r}"
+            return f"expects one of {options}, not {_kind(value)}"
         if value not in options:
-            return f"{value!r} is not one of {options}{_suggest(value, options)}"
+            return f"{_show(value)} is not one of {options}{_suggest(value, options)}"
         return None
     # number
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -102,12 +150,27 @@ def _check(fid: str, f: Finding, value: Any) -> str | None:
             try:
                 float(value)
             except ValueError:
-                return f"expects a number in {f.unit or ''}, not the text {value!r}".replace("in ,", "")
-            return f"expects a JSON number, not the text {value!r} (drop the quotes)"
-        return f"expects a number, not {type(value).__name__} {value!r}"
+                return f"expects a number in {f.unit or ''}, not the text {_show(value)}".replace("in ,", "")
+            return f"expects a JSON number, not the text {_show(value)} (drop the quotes)"
+        return f"expects a number, not {_kind(value)}"
+    if isinstance(value, int):
+        # An int of 309 or more digits does not fit a float (math.isfinite and float() raise
+        # OverflowError): compare it with the bounds as an int.
+        try:
+            as_float = float(value)
+        except OverflowError:
+            return _huge_int_problem(f, value)
+        return _number_problem(fid, f, as_float)
     if not math.isfinite(value):
         return f"{value!r} is not a finite number"
     return _number_problem(fid, f, float(value))
+
+
+def _huge_int_problem(f: Finding, value: int) -> str:
+    unit = f" {f.unit}" if f.unit else ""
+    if value > 0:
+        return f"an integer of about {_int_digits(value)} digits is above the {_fmt(f.max or 0.0)}{unit} limit"
+    return f"a negative integer of about {_int_digits(value)} digits is below the {_fmt(f.min or 0.0)}{unit} limit"
 
 
 def case_problems(raw: Any, knowledge: Knowledge | None = None) -> list[CaseProblem]:
@@ -121,6 +184,9 @@ def case_problems(raw: Any, knowledge: Knowledge | None = None) -> list[CaseProb
     for fid, value in raw.items():
         if not isinstance(fid, str):
             problems.append(CaseProblem(str(fid), "finding ids are text"))
+            continue
+        if not fid:
+            problems.append(CaseProblem(fid, "'' (an empty finding id) is not a finding; see the vocabulary for the ids"))
             continue
         finding = k.findings.get(fid)
         if finding is None:
