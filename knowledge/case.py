@@ -26,22 +26,26 @@ _UNIT_SLIPS: dict[str, tuple[tuple[float, str], ...]] = {
 
 @dataclass(frozen=True)
 class Case(Mapping[str, Any]):
-    """A validated case: only the examined findings, read-only. Behaves as a mapping."""
+    """A validated case: only the examined findings, read-only. Behaves as a mapping (finding id ->
+    value), so `case.values()` is the mapping's own values view; `findings` is the underlying mapping."""
 
-    values: Mapping[str, Any]
+    findings: Mapping[str, Any]
 
     def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+        return self.findings[key]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.values)
+        return iter(self.findings)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.findings)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.findings
 
     def to_dict(self) -> dict[str, Any]:
         """A plain JSON-ready dict of the case."""
-        return dict(self.values)
+        return dict(self.findings)
 
 
 # Past this length a word is not a slip of an id, and difflib would only spend time on it.

@@ -77,7 +77,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         """For each unexamined finding whose answer alone would fire an emergency or urgent rule, or
         clear one that counted it as possibly present: which rules, with which answer. Most decisive
         first. Computed on first use (it tries every answer), so `assess` itself stays fast."""
-        return _safety_questions(self._knowledge, self.case.values, self._probs_by_id, self._fired_ids)
+        return _safety_questions(self._knowledge, self.case.findings, self._probs_by_id, self._fired_ids)
 
     @property
     def unasked_red_flag_findings(self) -> tuple[str, ...]:
@@ -277,7 +277,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     """
     k = knowledge or load_knowledge()
     case = parse_case(case, k)
-    values = case.values
+    values = case.findings
 
     age = values.get("age_years")
     band = k.band_index(age)

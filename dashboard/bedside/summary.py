@@ -100,7 +100,7 @@ def _workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge, step_note
 
 
 def _findings(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
-    values = assessment.case.values
+    values = assessment.case.findings
     entered = [fid for fid in kb.findings if fid in values]
     rows = []
     for group, fids in _by_group(kb, entered).items():
@@ -163,7 +163,7 @@ def _sources(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
         item["source_id"] for item in (*assessment.red_flags, *assessment.workup, *assessment.avoid)
     ))
     ranking: list[str] = [c.source for c in kb.causes.values()]
-    entered = [fid for fid in assessment.case.values if fid in kb.tables]
+    entered = [fid for fid in assessment.case.findings if fid in kb.tables]
     for fid in entered:
         ranking.extend(kb.entry_for(cid, fid)[0].source for cid in kb.cause_ids)
     n_estimates = sum(1 for s in ranking if s == ESTIMATE)

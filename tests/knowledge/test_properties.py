@@ -100,7 +100,7 @@ def test_needed_findings_bound_is_sound(case):
     a = assess(case)
     probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
     probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
-    ctx = Context(a.case.values, probs)
+    ctx = Context(a.case.findings, probs)
     for compiled in (*KB.red_flags, *KB.workup_rules):
         if compiled.test(ctx):
             assert compiled.needs <= set(case), f"{compiled.rule.id} held without {compiled.needs - set(case)}"

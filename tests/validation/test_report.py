@@ -1,0 +1,55 @@
+"""The validation report's arithmetic on a small fixed corpus with known answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from validation.corpus import CorpusCase
+from validation.report import Rate, Scored, brier, figures, reliability, wilson
+
+
+def _case(cid: str, diagnosis: str, triage: str, acceptable=(), key_workup=(), referral=()) -> CorpusCase:
+    return CorpusCase(cid, "t.yaml", {"pmid": cid}, "case_report", "", {}, {
+        "diagnosis": diagnosis, "acceptable_top": list(acceptable), "triage": triage,
+        "key_workup": list(key_workup), "referral": list(referral), "basis": "test"})
+
+
+def _scored(case: CorpusCase, probs: dict[str, float], triage: str, steps=(), targets=()) -> Scored:
+    ranked = tuple(sorted(probs, key=lambda c: -probs[c]))
+    return Scored(case, ranked, probs, triage, frozenset(steps), frozenset(targets))
+
+
+def test_wilson_interval_known_values():
+    """Wilson 95% for 8/10 is 0.490-0.943; for 0/5 it is 0-0.434; 5/5 is 0.566-1 (textbook values)."""
+    assert wilson(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
+    assert wilson(0, 5) == pytest.approx((0.0, 0.4345), abs=1e-4)
+    assert wilson(5, 5) == pytest.approx((0.5655, 1.0), abs=1e-4)
+    assert wilson(0, 0) == (0.0, 1.0)
+    assert Rate(3, 4).text().startswith("0.75 (") and "3/4" in Rate(3, 4).text()
+
+
+def test_figures_on_a_fixed_corpus():
+    a = _scored(_case("1", "lipoma", "routine", key_workup=["observe"]), {"lipoma": 0.7, "abscess": 0.2, "other": 0.1}, "routine", ["observe"])
+    b = _scored(_case("2", "abscess", "urgent"), {"lipoma": 0.6, "abscess": 0.3, "other": 0.1}, "routine")
+    c = _scored(_case("3", "other", "emergency", acceptable=["abscess"], referral=["emergency_department"]),
+                {"lipoma": 0.5, "other": 0.3, "abscess": 0.2}, "emergency", ["referral"], ["emergency_department"])
+    d = _scored(_case("4", "lipoma", "routine"), {"abscess": 0.9, "lipoma": 0.05, "other": 0.05}, "urgent")
+    f = figures([a, b, c, d])
+    assert (f.top1.hits, f.top1.n) == (1, 4)            # only a ranks an acceptable cause first
+    assert (f.top3.hits, f.top3.n) == (4, 4)
+    assert (f.emergency_recall.hits, f.emergency_recall.n) == (1, 1)
+    assert (f.urgent_recall.hits, f.urgent_recall.n) == (1, 2)      # b under-triaged
+    assert (f.overtriage.hits, f.overtriage.n) == (1, 3)            # d over-triaged; c is an emergency
+    assert (f.workup.hits, f.workup.n) == (4, 4)
+    assert (f.per_cause["lipoma"].hits, f.per_cause["lipoma"].n) == (2, 2)
+    # Brier: a (0.3^2+0.2^2+0.1^2)=0.14; b (0.6^2+0.7^2+0.1^2)=0.86; c (0.5^2+0.7^2+0.2^2)=0.78;
+    # d (0.9^2+0.95^2+0.05^2)=1.715; mean 3.495/4
+    assert brier([a, b, c, d]) == pytest.approx(3.495 / 4)
+
+
+def test_reliability_bins():
+    a = _scored(_case("1", "lipoma", "routine"), {"lipoma": 0.75, "abscess": 0.25}, "routine")
+    b = _scored(_case("2", "abscess", "routine"), {"lipoma": 0.71, "abscess": 0.29}, "routine")
+    bins = reliability([a, b])
+    # bin 2 (0.2-0.3): 0.25 (no) and 0.29 (yes); bin 7 (0.7-0.8): 0.75 (yes) and 0.71 (no)
+    assert bins == [pytest.approx((0.27, 0.5, 2)), pytest.approx((0.73, 0.5, 2))]
