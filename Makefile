@@ -61,6 +61,9 @@ loadtest-browser: $(STAMP) ## The same class in 30 real Chromium pages (needs /u
 lint: $(STAMP) ## Lint with ruff
 	$(PY) -m ruff check knowledge casebook dashboard tests tools streamlit_app.py
 
+validate: $(STAMP) ## Score the engine on the validation corpus (validation/report/report.md and calibration.svg)
+	$(PY) -m validation.report
+
 knowledge-schemas: $(STAMP) ## Regenerate the JSON schemas of the knowledge files (knowledge/data/schemas)
 	$(PY) -m knowledge.file_schemas
 
@@ -74,4 +77,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .mypy_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck knowledge-schemas vignettes clean
+.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck knowledge-schemas validate vignettes clean
