@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.installed
+LOCK := requirements.lock
+TOOLS_VENV := .venv-tools
+LOCK_ARGS ?=
 
 .DEFAULT_GOAL := help
 
@@ -14,12 +17,25 @@ help: ## List the targets
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstalls when a requirements file changes or the interpreter was recreated.
-$(STAMP): requirements.txt requirements-dev.txt $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# Installs exactly the lock (the whole tree, every file checked against its SHA-256); reinstalls when the
+# lock changes or the interpreter was recreated. requirements*.txt only feed `make lock`.
+$(STAMP): $(LOCK) $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv from the pinned requirements (if needed)
+install: $(STAMP) ## Create .venv from the hashed lock, requirements.lock (if needed)
+
+# The lock tool lives in its own venv so that .venv holds exactly the lock.
+$(TOOLS_VENV)/.installed: requirements-tools.txt
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-tools.txt
+	touch $@
+
+# Keeps the lock's other pins; LOCK_ARGS=--upgrade re-resolves everything, LOCK_ARGS="--upgrade-package NAME" one.
+lock: $(TOOLS_VENV)/.installed ## Re-resolve requirements.lock (with hashes) from requirements*.txt after changing a pin
+	CUSTOM_COMPILE_COMMAND="make lock" $(TOOLS_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_ARGS) --output-file=$(LOCK) requirements-dev.txt
+.PHONY: lock
 
 run: $(STAMP) ## Serve the app on this machine only: http://localhost:$(PORT) (loopback, no login)
 	$(PY) -m streamlit run streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
@@ -64,6 +80,9 @@ lint: $(STAMP) ## Lint with ruff
 validate: $(STAMP) ## Score the engine on the validation corpus (validation/report/report.md and calibration.svg)
 	$(PY) -m validation.report
 
+knowledge-manifest: $(STAMP) ## After a reviewed change to knowledge/data: record every file's SHA-256 and the required ids
+	$(PY) -c 'from knowledge.loader import DATA_DIR; from knowledge.manifest import write; print("wrote", write(DATA_DIR))'
+
 knowledge-schemas: $(STAMP) ## Regenerate the JSON schemas of the knowledge files (knowledge/data/schemas)
 	$(PY) -m knowledge.file_schemas
 
@@ -77,4 +96,4 @@ clean: ## Remove caches (keeps .venv)
 	rm -rf .pytest_cache .ruff_cache .mypy_cache .benchmarks test-artifacts
 	find . -name __pycache__ -prune -exec rm -rf {} +
 
-.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck knowledge-schemas validate vignettes clean
+.PHONY: help install run serve deploy-test test test-fast e2e bench loadtest loadtest-browser lint typecheck knowledge-schemas knowledge-manifest validate vignettes clean

@@ -19,6 +19,7 @@ A comparison on a finding that was not examined is false: unknown is never taken
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -185,12 +186,20 @@ class Compiler:
         self._compiled_refs[name] = (memoised, reads)
         return memoised, reads
 
-    def compile(self, cond: Any, entry: str, path: str = "when") -> tuple[Predicate, frozenset[str]]:
-        """Return the predicate and the set of finding ids the condition reads."""
+    def compile(self, cond: Any, entry: str, path: str = "when", *, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
+        """Return the predicate and the set of finding ids the condition reads.
+
+        An empty condition would always hold: it is refused, except where the caller allows it (a
+        workup fallback, which applies only when nothing else did)."""
+        return self._compile(cond, entry, path, allow_always)
+
+    def _compile(self, cond: Any, entry: str, path: str, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
         if not isinstance(cond, Mapping):
             self._fail(entry, path, f"a condition is a mapping, not {type(cond).__name__} {cond!r}")
         if not cond:
-            return (lambda _c: True), frozenset()
+            if allow_always:
+                return (lambda _c: True), frozenset()
+            self._fail(entry, path, "an empty condition would always hold; say when the rule applies")
         parts = [self._key(key, arg, entry, f"{path}.{key}") for key, arg in cond.items()]
         return _all(tuple(p for p, _ in parts)), frozenset().union(*(r for _, r in parts))
 
@@ -225,6 +234,8 @@ class Compiler:
             if not isinstance(n, int) or isinstance(n, bool) or n < 1:
                 self._fail(entry, f"{path}.n", f"n must be a whole number of at least 1, got {n!r}")
             parts = self._list(arg["of"], entry, f"{path}.of")
+            if n > len(parts):
+                self._fail(entry, f"{path}.n", f"at least {n} of {len(parts)} conditions can never hold")
             preds = tuple(p for p, _ in parts)
             reads = frozenset().union(*(r for _, r in parts))
             return (lambda c: sum(1 for f in preds if f(c)) >= n), reads
@@ -245,10 +256,10 @@ class Compiler:
         if not isinstance(arg, Mapping) or "cause" not in arg or len(arg) != 2:
             self._fail(entry, path, "expects {cause: <id>, <comparison>: <number>}")
         cause = arg["cause"]
-        if cause not in self.causes:
+        if not isinstance(cause, str) or cause not in self.causes:
             self._fail(entry, f"{path}.cause", f"unknown cause {cause!r}")
         (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
-        if op not in _COMPARE or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
+        if op not in _COMPARE or isinstance(bound, bool) or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
             self._fail(entry, path, f"expects a comparison with a probability in [0, 1], got {op}: {bound!r}")
         fn = _COMPARE[op]
         return lambda c: fn(c.p.get(cause, 0.0), bound)
@@ -292,6 +303,8 @@ class Compiler:
             self._fail(entry, path, f"{value!r} is not one of {list(finding.values or ())}")
         if finding.type == "number" and (isinstance(value, bool) or not isinstance(value, (int, float))):
             self._fail(entry, path, f"expects a number, got {value!r}")
+        if finding.type == "number" and not math.isfinite(value):
+            self._fail(entry, path, f"expects a finite number, got {value!r} (a rule on it could never, or always, fire)")
         return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from knowledge import manifest
 from knowledge.conditions import Compiler, Predicate, needed_findings
 from knowledge.errors import KnowledgeFileError, validation_error
 from knowledge.questions import QuestionMatrices, question_matrices
@@ -47,13 +49,33 @@ SPEC_STEPS = ("observe", "ultrasound", "xray", "mri", "ct", "biopsy", "incision_
 SPEC_TIMINGS = ("immediate", "urgent", "routine")
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024
+"""A data file larger than this is refused (the largest, sources.yaml, is about 0.1 MB)."""
+MAX_VERSION_CHARS = 40
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """Strictly private: a safe YAML loader that refuses a key given twice in one mapping."""
+    """Strictly private: a safe YAML loader that refuses a key given twice in one mapping, a key that
+    is not a plain scalar, and every anchor and alias (no alias bombs; the knowledge never needs them)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            msg = "aliases (*name) are not allowed in knowledge files: write the value out"
+            raise yaml.composer.ComposerError(None, None, msg, event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            msg = "anchors (&name) are not allowed in knowledge files: write the value out"
+            raise yaml.composer.ComposerError(None, None, msg, event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: dict[Any, Any] = {}
     for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            msg = "a mapping key must be a plain word or number, not a list or mapping"
+            raise yaml.constructor.ConstructorError(None, None, msg, key_node.start_mark)
         key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             msg = f"key {key!r} is given twice (line {key_node.start_mark.line + 1}); the second would silently replace the first"
@@ -188,11 +210,17 @@ def read_yaml(path: Path) -> Any:
     is a KnowledgeFileError naming the file (and the line for a syntax error)."""
     name = path.name
     try:
+        if path.is_file() and path.stat().st_size > MAX_FILE_BYTES:
+            raise KnowledgeFileError(name, "(file)", "", f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a knowledge file is never that big")
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise KnowledgeFileError(name, "(file)", "", f"cannot be read: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise KnowledgeFileError(name, "(file)", "", f"is not UTF-8 text (byte {err.start}): save it as UTF-8") from err
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError as err:
+        raise KnowledgeFileError(name, "(file)", "", "is nested too deeply to read") from err
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -268,12 +296,24 @@ _FILES = ("sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml",
 
 def _read_version(data_dir: Path) -> str:
     try:
-        version = (data_dir / "VERSION").read_text(encoding="utf-8").strip()
+        raw = (data_dir / "VERSION").read_bytes()[: MAX_VERSION_CHARS * 4 + 1]
+        version = raw.decode("utf-8").strip()
     except OSError as err:
         raise KnowledgeFileError("VERSION", "(file)", "", f"cannot be read: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise KnowledgeFileError("VERSION", "(file)", "", "is not UTF-8 text") from err
     if not version:
         raise KnowledgeFileError("VERSION", "(file)", "", "is empty; it must hold the knowledge version")
+    if len(version) > MAX_VERSION_CHARS or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+-]*", version):
+        raise KnowledgeFileError("VERSION", "(file)", "", "must be one short version word such as 2026.11.1 (letters, digits, . + -)")
     return version
+
+
+def _string_keys(mapping: Mapping[Any, Any], file: str, section: str) -> None:
+    """Every id is a string: `yes:` or `12:` as a key would become True or 12 in YAML."""
+    for key in mapping:
+        if not isinstance(key, str):
+            raise KnowledgeFileError(file, str(key), "id", f"an id in '{section}' must be a word, not {type(key).__name__} {key!r} (quote it)")
 
 
 def _read_sources(path: Path) -> dict[str, Source]:
@@ -291,6 +331,7 @@ def _read_sources(path: Path) -> dict[str, Source]:
 def _read_findings(path: Path) -> dict[str, Finding]:
     """findings.yaml: the vocabulary."""
     raw_findings = _section(read_yaml(path), "findings.yaml", "findings", dict)
+    _string_keys(raw_findings, "findings.yaml", "findings")
     return {fid: _validate(Finding, raw, "findings.yaml", fid) for fid, raw in raw_findings.items()}
 
 
@@ -301,7 +342,9 @@ def _read_causes(path: Path, sources: Mapping[str, Source]) -> tuple[tuple[AgeBa
     bands = tuple(_validate(AgeBand, raw, "causes.yaml", f"age_bands #{i + 1}")
                   for i, raw in enumerate(_section(data, "causes.yaml", "age_bands", list)))
     band_ids = [b.id for b in bands]
+    _check_bands(bands)
     raw_causes = _section(data, "causes.yaml", "causes", dict)
+    _string_keys(raw_causes, "causes.yaml", "causes")
     causes = {cid: _validate(Cause, raw, "causes.yaml", cid) for cid, raw in raw_causes.items()}
     if OTHER not in causes:
         raise KnowledgeFileError("causes.yaml", OTHER, "", "the 'other / none of these' cause is required")
@@ -318,6 +361,21 @@ def _read_causes(path: Path, sources: Mapping[str, Source]) -> tuple[tuple[AgeBa
     return bands, causes, np.vstack([prior, prior.mean(axis=0)])
 
 
+def _check_bands(bands: tuple[AgeBand, ...]) -> None:
+    """Age bands: unique ids, upper bounds strictly increasing, and only the last one open."""
+    if not bands:
+        raise KnowledgeFileError("causes.yaml", "age_bands", "", "at least one age band is needed")
+    ids = [b.id for b in bands]
+    if len(set(ids)) != len(ids):
+        raise KnowledgeFileError("causes.yaml", "age_bands", "id", f"band ids must be unique: {ids}")
+    bounds = [b.below_years for b in bands]
+    if bounds[-1] is not None or any(b is None for b in bounds[:-1]):
+        raise KnowledgeFileError("causes.yaml", "age_bands", "below_years", "only the last band is open (below_years: null)")
+    inner = [b for b in bounds[:-1] if b is not None]
+    if any(not (a < b) for a, b in itertools.pairwise(inner)) or any(b <= 0 for b in inner):
+        raise KnowledgeFileError("causes.yaml", "age_bands", "below_years", f"band bounds must increase strictly from above 0: {inner}")
+
+
 def _read_likelihoods(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
                       sources: Mapping[str, Source]) -> dict[tuple[str, str], Likelihood]:
     """likelihoods.yaml: the entries as written, (cause id or 'background', finding id) -> entry."""
@@ -325,7 +383,11 @@ def _read_likelihoods(path: Path, findings: Mapping[str, Finding], causes: Mappi
     background = _section(data, "likelihoods.yaml", BACKGROUND, dict)
     per_cause = _section(data, "likelihoods.yaml", "causes", dict)
     likelihoods: dict[tuple[str, str], Likelihood] = {}
+    _string_keys(background, "likelihoods.yaml", BACKGROUND)
+    _string_keys(per_cause, "likelihoods.yaml", "causes")
     for owner, block in [(BACKGROUND, background), *per_cause.items()]:
+        if isinstance(block, dict):
+            _string_keys(block, "likelihoods.yaml", owner)
         if owner != BACKGROUND and owner not in causes:
             raise KnowledgeFileError("likelihoods.yaml", owner, "", "is not a cause of causes.yaml")
         if owner == OTHER:
@@ -397,8 +459,11 @@ def _read_steps(workup_data: Any) -> _Steps:
             raise KnowledgeFileError("workup.yaml", tim, "timings", "a timing of the shared spec is missing")
     phase: dict[str, int] = {}
     label: dict[str, str] = {}
+    for section, mapping in (("steps", step_defs), ("referral_targets", targets), ("timings", timings)):
+        _string_keys(mapping, "workup.yaml", section)
     for sid, spec in step_defs.items():
-        if not isinstance(spec, dict) or not isinstance(spec.get("phase"), int) or not isinstance(spec.get("label"), str):
+        well_formed = isinstance(spec, dict) and set(spec) == {"label", "phase"}
+        if not well_formed or type(spec.get("phase")) is not int or not isinstance(spec.get("label"), str):
             raise KnowledgeFileError("workup.yaml", sid, "steps", "each step needs {label: <text>, phase: <whole number>}")
         phase[sid] = spec["phase"]
         label[sid] = spec["label"]
@@ -410,6 +475,17 @@ def _check_do_not(items: tuple[AvoidRef, ...], steps: _Steps, sources: Mapping[s
         if item.step not in steps.phase:
             raise KnowledgeFileError(file, entry, f"{name}[{k}].step", f"'{item.step}' is not a step of workup.yaml")
         _check_source(item, sources, file, entry, f"{name}[{k}].")
+
+
+def _compile_rule(compiler: Compiler, when: Any, rule_id: str, definitions: Mapping[str, Any], file: str,
+                  *, allow_always: bool = False) -> tuple[Predicate, frozenset[str], frozenset[str]]:
+    """Compile a rule's condition and its static 'needed findings' bound; a condition nested too deeply
+    to walk is a named error, not a RecursionError."""
+    try:
+        test, reads = compiler.compile(when, rule_id, allow_always=allow_always)
+        return test, reads, needed_findings(when, definitions)
+    except RecursionError as err:
+        raise KnowledgeFileError(file, rule_id, "when", "the condition is nested too deeply") from err
 
 
 def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
@@ -426,8 +502,8 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
         seen.add(rule.id)
         _check_source(rule, sources, "red_flags.yaml", rule.id)
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
-        test, reads = compiler.compile(rule.when, rule.id)
-        red_flags.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
+        test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "red_flags.yaml")
+        red_flags.append(CompiledRule(rule, test, reads, needs))
     return red_flags
 
 
@@ -454,8 +530,8 @@ def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mappin
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", problem)
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
-        test, reads = compiler.compile(rule.when, rule.id)
-        workup_rules.append(CompiledRule(rule, test, reads, needed_findings(rule.when, definitions)))
+        test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "workup.yaml", allow_always=rule.fallback)
+        workup_rules.append(CompiledRule(rule, test, reads, needs))
     return workup_rules
 
 
@@ -483,7 +559,18 @@ def _frozen(a: np.ndarray) -> np.ndarray:
 
 
 def _build(data_dir: Path) -> Knowledge:
-    """Read every data file (one reader each), cross-check them, and freeze the result."""
+    """Read and check every data file, then refuse the knowledge unless it matches its manifest (every
+    file's SHA-256 and the required ids: knowledge/manifest.py). Validation comes first, so a broken
+    entry is named precisely; the manifest then catches what validates but is not whole (an emptied
+    or truncated rule file)."""
+    k = build_unchecked(data_dir)
+    manifest.check(data_dir, k)
+    return k
+
+
+def build_unchecked(data_dir: Path) -> Knowledge:
+    """Read every data file (one reader each), cross-check them, and freeze the result, without the
+    manifest check (for `make knowledge-manifest` only)."""
     files = {n: data_dir / n for n in _FILES}
     version = _read_version(data_dir)
     sources = _read_sources(files["sources.yaml"])
@@ -494,9 +581,13 @@ def _build(data_dir: Path) -> Knowledge:
     tables = _build_tables(likelihoods, findings, cause_ids)
 
     definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
+    _string_keys(definitions, "definitions.yaml", "definitions")
     compiler = Compiler("red_flags.yaml", findings, set(causes), definitions)
     for name in definitions:  # every definition must compile, used or not
-        compiler.compile_ref(name)
+        try:
+            compiler.compile_ref(name)
+        except RecursionError as err:
+            raise KnowledgeFileError("definitions.yaml", name, "definition", "the condition is nested too deeply") from err
     workup_data = read_yaml(files["workup.yaml"])
     steps = _read_steps(workup_data)
     for cid, cause in causes.items():

@@ -11,6 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MAX_PRIOR_WEIGHT = 1e6
+"""Prior weights are relative; a weight above this is a slip (and 1e308 for every cause overflows)."""
+MAX_CHOICES = 50
+"""At most this many values of a choice finding: with the 0.01 floor on every value, about 100 would
+leave nothing for the values that carry the evidence."""
 ESTIMATE = "estimate"
 """The reserved source id of a figure or rule the project estimated itself (needs a `note`)."""
 
@@ -21,7 +26,30 @@ Group = Literal["patient", "site", "feel", "skin", "history", "systemic", "neuro
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # allow_inf_nan=False: a prior, likelihood, threshold or bound of .inf or .nan is refused (an
+    # infinite prior once made every probability NaN; a NaN threshold makes a rule that never fires).
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, data: Any) -> Any:
+        """YAML's `true` is not a number: pydantic would read it as 1 (a phase of `true`, a size bound of
+        `yes`), so a boolean given for a number field is refused here, naming the field."""
+        if isinstance(data, dict):
+            for name, info in cls.model_fields.items():
+                value = data.get(name)
+                if isinstance(value, bool) and _is_number_annotation(info.annotation):
+                    msg = f"{name}: expects a number, not the boolean {value!r}"
+                    raise ValueError(msg)
+        return data
+
+
+def _is_number_annotation(annotation: Any) -> bool:
+    """Whether a field's type is a number (int or float, possibly optional), not a bool."""
+    args = getattr(annotation, "__args__", None)
+    if args:
+        return any(_is_number_annotation(a) for a in args if a is not type(None))
+    return annotation in (int, float)
 
 
 class _Sourced(_Strict):
@@ -103,6 +131,9 @@ class Finding(_Strict):
             if not self.values or len(set(self.values)) != len(self.values):
                 msg = "a choice finding needs a list of distinct values"
                 raise ValueError(msg)
+            if len(self.values) > MAX_CHOICES:
+                msg = f"a choice finding has at most {MAX_CHOICES} values (the likelihood floor needs room), not {len(self.values)}"
+                raise ValueError(msg)
             if self.value_labels and set(self.value_labels) - set(self.values):
                 msg = f"value_labels name values not in the list: {sorted(set(self.value_labels) - set(self.values))}"
                 raise ValueError(msg)
@@ -181,9 +212,10 @@ class Cause(_Sourced):
 
     @model_validator(mode="after")
     def _prior_positive(self) -> Cause:
-        bad = {k: v for k, v in self.prior.items() if not v > 0}
+        bad = {k: v for k, v in self.prior.items() if isinstance(v, bool) or not 0 < v <= MAX_PRIOR_WEIGHT}
         if bad:
-            msg = f"every prior weight must be above 0 (never rule a cause out by age): {bad}"
+            msg = (f"every prior weight must be above 0 (never rule a cause out by age) and at most "
+                   f"{MAX_PRIOR_WEIGHT:g}: {bad}")
             raise ValueError(msg)
         if self.cant_miss and not self.cant_miss_why:
             msg = "a can't-miss cause says why (cant_miss_why)"
