@@ -26,9 +26,15 @@ def case_from_link_once(kb: knowledge.Knowledge) -> dict[str, Any] | None:
     if st.session_state.get(_LOADED):
         return None
     st.session_state[_LOADED] = True
-    case, problems = decode(st.query_params.to_dict(), kb)
+    case, problems = decode(link_params(), kb)
     st.session_state[_PROBLEMS] = problems
     return case
+
+
+def link_params() -> dict[str, list[str]]:
+    """Every parameter of the page URL with all its values (`to_dict` would keep only the last one of a repeated name)."""
+    qp = st.query_params
+    return {name: qp.get_all(name) for name in qp}
 
 
 def link_problems() -> list[LinkProblem]:
@@ -45,8 +51,9 @@ def write_link(case: Mapping[str, Any], kb: knowledge.Knowledge) -> None:
     """Make the page URL carry exactly the examined findings (reserved parameters are kept)."""
     want = encode(case, kb)
     qp = st.query_params
-    have = {name: qp[name] for name in qp if name not in RESERVED_PARAMS}
-    if have == want:
+    # every value: a finding given twice in the URL is rewritten to the one value the case holds (or none)
+    have = {name: qp.get_all(name) for name in qp if name not in RESERVED_PARAMS}
+    if have == {name: [text] for name, text in want.items()}:
         return
     kept = {name: qp.get_all(name) for name in qp if name in RESERVED_PARAMS}
     qp.from_dict({**kept, **want})

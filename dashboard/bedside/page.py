@@ -15,7 +15,7 @@ import streamlit as st
 
 import knowledge
 from dashboard.bedside import inputs, link, panels
-from dashboard.common import page
+from dashboard.common import dropped_link, page
 
 
 def _reset() -> None:
@@ -41,6 +41,7 @@ def render() -> None:
     panels.header(assessment.knowledge_version)
     panels.banner(assessment)
     panels.link_problems(link.link_problems())
+    dropped_link.guard()
 
     left, right = st.columns([0.42, 0.58], gap="medium")
     with left:

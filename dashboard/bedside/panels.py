@@ -6,11 +6,12 @@ it can be, to keep reruns light.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Mapping
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from html import escape
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import streamlit as st
 
@@ -18,7 +19,7 @@ import knowledge
 from dashboard.bedside import summary, text
 from dashboard.common import assessment_html, chart, theme, words
 from dashboard.common.case_url import LinkProblem
-from dashboard.common.markdown import code_span_text, md_escape
+from dashboard.common.markdown import code_span, md_inert
 
 WHY_KEY = "why.cause"
 EXPORT_LABEL_KEY = "export.label"
@@ -55,13 +56,30 @@ def flags(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
     st.html(assessment_html.flags_html(assessment, kb))
 
 
+def _problem_line(p: LinkProblem) -> str:
+    """One unusable parameter as a markdown list item: its name and value(s) as capped code spans,
+    the problem as inert text (a validator's message may quote the value)."""
+    if p.values:
+        shown = ", ".join(code_span(v) for v in p.values[: text.REPEATED_SHOWN])
+        more = f" {words.and_more(len(p.values) - text.REPEATED_SHOWN)}" if len(p.values) > text.REPEATED_SHOWN else ""
+        return f"- {code_span(p.param)} ({shown}{more}): {md_inert(p.problem)}"
+    return f"- {code_span(p.param + '=' + p.text)}: {md_inert(p.problem)}"
+
+
+def link_problems_markdown(problems: list[LinkProblem]) -> str:
+    """The markdown of the link's error box (pure): no text from the link outside a code span or inert escapes."""
+    whole = [p for p in problems if p.whole]
+    if whole:
+        return "\n\n".join(md_inert(p.problem, limit=1000) for p in whole)
+    lines = [text.link_problems_heading(len(problems)), ""]
+    lines += [_problem_line(p) for p in problems]
+    return "\n".join(lines)
+
+
 def link_problems(problems: list[LinkProblem]) -> None:
     """A clear error naming each unusable parameter of the opening link and what is wrong."""
-    if not problems:
-        return
-    lines = [text.link_problems_heading(len(problems)), ""]
-    lines += [f"- `{code_span_text(p.param)}={code_span_text(p.text)}`: {md_escape(p.problem)}" for p in problems]
-    st.error("\n".join(lines))
+    if problems:
+        st.error(link_problems_markdown(problems))
 
 
 def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
@@ -152,15 +170,35 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
         )
 
 
-def _browser_zone() -> tzinfo | None:
-    """The time zone of the user's browser (None, meaning the server's, when it is not known)."""
-    name = st.context.timezone
-    if not name:
+ZONE_NAME_MAX = 64
+"""The longest time-zone name accepted from a browser (the IANA names are under 40 characters)."""
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def browser_zone(name: object) -> tzinfo | None:
+    """The time zone a browser says it is in (pure apart from the zone files): None when it sends
+    none (the server's zone is used), UTC when what it sends is not a known IANA zone name.
+
+    The name is client-supplied: 'America' (a directory), a 100,000-character string or a path must
+    never reach the file system unchecked (review D14), so it is checked against the known names first.
+    """
+    if name is None or name == "":
         return None
+    if not isinstance(name, str) or len(name) > ZONE_NAME_MAX or name not in _zone_names():
+        return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return UTC
+
+
+def _browser_zone() -> tzinfo | None:
+    """The time zone of the user's browser (None, meaning the server's, when it is not known)."""
+    return browser_zone(st.context.timezone)
 
 
 def _now(zone: tzinfo | None) -> datetime:
@@ -168,18 +206,28 @@ def _now(zone: tzinfo | None) -> datetime:
     return datetime.now(zone).astimezone(zone)
 
 
+def _cap_label_state() -> None:
+    """Cut the label in session state to LABEL_MAX characters. `max_chars` binds only the browser's
+    field: a client can send a widget value of any size (review D10), which must not stay held."""
+    raw = st.session_state.get(EXPORT_LABEL_KEY)
+    if raw is not None and (not isinstance(raw, str) or len(raw) > summary.LABEL_MAX):
+        st.session_state[EXPORT_LABEL_KEY] = summary.clean_label(raw)
+
+
 def _keep_label() -> None:
     """Copy a newly committed label into this session's holder, first thing in the rerun."""
-    st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})["label"] = st.session_state.get(EXPORT_LABEL_KEY, "")
+    _cap_label_state()
+    st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})["label"] = summary.clean_label(st.session_state.get(EXPORT_LABEL_KEY, ""))
 
 
 @st.fragment
 def _label_field(holder: dict[str, str]) -> None:
     """The optional label: a fragment, so committing it reruns the field alone, never the page."""
-    holder["label"] = st.text_input(
+    _cap_label_state()
+    holder["label"] = summary.clean_label(st.text_input(
         text.EXPORT_LABEL, key=EXPORT_LABEL_KEY, max_chars=summary.LABEL_MAX, help=text.EXPORT_LABEL_HELP,
         autocomplete="off", on_change=_keep_label,
-    )
+    ))
 
 
 def summary_download(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:

@@ -10,6 +10,7 @@ The summary holds no name or identifier unless the user typed one into the label
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from html import escape
@@ -23,6 +24,16 @@ from dashboard.common.provenance import ESTIMATE, source_link
 
 LABEL_MAX = 60
 """The label is cut to this many characters (initials or a bed number, not a record)."""
+
+
+def clean_label(value: object) -> str:
+    """The label as kept and printed: text only, without control or format characters (a bidi
+    override could reverse the printed text), trimmed, at most LABEL_MAX characters. Applied on the
+    server to whatever the client sent, not only by the field's `max_chars`."""
+    if not isinstance(value, str):
+        return ""
+    kept = "".join(ch for ch in value[: LABEL_MAX * 4] if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    return kept.strip()[:LABEL_MAX]
 
 
 def summary_filename(now: datetime) -> str:
@@ -69,7 +80,7 @@ def _notes(kb: knowledge.Knowledge) -> tuple[dict[str, str], dict[tuple[str, str
 
 
 def _header(assessment: knowledge.Assessment, now: datetime, label: str) -> str:
-    shown_label = label.strip()[:LABEL_MAX]
+    shown_label = clean_label(label)
     label_html = f'<p class="label">{_e(text.EXPORT_LABEL_SHORT)}: <b>{_e(shown_label)}</b></p>' if shown_label else ""
     return (
         f"<header><h1>{_e(words.APP_TITLE)}: {_e(text.EXPORT_TITLE)}</h1>"

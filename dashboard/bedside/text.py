@@ -47,6 +47,10 @@ def link_problems_heading(n: int) -> str:
     )
 
 
+REPEATED_SHOWN = 5
+"""How many values of a finding given more than once the error lists (then 'and N more')."""
+
+
 # --- next question and why ------------------------------------------------------------------------
 EXAMINE_NEXT = "Examine next"
 THEN_ASK = "Then"

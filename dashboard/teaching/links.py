@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
@@ -27,6 +27,7 @@ import segno
 
 from casebook.codes import CODE_ALPHABET, CODE_LENGTH, case_code
 from dashboard.common import theme
+from dashboard.common.markdown import code_span
 
 DEFAULT_BASE = "http://localhost:8501"
 """The link base when the request tells nothing about the host (tests, some proxies)."""
@@ -58,24 +59,48 @@ class TeachLink(NamedTuple):
     """One sentence per unusable parameter (markdown-safe: the offending text is in a code span)."""
 
 
+SHOWN_MAX = 40
+"""How many characters of a link's text a message shows."""
+URL_MAX = 2048
+"""A page URL (browser-supplied) longer than this is not used for the link base."""
+
+
 def _shown(text: str) -> str:
-    """A parameter's text as it appears in a message: in a code span, shortened, no backticks."""
-    text = text.replace("`", "'").replace("\n", " ")
-    if len(text) > 40:
-        text = text[:40] + "…"
-    return f"`{text}`"
+    """A parameter's text as it appears in a message: a one-line, capped code span with no backtick
+    and no line break (CR, LF, U+2028 ...), so that markdown reads nothing in it."""
+    return code_span(text, SHOWN_MAX)
 
 
-def read_link(params: Mapping[str, str], codes: Mapping[str, str], ids: Iterable[str]) -> TeachLink:
+def _one(params: Mapping[str, str | Sequence[str]], name: str, problems: list[str]) -> str | None:
+    """The value of a parameter given once; a parameter given more than once is named with its
+    values and treated as absent (no value silently wins)."""
+    value = params.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    values = list(value)
+    if len(values) == 1:
+        return values[0]
+    if values:
+        shown = ", ".join(_shown(v) for v in values[:5])
+        problems.append(
+            f"{_shown(name)} is given {len(values)} times in the link ({shown}), so none of them was used: "
+            "open the case again from the library or a fresh link."
+        )
+    return None
+
+
+def read_link(params: Mapping[str, str | Sequence[str]], codes: Mapping[str, str], ids: Iterable[str]) -> TeachLink:
     """The case, reveal and view a link asks for; a bad parameter is named and treated as absent.
 
     `codes` maps link codes to case ids (`code_index`), `ids` are the library's case ids. An unknown
     or malformed case shows the library; a `reveal` that is not understood keeps the answer hidden.
+    A value may be a list of every value of a repeated name (`st.query_params.get_all`): a name
+    given more than once is a problem and counts as absent.
     """
     known = list(ids)
     problems: list[str] = []
     case_id: str | None = None
-    raw = params.get("case")
+    raw = _one(params, "case", problems)
     if raw is not None:
         text = raw.strip()
         if text in codes:
@@ -96,7 +121,7 @@ def read_link(params: Mapping[str, str], codes: Mapping[str, str], ids: Iterable
                 f"No teaching case is called {_shown(text)}. The link may be old or mistyped.{hint}"
             )
     reveal = False
-    raw_reveal = params.get("reveal")
+    raw_reveal = _one(params, "reveal", problems)
     if raw_reveal is not None:
         value = raw_reveal.strip().lower()
         if value in REVEAL_ON:
@@ -107,7 +132,7 @@ def read_link(params: Mapping[str, str], codes: Mapping[str, str], ids: Iterable
                 "so the answer stays hidden."
             )
     projector = False
-    raw_view = params.get("view")
+    raw_view = _one(params, "view", problems)
     if raw_view is not None:
         value = raw_view.strip().lower()
         if value == VIEW_PROJECTOR:
@@ -126,15 +151,18 @@ def link_base(url: str | None = None, host: str | None = None) -> str:
     The page URL's last path segment is dropped when it is one of the app's pages, so the base of
     `http://10.0.0.5:8501/teach` is `http://10.0.0.5:8501` and a base path (`/lbln/teach`) is kept.
     """
-    if url:
-        parts = urlsplit(url.strip())
+    if url and len(url) <= URL_MAX:
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError:  # browser-supplied: 'http://[::1' and the like must not crash the page
+            parts = urlsplit("")
         if parts.scheme in ("http", "https") and parts.netloc and _HOST.fullmatch(parts.netloc):
             segments = [s for s in parts.path.split("/") if s]
             if segments and segments[-1] in PAGE_PATHS:
                 segments.pop()
             path = "/" + "/".join(segments) if segments else ""
             return f"{parts.scheme}://{parts.netloc}{path}"
-    if host and _HOST.fullmatch(host.strip()):
+    if host and len(host) <= URL_MAX and _HOST.fullmatch(host.strip()):
         return f"http://{host.strip()}"
     return DEFAULT_BASE
 

@@ -23,7 +23,7 @@ import streamlit as st
 
 import knowledge
 from casebook import CaseLibrary, TeachingCase, case_code, code_index, grade_guess, load_library
-from dashboard.common import case_url, page
+from dashboard.common import case_url, dropped_link, page
 from dashboard.teaching import links as teach_links
 from dashboard.teaching import panels as tp
 from dashboard.teaching import text as tt
@@ -102,10 +102,13 @@ def render() -> None:
     """Draw the teaching page: the library, or the case the link names."""
     kb = page.knowledge_base()
     library = case_library()
-    link = teach_links.read_link(st.query_params.to_dict(), link_codes(), library.ids)
+    qp = st.query_params
+    # every value of each name: a `case` or `reveal` given twice is named, never silently resolved
+    link = teach_links.read_link({name: qp.get_all(name) for name in qp}, link_codes(), library.ids)
     tp.style(link.projector)
     with st.container(key="teach-main"):
         tp.link_problems(link.problems)
+        dropped_link.guard()
         case = library.get(link.case_id) if link.case_id else None
         if case is None:
             tp.library(library, kb, _open)
