@@ -139,15 +139,10 @@ def login_deployment(tmp_path_factory: pytest.TempPathFactory, identity_provider
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Debian Chromium for the deployment tests."""
+def browser(request: pytest.FixtureRequest) -> Any:
+    """The session's one headless Debian Chromium (tests/conftest.py), after checking it is installed."""
     require(CHROMIUM.exists(), f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return request.getfixturevalue("shared_chromium")
 
 
 def wait_for_app(page: Any) -> None:

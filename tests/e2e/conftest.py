@@ -102,15 +102,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session."""
+def browser(request: pytest.FixtureRequest) -> Any:
+    """The session's one headless Chromium (tests/conftest.py), after checking it is installed."""
     _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    return request.getfixturevalue("shared_chromium")
 
 
 def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[str, int]]) -> Iterator[Any]:
