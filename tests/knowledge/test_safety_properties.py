@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_properties import _value  # tests/knowledge is on the path (rootdir-relative conftest)
 
 import knowledge
 from knowledge import assess
@@ -43,15 +44,7 @@ EXPLAINING_FINDINGS = {
 assert not EXPLAINING_FINDINGS & set(ALARM_FINDINGS)
 
 
-def _value(fid: str) -> st.SearchStrategy:
-    f = KB.findings[fid]
-    if f.type == "boolean":
-        return st.booleans()
-    if f.type == "choice":
-        return st.sampled_from(list(f.values))
-    return st.floats(min_value=f.min, max_value=f.max, allow_nan=False, allow_infinity=False)
-
-
+# a valid value of each finding: the same strategy as the engine's own property tests
 cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=14).flatmap(
     lambda ids: st.fixed_dictionaries({fid: _value(fid) for fid in ids})
 )
