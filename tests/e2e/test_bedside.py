@@ -93,3 +93,22 @@ def test_reset_returns_every_finding_to_not_examined(navigator):
     assert nav.panel("triage").get_attribute("data-level") == "routine"
     assert nav.finding("age_years").locator("input").input_value() == ""
     nav.assert_clean()
+
+
+
+def test_a_link_streamlit_drops_is_told_on_the_page(navigator):
+    """A link over Streamlit's own 1,000-field limit reaches the app as an empty query; the page says so
+    in words (issue 13 item 2) instead of silently opening an empty case, and shows nothing of the URL."""
+    query = "?" + "&".join(f"p{i}=x" for i in range(1200)) + "&age_years=45"
+    screen = navigator("landscape", query)
+    notice = screen.page.locator("[data-lbln='dropped-link']").first
+    notice.wait_for(state="visible")
+    assert "too long to open" in notice.inner_text()
+    assert "p1199" not in screen.page.locator("[data-testid='stMain']").inner_html()
+
+
+def test_a_normal_link_shows_no_dropped_link_notice(navigator):
+    screen = navigator("landscape", "?age_years=45")
+    notice = screen.page.locator("[data-lbln='dropped-link']").first
+    notice.wait_for(state="attached")
+    assert not notice.is_visible()
