@@ -159,6 +159,10 @@ class Compiler:
         self.number_constants: dict[str, set[float]] = {}
         """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
 
+    def compiled_refs(self) -> Mapping[str, tuple[Predicate, frozenset[str]]]:
+        """Every named condition compiled so far, with the findings it reads."""
+        return dict(self._compiled_refs)
+
     def compile_ref(self, name: str) -> tuple[Predicate, frozenset[str]]:
         """Compile a named condition of definitions.yaml once; errors name that file."""
         if name in self._compiled_refs:

@@ -71,13 +71,15 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     _knowledge: Knowledge = field(repr=False)
     _fired_ids: frozenset[str] = field(repr=False, default=frozenset())
     _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
+    _memo: Mapping[str, bool] = field(repr=False, default_factory=dict)
+    """The named conditions already evaluated for this case (the safety search reuses those an answer cannot change)."""
 
     @functools.cached_property
     def safety_questions(self) -> tuple[SafetyQuestion, ...]:
         """For each unexamined finding whose answer alone would fire an emergency or urgent rule, or
         clear one that counted it as possibly present: which rules, with which answer. Most decisive
         first. Computed on first use (it tries every answer), so `assess` itself stays fast."""
-        return _safety_questions(self._knowledge, self.case.findings, self._probs_by_id, self._fired_ids)
+        return _safety_questions(self._knowledge, self.case.findings, self._probs_by_id, self._fired_ids, self._memo)
 
     @property
     def unasked_red_flag_findings(self) -> tuple[str, ...]:
@@ -219,7 +221,7 @@ def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None
 
 
 def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float],
-                      fired_ids: frozenset[str]) -> tuple[SafetyQuestion, ...]:
+                      fired_ids: frozenset[str], base_memo: Mapping[str, bool] | None = None) -> tuple[SafetyQuestion, ...]:
     """Unexamined findings whose answer alone would fire an emergency or urgent rule that has not
     fired, or clear one that has (a rule that counts an unknown as possibly present), found by
     trying each answer. Most decisive first: emergency before urgent, fire before clear.
@@ -241,9 +243,12 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
             continue
         effects: dict[str, tuple[SafetyEffect, int]] = {}
         trial = dict(values)
+        # named conditions that do not read this finding keep their value whatever the answer
+        seed = {n: v for n, v in (base_memo or {}).items() if fid not in k.ref_reads.get(n, ())}
         for answer in k.trial_values[fid]:
             trial[fid] = answer
             ctx = Context(trial, probs_by_id)
+            ctx.memo = seed.copy()
             for compiled, is_fired in live:
                 rid = compiled.rule.id
                 if rid in effects:
@@ -358,6 +363,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
         _fired_ids=frozenset(fired_ids),
         _probs_by_id=probs_by_id,
+        _memo=ctx.memo,
         workup_rules_fired=workup_fired,
         _contrib_findings=tuple(entered),
         _contrib=contrib,

@@ -164,6 +164,8 @@ class Knowledge:
     finding_order: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """A finding's position in findings.yaml (a stable tie-break)."""
     trial_values: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    ref_reads: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each named condition, the findings it reads (directly or through other names)."""
     """For each finding, the answers worth trying when asking 'would this unknown fire or clear a
     safety rule?': yes/no, every choice, and for numbers each side of every constant a rule uses."""
 
@@ -621,6 +623,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
             fid: tuple(r for r in red_flags if r.rule.level != "warning" and fid in r.reads) for fid in findings
         }),
         finding_order=MappingProxyType({fid: i for i, fid in enumerate(findings)}),
+        ref_reads=MappingProxyType({name: reads for name, (_, reads) in compiler.compiled_refs().items()}),
         _questions=question_matrices(tables, findings, cant_miss),
     )
 

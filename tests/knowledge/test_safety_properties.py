@@ -98,3 +98,15 @@ def test_the_monotonicity_property_can_fail():
     which is why such findings are exempt rather than silently passed."""
     case = {"age_years": 45, "size_cm": 6, "consistency": "firm", "location": "flank"}
     assert _rule_triage(assess(case)) > _rule_triage(assess({**case, "recent_trauma": True}))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_safety_search_reusing_evaluated_conditions_finds_the_same(case):
+    """The 'not yet asked' search reuses named conditions an answer cannot change; it must find exactly
+    what a search from scratch finds."""
+    from knowledge.engine import _safety_questions
+
+    a = assess(case)
+    fresh = _safety_questions(KB, a.case.findings, a._probs_by_id, a._fired_ids, None)
+    assert [q.to_dict() for q in a.safety_questions] == [q.to_dict() for q in fresh]
