@@ -12,14 +12,12 @@ Streamlit.
 
 from knowledge.case import Case, case_problems, parse_case
 from knowledge.conditions import condition_text, condition_yaml, refs_used
-from knowledge.engine import DISCLAIMER, GROUPS, Assessment, assess
+from knowledge.engine import DISCLAIMER, GROUPS, TRIAGE_LEVELS, Assessment, assess
 from knowledge.errors import CaseError, CaseProblem, KnowledgeError, KnowledgeFileError, validation_error
 from knowledge.loader import Knowledge, clear_cache, load_knowledge, read_yaml
 from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
 from knowledge.schema import ESTIMATE, Cause, Finding, Likelihood, Source
 
-TRIAGE_LEVELS = ("routine", "urgent", "emergency")
-"""The triage levels, lowest first (the one triage order of the project)."""
 PLAN_GROUPS = GROUPS
 """The plan's groups of urgency, in the order they are done."""
 

@@ -30,6 +30,8 @@ from knowledge.result import Contribution, DoNot, Group, PlanStep, Question, Red
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
+TRIAGE_LEVELS = tuple(TRIAGE_OF_RANK[rank] for rank in sorted(TRIAGE_OF_RANK))
+"""The triage levels, lowest first (the one triage order of the project)."""
 TIMING_RANK = {"immediate": 0, "urgent": 1, "routine": 2}
 GROUPS = ("immediate", "urgent", "routine", "after_emergency")
 """The plan's groups, in the order they are shown and done."""
@@ -85,11 +87,6 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     def unasked_red_flag_findings(self) -> tuple[str, ...]:
         """The findings of `safety_questions`, most decisive first."""
         return tuple(q.finding for q in self.safety_questions)
-
-    @property
-    def do_not(self) -> tuple[DoNot, ...]:
-        """The do-not list (the same as `avoid`, by the name the page uses)."""
-        return self.avoid
 
     @property
     def causes(self) -> list[dict[str, Any]]:
@@ -327,7 +324,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                 do_not.setdefault(a.step, _do_not_item(k, a, r.id, "red_flag"))
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
-    for j, (cid, p) in enumerate(zip(k.cause_ids, probs.tolist(), strict=True)):
+    for j in np.flatnonzero(k.cant_miss).tolist():  # only can't-miss causes carry an alarm (schema)
+        cid, p = k.cause_ids[j], float(probs[j])
         alarm = k.causes[cid].alarm
         if alarm is None or p < alarm.threshold:
             continue
@@ -344,7 +342,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         for a in alarm.do_not:
             do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
     fired.sort(key=lambda f: -LEVEL_RANK[f.level])
-    fired_ids = {f.id for f in fired}
+    fired_ids = frozenset(f.id for f in fired)
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, emergency=top == LEVEL_RANK["emergency"])
 
@@ -361,7 +359,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         avoid=avoid,
         next_questions=next_questions(k, probs, values),
         unknown_findings=tuple(fid for fid in k.findings if fid not in values),
-        _fired_ids=frozenset(fired_ids),
+        _fired_ids=fired_ids,
         _probs_by_id=probs_by_id,
         _memo=ctx.memo,
         workup_rules_fired=workup_fired,

@@ -20,7 +20,7 @@ from pathlib import Path
 import knowledge
 from validation.corpus import CorpusCase, load_corpus
 
-LEVEL = {"routine": 0, "urgent": 1, "emergency": 2}
+LEVEL = {level: rank for rank, level in enumerate(knowledge.TRIAGE_LEVELS)}
 REPORT_DIR = Path(__file__).parent / "report"
 Z95 = 1.959963984540054
 

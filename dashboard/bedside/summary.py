@@ -68,15 +68,10 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _notes(kb: knowledge.Knowledge) -> tuple[dict[str, str], dict[tuple[str, str, str | None], str]]:
-    flag_notes = {c.rule.id: c.rule.note for c in kb.red_flags}
-    step_notes: dict[tuple[str, str, str | None], str] = {}
-    for c in kb.workup_rules:
-        for s in c.rule.steps:
-            step_notes[(c.rule.id, s.step, s.to)] = s.note
-        for a in c.rule.avoid:
-            step_notes[(c.rule.id, a.step, None)] = a.note
-    return flag_notes, step_notes
+def _step_notes(kb: knowledge.Knowledge) -> dict[tuple[str, str, str | None], str]:
+    """Each workup step's note by (rule, step, target): plan steps do not carry theirs (flags and
+    do-not items do)."""
+    return {(c.rule.id, s.step, s.to): s.note for c in kb.workup_rules for s in c.rule.steps}
 
 
 def _header(assessment: knowledge.Assessment, now: datetime, label: str) -> str:
@@ -91,12 +86,12 @@ def _header(assessment: knowledge.Assessment, now: datetime, label: str) -> str:
     )
 
 
-def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge, flag_notes: Mapping[str, str]) -> str:
+def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     flags = assessment.red_flags
     out = [f"<section>{assessment_html.banner_html(assessment, PAPER)}"]
     if flags:
         out.append(f"<h2>{_e(text.EXPORT_FLAGS)}</h2>")
-        out.extend(assessment_html.flag_card_html(flag, PAPER, flag_notes.get(flag["id"], "")) for flag in flags)
+        out.extend(assessment_html.flag_card_html(flag, PAPER, flag.note) for flag in flags)
     unasked = assessment_html.unasked_texts(assessment)
     if unasked:
         out.append(f'<p class="unasked"><b>{_e(words.NOT_YET_ASKED)} ({len(unasked)}):</b> {_e(", ".join(unasked))}.</p>')
@@ -106,7 +101,7 @@ def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge, flag_note
 
 def _workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge, step_notes: Mapping[tuple[str, str, str | None], str]) -> str:
     body = assessment_html.plan_groups_html(assessment, kb, PAPER, step_notes) or f"<p>{_e(text.EXPORT_NO_WORKUP)}</p>"
-    do_not = assessment_html.do_not_html(assessment, kb, PAPER, step_notes)
+    do_not = assessment_html.do_not_html(assessment, kb, PAPER, with_notes=True)
     return f"<section><h2>{_e(words.WORKUP_HEADING)}</h2>{body}{do_not}</section>"
 
 
@@ -234,14 +229,14 @@ def _style() -> str:
 
 def case_summary_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, now: datetime, label: str = "") -> str:
     """The case summary as one self-contained HTML document (inline style, no script, no resource)."""
-    flag_notes, step_notes = _notes(kb)
+    step_notes = _step_notes(kb)
     title = f"{words.APP_TITLE}: {text.EXPORT_TITLE}"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_e(title)}</title>{_style()}</head><body>"
         f"{_header(assessment, now, label)}"
-        f"{_triage(assessment, kb, flag_notes)}"
+        f"{_triage(assessment, kb)}"
         f"{_workup(assessment, kb, step_notes)}"
         f"{_findings(assessment, kb)}"
         f"{_ranking(assessment)}"

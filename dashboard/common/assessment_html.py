@@ -171,7 +171,8 @@ def plan_groups_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, 
     notes = notes or {}
     out, n = [], 1
     steps = list(assessment.workup)
-    for group, title in words.PLAN_GROUPS.items():
+    for group in knowledge.PLAN_GROUPS:  # the engine's order; words only give the titles
+        title = words.PLAN_GROUPS[group]
         members = [s for s in steps if s.get("group") == group]
         if not members:
             continue
@@ -187,16 +188,17 @@ def plan_groups_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, 
 
 
 def do_not_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Markup = SCREEN,
-                notes: Mapping[tuple[str, str, str | None], str] | None = None) -> str:
-    """The do-not list: each step that must not be done, why, its source, and the flag or rule behind it."""
-    notes = notes or {}
+                *, with_notes: bool = False) -> str:
+    """The do-not list: each step that must not be done, why, its source, and the flag or rule behind it
+    (with an estimate's note when `with_notes`: the paper shows notes, the screen leaves them to the
+    Knowledge and sources page)."""
     flag_names = {f["id"]: f["message"] for f in assessment.red_flags}
     items = []
     for a in assessment.avoid:
         origin = flag_names.get(a.get("rule", ""), "")
         because = f' <span class="{m.source}">({_e(words.DO_NOT_FROM)}: {_e(origin)})</span>' if origin else ""
         data = f' data-avoid="{_e(a["step"])}"' if m.step_ids else ""
-        items.append(f"<li{data}>{avoid_text_html(a, kb, m, notes.get((a.get('rule', ''), a['step'], None), ''))}{because}</li>")
+        items.append(f"<li{data}>{avoid_text_html(a, kb, m, a.note if with_notes else '')}{because}</li>")
     if not items:
         return ""
     return (
