@@ -24,6 +24,8 @@ import streamlit as st
 import knowledge
 from casebook import CaseLibrary, TeachingCase, case_code, code_index, grade_guess, load_library
 from dashboard.common import case_url, dropped_link, page
+from dashboard.teaching import class_page
+from dashboard.teaching import class_text as ct
 from dashboard.teaching import links as teach_links
 from dashboard.teaching import panels as tp
 from dashboard.teaching import text as tt
@@ -103,6 +105,12 @@ def render() -> None:
     kb = page.knowledge_base()
     library = case_library()
     qp = st.query_params
+    if class_page.wanted({name: qp.get_all(name) for name in qp}):
+        tp.style(False)
+        with st.container(key="teach-main"):
+            dropped_link.guard()
+            class_page.render(_base_url())
+        return
     # every value of each name: a `case` or `reveal` given twice is named, never silently resolved
     link = teach_links.read_link({name: qp.get_all(name) for name in qp}, link_codes(), library.ids)
     tp.style(link.projector)
@@ -112,6 +120,9 @@ def render() -> None:
         case = library.get(link.case_id) if link.case_id else None
         if case is None:
             tp.library(library, kb, _open)
+            class_page.join_box()
+            if st.session_state.pop(class_page.ACT_LOST, False):
+                st.warning(ct.STORE_LOST)
             return
         code = case_code(case.id)
         if st.query_params.get("case") != code:  # a link by id: show the code, which does not name the diagnosis
@@ -144,6 +155,10 @@ def _case(case: TeachingCase, kb: knowledge.Knowledge, projector: bool, *, revea
             disabled=committed is not None,
             help=tt.REVEAL_LOCKED_HELP if committed is not None else tt.REVEAL_HELP,
         )
+        st.button(ct.START_CLASS, key="class.start", on_click=class_page.start_class, args=(case,), help=ct.START_CLASS_HELP,
+                  icon=":material/groups:", width="stretch")
+        if st.session_state.pop(class_page.ACT_LOST, False):
+            st.warning(ct.STORE_LOST)
 
     left, right = st.columns([0.62, 0.38] if projector else [0.56, 0.44], gap="large")
     with left:
