@@ -121,7 +121,7 @@ def test_a_class_runs_from_start_to_reveal():
 def test_the_projector_shows_the_tally_and_never_the_answer_before_the_reveal():
     """The projector view counts answers and hides the diagnosis and under-triage until the reveal; then it
     shows the expected answer beside the class's answers, stage by stage."""
-    teacher, code, secret = _start_class()
+    teacher, code, _ = _start_class()
     student = _open(**{"class": code})
     _answer(student, ["abscess"], "routine")
     projector = _open(**{"class": code, "view": "tally"})
