@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import streamlit as st
 
 import knowledge
-from dashboard.bedside import summary, text
+from dashboard.bedside import inputs, note, summary, text
 from dashboard.common import assessment_html, chart, theme, words
 from dashboard.common.case_url import LinkProblem
 from dashboard.common.markdown import code_span, md_inert
@@ -32,15 +32,16 @@ WHY_TOP = 6
 """The why-selector offers the top causes of the ranking plus every can't-miss cause."""
 
 def header(version: str) -> None:
-    """Title and intended use in one line, with 'How the numbers are made' folded beside them."""
-    title, how = st.columns([0.7, 0.3], gap="small", vertical_alignment="bottom")
-    with title:
+    """Title and intended use in one line, with 'How the numbers are made' beside them as a popover:
+    it opens over the page, so it never pushes the banner out of view."""
+    with st.container(key="lbln-head", horizontal=True, vertical_alignment="center", gap="small"):
         st.html(
             f'<p class="lbln-title">{escape(words.APP_TITLE)} · {escape(words.BEDSIDE_TITLE)}</p>'
-            f'<p class="lbln-meta" style="margin:0">{escape(text.INTENDED_USE)} Knowledge {escape(version)}.</p>'
+            f'<p class="lbln-meta" style="margin:0">{escape(text.INTENDED_USE)} Knowledge {escape(version)}.</p>',
+            width="stretch",
         )
-    with how, st.expander(text.HOW_TITLE):
-        st.markdown(text.how_text(version))
+        with st.popover(text.HOW_TITLE, width="content"):
+            st.markdown(text.how_text(version))
 
 
 def banner(assessment: knowledge.Assessment) -> None:
@@ -51,9 +52,51 @@ def banner(assessment: knowledge.Assessment) -> None:
     st.html(assessment_html.banner_html(assessment))
 
 
+def top_flag(assessment: knowledge.Assessment) -> None:
+    """The card of the highest flag, right under the banner that links to it (one element)."""
+    st.html(assessment_html.top_flag_html(assessment))
+
+
+def why_urgent(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
+    """The line reconciling a benign top cause with an urgent triage (one element, empty when not needed)."""
+    st.html(assessment_html.why_urgent_html(assessment, kb, short_names))
+
+
 def flags(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """Every fired red flag as a card, then the safety questions not yet asked (one element)."""
-    st.html(assessment_html.flags_html(assessment, kb))
+    """The other fired red flags as cards, then the safety questions not yet asked (one element)."""
+    st.html(assessment_html.flags_html(assessment, kb, skip_top=True))
+
+
+def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> str:
+    """The pinned strip of a portrait screen (pure): the triage and its first action, the top three
+    causes as small bars, and a link to the full results. Fixed height, so it never moves the findings."""
+    style = assessment_html.banner_level(assessment)
+    head = (
+        f"{words.TRIAGE}: {words.NOT_ASSESSED}" if style == "none"
+        else f"{theme.LEVELS[style].icon} {words.TRIAGE}: {words.LEVEL_WORDS[assessment.triage]}"
+    )
+    bars: list[str] = []
+    for cause, p in list(zip(assessment.causes, assessment.probabilities, strict=True))[:3]:
+        cid = cause["id"]
+        mark = f" {chart.CANT_MISS_MARK}" if cause["cant_miss"] else ""
+        cls = "lbln-mini-bar lbln-mini-cm" if cause["cant_miss"] else "lbln-mini-bar"
+        bars.append(
+            f'<li><span class="lbln-mini-name">{escape(short_names.get(cid, cid))}{mark}</span>'
+            f'<span class="lbln-mini-track"><span class="{cls}" style="width:{max(p, 0.01) * 100:.0f}%"></span></span>'
+            f'<span class="lbln-mini-p">{escape(chart.percent(p))}</span></li>'
+        )
+    return (
+        f'<div class="lbln-strip lbln-{escape(style)}" data-lbln="strip" data-level="{escape("none" if style == "none" else assessment.triage)}">'
+        f'<p class="lbln-strip-line" data-lbln="strip-action"><b>{escape(head)}</b> — {escape(assessment_html.triage_line(assessment))}</p>'
+        f'<div class="lbln-strip-row"><ol class="lbln-mini" data-lbln="strip-causes" aria-label="{escape(text.TOP_THREE)}">{"".join(bars)}</ol>'
+        f'<a class="lbln-strip-link" href="#lbln-results">{escape(text.FULL_RESULTS)} \u2193</a></div></div>'
+    )
+
+
+def strip(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
+    """The portrait pinned strip (hidden on a landscape screen by the style block)."""
+    with st.container(key="lbln-strip"):
+        st.html(strip_html(assessment, short_names))
 
 
 def _problem_line(p: LinkProblem) -> str:
@@ -85,7 +128,7 @@ def link_problems(problems: list[LinkProblem]) -> None:
 def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
     """The live ranking chart."""
     st.plotly_chart(
-        chart.cause_ranking(assessment, short_names),
+        chart.cause_ranking(assessment, short_names, theme.CHART_BAR_PX_COMPACT),
         config=chart.PLOTLY_CONFIG,
         theme=None,
         width=theme.CHART_MAX_WIDTH_PX,  # the column's width, up to a width that prints on A4/Letter
@@ -94,18 +137,44 @@ def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) ->
     )
 
 
-def next_question(assessment: knowledge.Assessment) -> None:
-    """The next best question, prominent, then the two to four after it."""
+NEXT_KEY = "next.answer"
+
+
+def _answer_next(kb: knowledge.Knowledge, fid: str) -> None:
+    """Copy the in-place answer to the finding's own widget, then clear the in-place control."""
+    value = st.session_state.get(NEXT_KEY)
+    if value is not None and fid in kb.findings:
+        inputs.set_findings({fid: value}, kb)
+    st.session_state[NEXT_KEY] = None
+
+
+def next_question(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The next best question, prominent, answerable in place (yes/no or its values), then the two to
+    four after it. A number is answered in its own field (its group is named)."""
     questions = assessment.next_questions
     if not questions:
         return
     first = questions[0]
     then = " · ".join(escape(q["label"]) for q in questions[1:5])
     more = f'<br><span class="lbln-meta">{text.THEN_ASK}: {then}</span>' if then else ""
-    st.html(
-        f'<div class="lbln-next" data-lbln="next"><b>{text.EXAMINE_NEXT}:</b> {escape(first["question"])}'
-        f' <span class="lbln-meta">({escape(first["label"])})</span>{more}</div>'
-    )
+    finding = kb.findings.get(first["finding"])
+    with st.container(key="lbln-next"):
+        st.html(
+            f'<div class="lbln-next" data-lbln="next"><b>{text.EXAMINE_NEXT}:</b> {escape(first["question"])}'
+            f' <span class="lbln-meta">({escape(first["label"])})</span>{more}</div>'
+        )
+        if finding is not None and finding.type != "number":
+            if finding.type == "boolean":
+                options: list[object] = [True, False]
+                fmt = lambda v: words.YES if v is True else words.NO  # noqa: E731
+            else:
+                labels = finding.value_labels or {}
+                options = list(finding.values or ())
+                fmt = lambda v: labels.get(v, str(v).replace("_", " "))  # noqa: E731
+            st.segmented_control(
+                f"{text.ANSWER_HERE}: {finding.label}", options, format_func=fmt, key=NEXT_KEY,
+                on_change=_answer_next, args=(kb, first["finding"]), label_visibility="collapsed",
+            )
 
 
 def workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
@@ -114,11 +183,7 @@ def workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
 
 
 def _lr(lr: float) -> str:
-    if lr >= 10:
-        return f"×{lr:.0f}"
-    if lr >= 1:
-        return f"×{lr:.1f}"
-    return f"×{lr:.2f}"
+    return words.lr_mark(lr)
 
 
 def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
@@ -146,13 +211,19 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
     for heading, items in ((text.RAISED, explanation["raised"]), (text.LOWERED, explanation["lowered"])):
         if not items:
             continue
-        entries = ", ".join(
-            f"<b>{_lr(c.likelihood_ratio)}</b> {escape(kb.findings[c.finding].label)}: "
-            f"{escape(words.value_text(kb.findings.get(c.finding), c.value))}"
+        short = short_names.get(cause_id, kb.causes[cause_id].name)
+        entries = "".join(
+            f"<li>{escape(kb.findings[c.finding].label if c.finding in kb.findings else c.finding)}: "
+            f"{escape(words.value_text(kb.findings.get(c.finding), c.value))} "
+            f"{escape(words.lr_phrase(c.likelihood_ratio, short))} <b>({_lr(c.likelihood_ratio)})</b></li>"
             for c in items
         )
-        rows.append(f"<li><b>{heading}:</b> {entries}</li>")
-    body = f'<ul style="margin:0 0 .3rem 1.1rem;padding:0">{"".join(rows)}</ul>' if rows else f"<p>{escape(text.NOTHING_ENTERED)}</p>"
+        rows.append(f'<li><b>{heading}:</b><ul class="lbln-why-list">{entries}</ul></li>')
+    legend = f'<p class="lbln-meta lbln-legend" data-lbln="why-legend">{escape(words.WHY_LEGEND)}</p>'
+    body = (
+        f'<ul style="margin:0 0 .3rem 1.1rem;padding:0">{"".join(rows)}</ul>{legend}' if rows
+        else f"<p>{escape(text.NOTHING_ENTERED)}</p>"
+    )
     tag = f" ({words.CANT_MISS_TAG})" if cause.cant_miss else ""
     title = text.why_title(f"{cause.name}{tag}", chart.percent(p), cause_id == assessment.cause_ids[0])
     st.html(f'<div data-lbln="why"><p style="margin:.1rem 0"><b>{escape(title)}</b></p>{body}</div>')
@@ -260,3 +331,42 @@ def summary_download(assessment: knowledge.Assessment, kb: knowledge.Knowledge) 
             mime="text/html", on_click="ignore", key=EXPORT_BUTTON_KEY, help=text.EXPORT_BUTTON_HELP,
             width="stretch", wrap=True,
         )
+
+
+_COPY_JS = """<script>
+if (!window.__lblnCopy) {
+  window.__lblnCopy = true;
+  document.addEventListener('click', (event) => {
+    const button = event.target.closest('[data-copy]');
+    if (!button) return;
+    const what = button.getAttribute('data-copy');
+    const text = what === 'link' ? window.location.href : (document.getElementById('lbln-note-text') || {}).value || '';
+    const done = button.getAttribute('data-done'), failed = button.getAttribute('data-failed');
+    const status = document.getElementById('lbln-copy-status');
+    const say = (msg) => { if (status) status.textContent = msg; };
+    if (!navigator.clipboard) { say(failed); return; }
+    navigator.clipboard.writeText(text).then(() => say(done + ': ' + button.textContent.trim()), () => say(failed));
+  });
+}
+</script>"""
+
+
+def copy_buttons_html(note_text: str) -> str:
+    """'Copy link' and 'Copy to note' buttons with the note's plain text held beside them (pure).
+    The copying is a click handler in the page (the browser allows the clipboard only on a tap)."""
+    return (
+        f'<div class="lbln-copy" data-lbln="copy">'
+        f'<button type="button" class="lbln-copy-btn" data-copy="link" data-done="{escape(text.COPIED)}" '
+        f'data-failed="{escape(text.COPY_FAILED)}">{escape(text.COPY_LINK)}</button>'
+        f'<button type="button" class="lbln-copy-btn" data-copy="note" data-done="{escape(text.COPIED)}" '
+        f'data-failed="{escape(text.COPY_FAILED)}">{escape(text.COPY_NOTE)}</button>'
+        f'<span id="lbln-copy-status" class="lbln-meta" role="status" aria-live="polite"></span>'
+        f'<textarea id="lbln-note-text" class="lbln-note-text" readonly aria-label="{escape(text.NOTE_PREVIEW)}">'
+        f"{escape(note_text)}</textarea></div>"
+    )
+
+
+def copy_buttons(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
+    """Copy the link, or a plain-text note for the patient record (time in the browser's zone)."""
+    body = copy_buttons_html(note.note_text(assessment, kb, _now(_browser_zone()), short_names))
+    st.html(body + _COPY_JS, unsafe_allow_javascript=True)

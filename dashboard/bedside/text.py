@@ -35,7 +35,7 @@ GROUPS_OPEN = frozenset({"patient", "site", "feel"})
 
 NOT_EXAMINED = "not examined"
 NUMBER_PLACEHOLDER = "not examined"
-RESET_LABEL = "Reset: every finding to not examined"
+RESET_LABEL = "Reset: new patient"
 
 
 # --- link problems --------------------------------------------------------------------------------
@@ -105,3 +105,32 @@ def export_ranking_estimates(estimates: int, total: int) -> str:
         f"{estimates} of the {total} figures behind this ranking are the project's own estimates "
         "(each with a note on how it was made, on the Knowledge and sources page); the others cite:"
     )
+
+
+# --- quick entry, reset/undo, copy ----------------------------------------------------------------
+NOTE_TITLE = "bedside assessment note"
+NOTE_FINDINGS = "Findings entered"
+NOTE_TOP_CAUSES = "Most likely causes"
+NOTE_ESTIMATES = "estimates, not a diagnosis"
+CHIPS_HEADING = "Entered"
+CHIPS_HELP = "Tap a finding to set it back to not examined."
+NEURO_NORMAL = "Neurological examination normal"
+NEURO_NORMAL_HELP = "Sets every neurological yes/no finding not yet answered to no (a number is left as it is)."
+UNDO_LABEL = "Undo reset"
+COPY_LINK = "Copy link"
+COPY_NOTE = "Copy to note"
+COPIED = "Copied"
+COPY_FAILED = "Copy blocked by the browser: select the text below and copy it."
+NOTE_PREVIEW = "The note (plain text)"
+NOT_APPLICABLE = "does not apply at age {age:g}"
+
+FULL_RESULTS = "Full results"
+BACK_TO_FINDINGS = "Back to findings"
+TOP_THREE = "Most likely"
+
+
+def examined_count(n: int, total: int) -> str:
+    """'8 of 64 findings examined'."""
+    return f"{n} of {total} findings examined"
+NOT_USED = "Not used: the assessment treats it as not examined until it is corrected."
+ANSWER_HERE = "Answer here"

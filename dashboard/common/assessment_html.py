@@ -14,7 +14,7 @@ from html import escape
 from typing import Any, NamedTuple
 
 import knowledge
-from dashboard.common import theme, words
+from dashboard.common import chart, theme, words
 from dashboard.common.provenance import ESTIMATE
 
 
@@ -54,20 +54,138 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
+FLAG_RANK = {"warning": 1, "urgent": 2, "emergency": 3}
+"""How a red flag's level ranks: the banner speaks for the highest."""
+
+
+def highest_flag(assessment: knowledge.Assessment) -> knowledge.RedFlag | None:
+    """The fired red flag of the highest level (the engine's first of that level), or None."""
+    best: knowledge.RedFlag | None = None
+    for flag in assessment.red_flags:
+        if best is None or FLAG_RANK.get(flag.level, 0) > FLAG_RANK.get(best.level, 0):
+            best = flag
+    return best
+
+
+def _first_clause(text_: str) -> str:
+    """The text up to its first ';' outside brackets (an action's first step), without a closing full stop."""
+    depth = 0
+    for i, ch in enumerate(text_):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            return text_[:i].strip().rstrip(".")
+    return text_.strip().rstrip(".")
+
+
+def first_action(flag: knowledge.RedFlag) -> str:
+    """What a flag asks to do first and how soon, from its own action and `within` (pure):
+    'Immediate hospital assessment (MRI within 4 hours)', 'Urgent direct-access ultrasound within 2 weeks'."""
+    clause = _first_clause(flag.action)
+    within = (flag.within or "").strip().rstrip(".")
+    if not within or within.lower() in clause.lower():
+        return clause
+    if "within" in within.lower():
+        return f"{clause} ({within})"
+    return f"{clause} within {within}"
+
+
+def flag_subject(flag: knowledge.RedFlag) -> str:
+    """The head of a flag's message, what it is about: 'Possible cauda equina syndrome'."""
+    head = flag.message.split(":", 1)[0]
+    return head.split(". ", 1)[0].strip().rstrip(".")
+
+
+def flag_anchor(flag_id: str) -> str:
+    """The element id of a flag's card on screen, which the banner links to."""
+    return f"lbln-flag-{flag_id}"
+
+
 def triage_line(assessment: knowledge.Assessment) -> str:
-    """What the banner says after the level: how many red flags fired, and what the level asks for."""
-    line = words.TRIAGE_LINES.get(assessment.triage, "")
-    fired = len(assessment.red_flags)
-    return f"{words.flags_count(fired)}: {line}" if fired else line
+    """What the banner says after the level, in every state (pure):
+
+    - nothing entered: what to do to get a triage (never a reassuring 'routine');
+    - routine, no flag: how many findings it rests on;
+    - routine with warnings only: that no urgent flag fired, and the first warning's action;
+    - urgent or emergency: the highest flag's first action and how soon, what it is about, and how
+      many other flags fired.
+    """
+    entered = len(assessment.case.findings)
+    if entered == 0:
+        return words.NOT_ASSESSED_LINE
+    flags = assessment.red_flags
+    top = highest_flag(assessment)
+    if top is None:
+        if assessment.triage == "routine":
+            return words.ROUTINE_NO_FLAG.format(n=entered, s="s" if entered != 1 else "")
+        return words.TRIAGE_LINES.get(assessment.triage, "")
+    if assessment.triage == "routine":
+        return f"{words.warnings_line(len(flags))}: {first_action(top)}"
+    more = f" ({words.more_flags(len(flags) - 1)})" if len(flags) > 1 else ""
+    return f"{first_action(top)} — {flag_subject(top)}{more}"
+
+
+def banner_level(assessment: knowledge.Assessment) -> str:
+    """The style of the banner: 'none' before anything is entered, 'warning' for a routine triage
+    with warnings, else the triage level."""
+    if not assessment.case.findings:
+        return "none"
+    if assessment.triage == "routine" and assessment.red_flags:
+        return "warning"
+    return assessment.triage
 
 
 def banner_html(assessment: knowledge.Assessment, m: Markup = SCREEN) -> str:
-    """The triage banner: level in words, icon and colour, and how many red flags fired."""
+    """The triage banner: level in words, icon and colour, then what to do first and how soon (the
+    highest flag's first action), linked on screen to that flag's card."""
     level = assessment.triage
+    style = banner_level(assessment)
+    if style == "none":
+        head = f"{words.TRIAGE}: {_e(words.NOT_ASSESSED)}"
+        data_level = "none"
+    else:
+        head = f"{_e(theme.LEVELS[style].icon)} {words.TRIAGE}: {_e(words.LEVEL_WORDS[level])}"
+        data_level = level
+    top = highest_flag(assessment)
+    link = ""
+    if m is SCREEN and top is not None and style != "none":
+        link = (
+            f' <a class="lbln-banner-link" href="#{_e(flag_anchor(top.id))}" data-lbln="banner-link">'
+            f"{_e(words.SEE_CARD)} \u2193</a>"
+        )
     return (
-        f'<div class="{m.banner} {m.level.format(_e(level))}"{m.banner_attrs} data-level="{_e(level)}">'
-        f"{_e(theme.LEVELS[level].icon)} {words.TRIAGE}: {_e(words.LEVEL_WORDS[level])} — {_e(triage_line(assessment))}</div>"
+        f'<div class="{m.banner} {m.level.format(_e(style))}"{m.banner_attrs} data-level="{_e(data_level)}">'
+        f'<span class="lbln-banner-text">{head} — {_e(triage_line(assessment))}</span>{link}</div>'
     )
+
+
+def why_urgent_text(assessment: knowledge.Assessment, kb: knowledge.Knowledge, names: Mapping[str, str]) -> str | None:
+    """One line reconciling a benign top cause with an urgent or emergency triage (pure): which rule
+    made it urgent and its source. None when the triage is routine, the top cause is can't-miss, or
+    no flag explains the level."""
+    if assessment.triage not in ("urgent", "emergency") or not assessment.case.findings:
+        return None
+    top_cause = assessment.cause_ids[0]
+    cause = kb.causes.get(top_cause)
+    if cause is None or cause.cant_miss:
+        return None
+    flag = highest_flag(assessment)
+    if flag is None:
+        return None
+    return words.why_urgent(
+        names.get(top_cause, cause.name), chart.percent(assessment.probability(top_cause)),
+        words.LEVEL_WORDS[assessment.triage], flag_subject(flag), flag.source,
+    )
+
+
+def why_urgent_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, names: Mapping[str, str]) -> str:
+    """The reconciling line as one element (an empty mark when there is none)."""
+    line = why_urgent_text(assessment, kb, names)
+    if line is None:
+        return '<div data-lbln="no-why-urgent"></div>'
+    return f'<p class="lbln-why-urgent" data-lbln="why-urgent">{_e(line)}</p>'
 
 
 def badge_html(level: str, m: Markup = SCREEN) -> str:
@@ -87,8 +205,9 @@ def flag_card_html(flag: knowledge.RedFlag, m: Markup = SCREEN, note: str = "") 
     """One fired red flag: level badge, message, what to do, within when, source (and an estimate's note)."""
     lvl = flag["level"]
     within = f" <b>{_e(words.WITHIN)}:</b> {_e(flag['within'])}." if flag.get("within") else ""
+    anchor = f' id="{_e(flag_anchor(flag["id"]))}"' if m is SCREEN else ""
     return (
-        f'<div class="{m.card} {m.level.format(_e(lvl))}"{m.card_attrs} data-flag="{_e(flag["id"])}">'
+        f'<div class="{m.card} {m.level.format(_e(lvl))}"{m.card_attrs}{anchor} data-flag="{_e(flag["id"])}">'
         f"{badge_html(lvl, m)}{m.after_badge}<b>{_e(flag['message'])}</b><br>"
         f"<b>{_e(words.DO)}:</b> {_e(flag['action'])}{within} "
         f"{_source(flag['source'], flag['source_id'], note, m)}</div>"
@@ -143,11 +262,19 @@ def unasked_texts(assessment: knowledge.Assessment) -> list[str]:
     return out
 
 
-def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
-    """Every fired red flag as a card, then the safety questions not yet asked (folded past UNASKED_SHOWN).
+def top_flag_html(assessment: knowledge.Assessment) -> str:
+    """The card of the highest fired flag alone (the one the banner speaks for), or an empty mark."""
+    top = highest_flag(assessment)
+    return flag_card_html(top) if top is not None else '<div data-lbln="no-top-flag"></div>'
+
+
+def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, *, skip_top: bool = False) -> str:
+    """Every fired red flag as a card (without the highest when `skip_top`: it is drawn on its own
+    by `top_flag_html`), then the safety questions not yet asked (folded past UNASKED_SHOWN).
 
     Always one element, so the elements after it keep their places."""
-    parts = [flag_card_html(flag) for flag in assessment.red_flags]
+    top = highest_flag(assessment) if skip_top else None
+    parts = [flag_card_html(flag) for flag in assessment.red_flags if flag is not top]
     unasked = unasked_texts(assessment)
     if unasked:
         shown, rest = unasked[:UNASKED_SHOWN], unasked[UNASKED_SHOWN:]

@@ -38,12 +38,13 @@ def bar_text(p: float, cant_miss: bool) -> str:
     return f"{percent(p)} · {words.CANT_MISS_TAG}" if cant_miss else percent(p)
 
 
-def chart_height(n_causes: int) -> int:
+def chart_height(n_causes: int, bar_px: int = theme.CHART_BAR_PX) -> int:
     """The fixed height of the ranking chart for a number of causes (it does not jump between taps)."""
-    return theme.CHART_MARGIN_PX + theme.CHART_BAR_PX * n_causes
+    return theme.CHART_MARGIN_PX + bar_px * n_causes
 
 
-def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str] | None = None) -> go.Figure:
+def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str] | None = None,
+                  bar_px: int = theme.CHART_BAR_PX) -> go.Figure:
     """Horizontal bars of every cause's estimated probability, most probable at the top.
 
     `short_names` maps cause id to a chart label; without it the causes' full names are used.
@@ -74,14 +75,15 @@ def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, st
             "pattern": {
                 "shape": [theme.BAR_PATTERN_CANT_MISS if cm else "" for cm in cant_miss],
                 # Only can't-miss bars carry a pattern, and in "replace" mode the pattern's own two
-                # colours fill the bar: the bar colour over `solidity` of it, white stripes between.
+                # colours fill the bar: dark stripes over `solidity` of it, the bar colour between,
+                # so the hatched bar is darker than a plain one and white text on it stays readable.
                 # (Overlay mode over the per-bar marker colours makes plotly.js warn "Invalid color
                 # specifier: Array" on every draw.)
                 "fillmode": "replace",
-                "bgcolor": theme.WHITE,
-                "fgcolor": theme.BAR_CANT_MISS,
+                "bgcolor": theme.BAR_CANT_MISS,
+                "fgcolor": theme.BAR_CANT_MISS_STRIPE,
                 "size": 8,
-                "solidity": 0.75,
+                "solidity": 0.35,
             },
             "line": {"color": theme.TEXT, "width": 0.5},
         },
@@ -94,8 +96,8 @@ def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, st
             "pad": {"t": 6, "l": 4},
             "font": {"size": 16},
         },
-        "height": chart_height(len(causes)),
-        "margin": {"l": 4, "r": 30, "t": 64, "b": 44},
+        "height": chart_height(len(causes), bar_px),
+        "margin": {"l": 4, "r": 30, "t": 64, "b": 52},
         "template": "none",  # every style is set here; the default template would add ~6 kB per rerun and ~8 ms
         "dragmode": False,
         "showlegend": False,
@@ -114,7 +116,8 @@ def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, st
             "ticks": "",
             "zeroline": True,
             "zerolinecolor": theme.TEXT,
-            "title": {"text": words.CHART_AXIS, "standoff": 4},
+            "title": {"text": words.CHART_AXIS, "standoff": 10},
+            "automargin": True,  # the title keeps clear of the tick labels at any font size
         },
         "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticksuffix": " ", "showgrid": False, "ticks": ""},
     }

@@ -51,12 +51,18 @@ LEVELS: dict[str, LevelStyle] = {
 # Ranking chart: Okabe-Ito-derived, dark enough for white hatching to show; can't-miss causes are
 # also hatched and tagged in words, so the colour is never the only mark.
 BAR = "#0B3D91"
-BAR_CANT_MISS = "#A63A00"
+BAR_CANT_MISS = "#7A2A00"
+"""A can't-miss bar: about as dark as BAR in greyscale (white on it about 9.7:1)."""
+BAR_CANT_MISS_STRIPE = "#3D1500"
+"""The hatching of a can't-miss bar: darker stripes, so a hatched bar is never lighter than a plain one and
+white text on it stays above 9:1 (review 2026-11: white stripes broke the label up and read lighter)."""
 BAR_PATTERN_CANT_MISS = "/"
 GRID = "#C9CED6"
 CHART_FONT_SIZE = 14
 CHART_BAR_PX = 24
 """Height per cause in the ranking chart; the chart height is fixed by the number of causes."""
+CHART_BAR_PX_COMPACT = 19
+"""The bedside's height per cause: the whole ranking fits under the banner and the first card on a tablet."""
 CHART_MARGIN_PX = 118
 
 TOUCH_TARGET_PX = 44
@@ -77,10 +83,65 @@ def _css() -> str:
 [data-testid="stButtonGroup"] [role="radiogroup"] button{{min-height:{TOUCH_TARGET_PX}px;min-width:{TOUCH_TARGET_PX}px;}}
 [data-testid="stNumberInput"] input,[data-testid="stNumberInput"] button{{min-height:{TOUCH_TARGET_PX}px;}}
 [data-testid="stBaseButton-secondary"]{{min-height:{TOUCH_TARGET_PX}px;}}
-[data-testid="stElementContainer"]:has(.lbln-banner.lbln-emergency),
-[data-testid="stElementContainer"]:has(.lbln-banner.lbln-urgent){{position:sticky;top:2.3rem;z-index:5;}}
+[data-testid="stBaseButton-primary"],[data-testid="stBaseButton-pills"],[data-testid="stBaseButton-pillsActive"],
+[data-testid="stPopover"] button,[data-testid="stDownloadButton"] button{{min-height:{TOUCH_TARGET_PX}px;}}
+[data-testid="stExpander"] summary{{min-height:{TOUCH_TARGET_PX}px;}}
+[data-testid="stTooltipHoverTarget"],
+[data-testid="stTooltipIcon"]{{min-width:{TOUCH_TARGET_PX}px;min-height:{TOUCH_TARGET_PX}px;display:inline-flex;align-items:center;justify-content:center;}}
+[data-testid="stTopNavLink"],[data-testid="stNavLink"]{{min-height:{TOUCH_TARGET_PX}px;display:flex;align-items:center;}}
+[data-testid="stTextInput"] input{{min-height:{TOUCH_TARGET_PX}px;}}
+a.lbln-banner-link,
+a.lbln-strip-link,button.lbln-copy-btn{{min-height:{TOUCH_TARGET_PX}px;min-width:{TOUCH_TARGET_PX}px;display:inline-flex;align-items:center;justify-content:center;box-sizing:border-box;}}
+a.lbln-banner-link{{margin:0 0 0 .5rem;padding:0 .6rem;vertical-align:middle;border-radius:6px;
+border:2px solid currentColor;color:inherit;font-size:.95rem;text-decoration:none;}}
+.lbln-banner.lbln-none{{background:{PANEL};color:{TEXT};border:2px dashed {MUTED};font-weight:600;}}
+.lbln-why-urgent{{border-left:4px solid {MUTED};padding:.2rem .6rem;margin:0 0 .3rem 0;font-size:.95rem;line-height:1.35;}}
+.lbln-why-list{{margin:0 0 .1rem 1rem;padding:0;}}
+.lbln-legend{{margin:.1rem 0 .3rem 0;}}
+.lbln-field-note{{color:{AVOID};font-size:.9rem;margin:-.4rem 0 .4rem 0;line-height:1.3;}}
+.lbln-chips-head{{margin:0;font-size:.92rem;color:{MUTED};}}
+.st-key-lbln-chips{{height:6.4rem;overflow-y:auto;overflow-x:hidden;border:1px solid {GRID};border-radius:6px;padding:.2rem .4rem;gap:.2rem;}}
+.st-key-lbln-actions button p{{font-size:.92rem;}}
+.lbln-copy{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.3rem 0;}}
+button.lbln-copy-btn{{padding:0 1rem;border-radius:8px;border:1px solid {MUTED};background:{WHITE};color:{TEXT};font:inherit;cursor:pointer;}}
+.lbln-note-text{{position:absolute;left:-9999px;width:1px;height:1px;}}
+.lbln-strip{{border-radius:6px;padding:.3rem .6rem;height:100%;box-sizing:border-box;overflow:hidden;color:{TEXT};}}
+.lbln-strip-line{{margin:0 0 .2rem 0;font-size:1rem;line-height:1.3;display:-webkit-box;
+-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;}}
+.lbln-strip-row{{display:flex;gap:.6rem;align-items:center;}}
+ol.lbln-mini{{list-style:none;margin:0;padding:0;flex:1;}}
+ol.lbln-mini li{{display:flex;align-items:center;gap:.4rem;font-size:.92rem;line-height:1.25;}}
+.lbln-mini-name{{width:13rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;}}
+.lbln-mini-track{{flex:1;height:.7rem;background:{WHITE};border:1px solid {MUTED};}}
+.lbln-mini-bar{{display:block;height:100%;background:{BAR};}}
+.lbln-mini-bar.lbln-mini-cm{{background:repeating-linear-gradient(45deg,{BAR_CANT_MISS} 0 5px,{BAR_CANT_MISS_STRIPE} 5px 8px);}}
+.lbln-mini-p{{width:2.6rem;text-align:right;font-weight:700;}}
+a.lbln-strip-link{{padding:0 .8rem;border-radius:6px;border:2px solid {PRIMARY};
+color:{PRIMARY};background:{WHITE};font-weight:700;text-decoration:none;}}
+.lbln-strip.lbln-emergency{{background:{LEVELS["emergency"].solid};color:{LEVELS["emergency"].on_solid};}}
+.lbln-strip.lbln-emergency .lbln-mini-name,.lbln-strip.lbln-emergency .lbln-mini-p{{color:{LEVELS["emergency"].on_solid};}}
+.lbln-strip.lbln-urgent{{background:{LEVELS["urgent"].tint};border:3px solid {LEVELS["urgent"].solid};}}
+.lbln-strip.lbln-warning{{background:{LEVELS["warning"].tint};border:3px solid {LEVELS["warning"].solid};}}
+.lbln-strip.lbln-routine,.lbln-strip.lbln-none{{background:{PANEL};border:1px solid {GRID};}}
+.st-key-lbln-head{{align-items:center;}}
+/* Landscape (and any wide screen): the results column sticks to the screen while the findings scroll. */
+@media not all and (orientation:portrait) and (max-width:1100px){{
+.st-key-lbln-strip{{display:none;}}
+[data-testid="stLayoutWrapper"]:has(> .st-key-lbln-results){{position:sticky;top:2.4rem;align-self:flex-start;}}
+.st-key-lbln-results{{max-height:calc(100vh - 2.6rem);overflow-y:auto;overflow-x:hidden;
+scrollbar-gutter:stable;scrollbar-width:thin;overscroll-behavior:contain;}}
+}}
+/* Portrait tablet: findings and results stacked, under a pinned strip of fixed height. */
+@media (orientation:portrait) and (max-width:1100px){{
+[data-testid="stHorizontalBlock"]:has(.st-key-lbln-results){{flex-direction:column;}}
+[data-testid="stHorizontalBlock"]:has(.st-key-lbln-results)>[data-testid="stColumn"]{{width:100% !important;
+flex:1 1 auto !important;min-width:100% !important;}}
+[data-testid="stLayoutWrapper"]:has(> .st-key-lbln-strip){{position:sticky;top:2.3rem;z-index:6;background:{WHITE};}}
+.st-key-lbln-strip{{height:8.6rem;}}
+[data-testid="stMain"]{{scroll-padding-top:11.5rem;}}
+}}
 .lbln-title{{font-size:1.35rem;font-weight:700;margin:0;line-height:1.3;}}
-.lbln-banner{{border-radius:6px;padding:.45rem .8rem;font-size:1.1rem;font-weight:700;margin:.2rem 0 .35rem 0;}}
+.lbln-banner{{border-radius:6px;padding:.3rem .7rem;font-size:1.05rem;line-height:1.3;font-weight:700;margin:.2rem 0 .35rem 0;}}
 .lbln-card{{border-left:8px solid;border-radius:4px;padding:.35rem .7rem;margin:0 0 .35rem 0;color:{TEXT};line-height:1.35;}}
 .lbln-badge{{display:inline-block;border-radius:4px;padding:0 .45rem;font-weight:800;letter-spacing:.03em;margin-right:.4rem;}}
 .lbln-meta{{color:{MUTED};font-size:.92rem;}}

@@ -33,7 +33,7 @@ YES = "yes"
 NO = "no"
 
 
-def value_text(finding: knowledge.Finding, value: Any) -> str:
+def value_text(finding: knowledge.Finding | None, value: Any) -> str:
     """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft' (the raw value if the finding is unknown)."""
     if finding is None:
         return str(value)
@@ -54,6 +54,31 @@ TRIAGE_LINES = {
     "urgent": "refer urgently",
     "routine": "no red flag has fired from the findings entered",
 }
+"""What a level asks for when no flag names an action (kept for a level the flags do not explain)."""
+NOT_ASSESSED = "NOT ASSESSED YET"
+"""The banner's level word before any finding is entered: never a reassuring ROUTINE."""
+NOT_ASSESSED_LINE = "enter findings; the triage and the first thing to do appear here"
+ROUTINE_NO_FLAG = "no red flag from the {n} finding{s} entered"
+SEE_CARD = "what to do"
+"""The banner's link text to the card of its flag."""
+
+
+def warnings_line(n: int) -> str:
+    """After ROUTINE when only warnings fired: the count in words (never 'no red flag has fired')."""
+    return f"no urgent red flag; {n} warning{'s' if n != 1 else ''} to check"
+
+
+def why_urgent(cause: str, percent: str, level: str, rule: str, source: str) -> str:
+    """The line that reconciles a benign top cause with an urgent triage."""
+    return (
+        f"Why {level} with {cause} at {percent}: the rule \u201c{rule}\u201d ({source}) acts on the findings, "
+        "whatever the estimate."
+    )
+
+
+def more_flags(n: int) -> str:
+    """'+ 2 more red flags' after the banner's action."""
+    return f"+ {n} more red flag{'s' if n != 1 else ''}"
 WITHIN = "Within"
 SOURCE = "Source"
 DO = "Do"
@@ -111,3 +136,31 @@ CHART_ALT = "Bar chart of the estimated probability of each cause, most probable
 def chart_subtitle(version: str) -> str:
     """The line under the chart title: estimate wording and the knowledge version."""
     return f"estimates, not a diagnosis · \u26a0 hatched: can't miss · knowledge {version}"
+
+
+# --- why, in words --------------------------------------------------------------------------------
+WHY_LEGEND = (
+    "×n beside a finding: how many times more (or less) likely that finding makes this cause than the "
+    "other causes together (a likelihood ratio; ×1 would change nothing)."
+)
+
+
+def times(ratio: float) -> str:
+    """A ratio as a person would say it: 'about 6 times', 'about 1.5 times' (pure)."""
+    n = ratio if ratio >= 1 else 1 / ratio
+    return f"about {n:.1f} times" if n < 1.95 else f"about {round(n)} times"
+
+
+def lr_phrase(ratio: float, cause: str) -> str:
+    """'makes lipoma about 6 times more likely' / 'makes lipoma about 3 times less likely' (pure)."""
+    way = "more" if ratio >= 1 else "less"
+    return f"makes {cause} {times(ratio)} {way} likely"
+
+
+def lr_mark(ratio: float) -> str:
+    """The ratio as shown beside its words: '×6.4', '×0.31', '×12'."""
+    if ratio >= 10:
+        return f"×{ratio:.0f}"
+    if ratio >= 1:
+        return f"×{ratio:.1f}"
+    return f"×{ratio:.2f}"

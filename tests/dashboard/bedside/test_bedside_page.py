@@ -49,8 +49,7 @@ def test_every_finding_has_a_widget_that_starts_not_examined(kb: knowledge.Knowl
         key = inputs.widget_key(fid)
         if finding.type == "number":
             widget = at.number_input(key=key)
-            assert widget.value is None
-            assert widget.min == finding.min and widget.max == finding.max
+            assert widget.value is None  # no min/max on the widget: the engine's range check decides
         else:
             widget = at.button_group(key=key)
             assert widget.value == inputs.NOT_EXAMINED
@@ -61,7 +60,8 @@ def test_every_finding_has_a_widget_that_starts_not_examined(kb: knowledge.Knowl
                 assert len(widget.options) == 1 + len(finding.values)
         assert finding.label in widget.label
         assert widget.help, f"{fid} has no help text"
-    assert len(at.button_group) + len(at.number_input) == len(kb.findings) + 1  # + the why selector
+    # + the why selector and the in-place answer to 'Examine next'
+    assert len(at.button_group) + len(at.number_input) == len(kb.findings) + 2
     assert not at.error
     assert not at.exception
 
@@ -93,8 +93,71 @@ def test_reset_returns_every_finding_to_not_examined(kb: knowledge.Knowledge) ->
         blank = None if finding.type == "number" else inputs.NOT_EXAMINED
         assert _widget_value(at, fid, kb) == blank, fid
     assert dict(at.query_params) == {"view": "projector"}
-    assert 'data-level="routine"' in _html(at)
+    assert 'data-level="none"' in _html(at)  # nothing entered: not assessed, never a reassuring routine
     assert not at.exception
+
+
+def test_undo_restores_the_case_a_reset_cleared(kb: knowledge.Knowledge) -> None:
+    """Undo after a reset gives back every finding and the same URL; undo is greyed until there is a reset."""
+    at = _app(age_years="52", saddle_anesthesia="true", location="flank")
+    assert at.button(key=inputs.UNDO_KEY).disabled
+    before = dict(at.query_params)
+    at.button(key=inputs.RESET_KEY).click().run()
+    assert dict(at.query_params) == {}
+    assert not at.button(key=inputs.UNDO_KEY).disabled
+    at.button(key=inputs.UNDO_KEY).click().run()
+    assert dict(at.query_params) == before
+    assert at.button_group(key="f.saddle_anesthesia").value is True
+    assert 'data-level="emergency"' in _html(at)
+    assert at.button(key=inputs.UNDO_KEY).disabled
+
+
+def test_neurological_normal_sets_only_unanswered_neuro_yes_no_findings(kb: knowledge.Knowledge) -> None:
+    """One tap: every neurological yes/no finding not answered becomes no; answered ones and other groups stay."""
+    at = _app(age_years="50", saddle_anesthesia="true")
+    at.button(key=inputs.NEURO_NORMAL_KEY).click().run()
+    for fid, finding in kb.findings.items():
+        value = _widget_value(at, fid, kb)
+        if fid == "saddle_anesthesia":
+            assert value is True
+        elif finding.group == "neuro" and finding.type == "boolean":
+            assert value is False, fid
+        elif finding.type != "number":
+            assert value == inputs.NOT_EXAMINED, fid
+
+
+def test_a_chip_tap_sets_its_finding_back_to_not_examined() -> None:
+    """The chips list the findings entered; choosing one clears it and the examined count drops."""
+    at = _app(age_years="50", tender="true")
+    chips = at.get("button_group")
+    chip = next(c for c in chips if c.key == inputs.CHIPS_KEY)
+    assert set(chip.options) >= {"Age: 50 years \u2715", "Tender: yes \u2715"}
+    assert "2 of " in _html(at)
+    chip.set_value("tender").run()
+    assert at.button_group(key="f.tender").value == inputs.NOT_EXAMINED
+    assert dict(at.query_params) == {"age_years": "50"}
+    assert "1 of " in _html(at)
+
+
+def test_out_of_range_number_is_left_out_with_the_engines_hint() -> None:
+    """An age of 450 is not given to the engine (the banner stays not assessed) and the field says why."""
+    at = _app()
+    at.number_input(key="f.age_years").set_value(450.0).run()
+    page = _html(at)
+    assert "months" in page and 'data-finding="age_years"' in page
+    assert 'data-level="none"' in page
+    assert "age_years" not in at.query_params
+
+
+def test_answering_examine_next_in_place_enters_the_finding(kb: knowledge.Knowledge) -> None:
+    """The in-place answer to 'Examine next' sets that finding's own widget."""
+    at = _app(age_years="45")
+    asked = knowledge.assess({"age_years": 45}, kb).next_questions[0]["finding"]
+    finding = kb.findings[asked]
+    value = True if finding.type == "boolean" else finding.values[0]
+    at.button_group(key="next.answer").set_value(value).run()
+    assert at.button_group(key=inputs.widget_key(asked)).value == value
+    assert asked in at.query_params
 
 
 def test_bad_link_names_each_parameter_and_keeps_the_valid_ones() -> None:

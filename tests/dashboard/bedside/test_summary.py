@@ -179,10 +179,11 @@ def test_text_from_the_knowledge_is_escaped(assessment: knowledge.Assessment, kb
 
 
 def test_an_empty_case_gives_a_routine_summary_with_everything_not_examined(kb: knowledge.Knowledge) -> None:
-    """With nothing entered the summary says so, triage is routine, and every finding is listed as not examined."""
+    """With nothing entered the summary says so, the triage is 'not assessed yet' (never a reassuring
+    ROUTINE), and every finding is listed as not examined."""
     html = export.case_summary_html(knowledge.assess({}, kb), kb, NOW)
     assert text.EXPORT_NOTHING_ENTERED in html
-    assert "TRIAGE: ROUTINE" in html
+    assert "TRIAGE: NOT ASSESSED YET" in html and "TRIAGE: ROUTINE" not in html
     assert f"{text.EXPORT_NOT_EXAMINED} ({len(kb.findings)})" in html
     assert "data-flag=" not in html
 

@@ -1,0 +1,102 @@
+"""Pure parts of the bedside page v2: the copy-to-note text, quick entry (neurological normal, age
+applicability, numbers out of range) and the portrait strip."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+import knowledge
+from dashboard.bedside import entry, note, panels
+
+NOW = datetime(2026, 11, 30, 14, 5, tzinfo=UTC)
+CES = {"age_years": 52, "sex": "female", "saddle_anesthesia": True, "bladder_bowel_dysfunction": True}
+LIPOMA = {"age_years": 45, "location": "paraspinal", "size_cm": 4, "consistency": "soft", "mobility": "mobile",
+          "tender": False, "growth": "slow", "onset": "chronic"}
+
+
+@pytest.fixture(scope="module")
+def kb() -> knowledge.Knowledge:
+    return knowledge.load_knowledge()
+
+
+def test_note_holds_findings_triage_flags_plan_version_and_time(kb: knowledge.Knowledge) -> None:
+    a = knowledge.assess(CES, kb)
+    text = note.note_text(a, kb, NOW)
+    assert "2026-11-30 14:05" in text
+    assert f"Knowledge version: {a.knowledge_version}" in text
+    assert "TRIAGE: EMERGENCY" in text
+    for flag in a.red_flags:
+        assert flag.action in text and flag.source in text
+    for step in a.workup:
+        assert kb.step_labels.get(step.step, step.step) in text
+    assert "Saddle numbness: yes" in text and "Age: 52 years" in text
+    assert f"Not examined ({len(a.unknown_findings)};" in text
+    assert "Leg weakness" in text.split("Not examined")[1]  # not examined is listed as such
+    assert "<" not in text and "&amp;" not in text  # plain text, nothing escaped
+
+
+def test_note_of_an_empty_case_never_says_routine(kb: knowledge.Knowledge) -> None:
+    text = note.note_text(knowledge.assess({}, kb), kb, NOW)
+    assert "TRIAGE: NOT ASSESSED YET" in text and "ROUTINE" not in text
+    assert "Findings entered (0)" in text and "Red flags: none fired." in text
+
+
+def test_note_reconciles_a_benign_top_cause(kb: knowledge.Knowledge) -> None:
+    text = note.note_text(knowledge.assess(LIPOMA, kb), kb, NOW)
+    assert "Why URGENT with Lipoma" in text and "NICE NG12" in text
+
+
+def test_note_builder_imports_no_streamlit() -> None:
+    assert "streamlit" not in sys.modules or note.__dict__.get("st") is None
+
+
+def test_neuro_normal_sets_only_unanswered_neuro_yes_no(kb: knowledge.Knowledge) -> None:
+    got = entry.neuro_normal(kb, {"saddle_anesthesia": True})
+    assert "saddle_anesthesia" not in got
+    assert got and set(got.values()) == {False}
+    assert all(kb.findings[f].group == "neuro" and kb.findings[f].type == "boolean" for f in got)
+    expected = {f for f, x in kb.findings.items() if x.group == "neuro" and x.type == "boolean"} - {"saddle_anesthesia"}
+    assert set(got) == expected
+    # and it is the normal answer: no flag fires from it alone
+    assert knowledge.assess({"age_years": 50, **got}, kb).triage == "routine"
+
+
+@pytest.mark.parametrize(("fid", "age", "applies"), [
+    ("saddle_anesthesia", 1, False), ("saddle_anesthesia", 50, True), ("saddle_anesthesia", None, True),
+    ("bladder_bowel_dysfunction", 2, False), ("bladder_bowel_dysfunction", 3, True),
+    ("independently_mobile", 45, False), ("independently_mobile", 0.5, True), ("tender", 0.1, True),
+])
+def test_age_applicability(kb: knowledge.Knowledge, fid: str, age: float | None, applies: bool) -> None:
+    reason = entry.not_applicable(kb, fid, age)
+    assert (reason is None) is applies
+    if reason:
+        assert len(reason) > 20
+
+
+def test_every_age_rule_names_a_finding_of_the_knowledge(kb: knowledge.Knowledge) -> None:
+    assert set(entry.AGE_APPLICABILITY) <= set(kb.findings)
+
+
+def test_number_problem_is_the_engines_own(kb: knowledge.Knowledge) -> None:
+    assert "mm" in (entry.number_problem(kb, "size_cm", 120.0) or "")
+    assert "months" in (entry.number_problem(kb, "age_years", 450.0) or "")
+    assert entry.number_problem(kb, "size_cm", 4.0) is None
+    assert entry.number_problem(kb, "size_cm", None) is None
+
+
+def test_strip_has_level_first_action_and_top_three(kb: knowledge.Knowledge) -> None:
+    a = knowledge.assess(CES, kb)
+    html = panels.strip_html(a, {})
+    assert 'data-level="emergency"' in html and "MRI within 4 hours" in html
+    assert html.count("<li>") == 3
+    assert 'href="#lbln-results"' in html
+    empty = panels.strip_html(knowledge.assess({}, kb), {})
+    assert 'data-level="none"' in empty and "ROUTINE" not in empty
+
+
+def test_copy_buttons_escape_the_note() -> None:
+    html = panels.copy_buttons_html("a </textarea><script>x</script>")
+    assert "<script>x" not in html and "&lt;/textarea&gt;" in html

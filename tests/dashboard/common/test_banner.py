@@ -1,0 +1,81 @@
+"""The triage banner's words in every state, the reconciling line, and 'why' in words (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+import knowledge
+from dashboard.common import assessment_html as h
+from dashboard.common import words
+
+LIPOMA = {"age_years": 45, "location": "paraspinal", "size_cm": 4, "consistency": "soft", "mobility": "mobile",
+          "tender": False, "growth": "slow", "onset": "chronic"}
+CES = {"age_years": 52, "saddle_anesthesia": True}
+
+
+@pytest.fixture(scope="module")
+def kb() -> knowledge.Knowledge:
+    return knowledge.load_knowledge()
+
+
+def test_nothing_entered_is_not_assessed_never_routine(kb: knowledge.Knowledge) -> None:
+    html = h.banner_html(knowledge.assess({}, kb))
+    assert 'data-level="none"' in html and "NOT ASSESSED YET" in html
+    assert "ROUTINE" not in html and "\u2713" not in html and "href" not in html
+
+
+def test_warning_only_says_no_urgent_flag_and_the_warning(kb: knowledge.Knowledge) -> None:
+    a = knowledge.assess({"location": "paraspinal"}, kb)
+    assert a.triage == "routine" and a.red_flags
+    html = h.banner_html(a)
+    assert "ROUTINE" in html and "1 warning" in html and "no red flag has fired" not in html
+    assert h.first_action(a.red_flags[0]) in html
+
+
+def test_routine_without_flags_counts_the_findings(kb: knowledge.Knowledge) -> None:
+    html = h.banner_html(knowledge.assess({"age_years": 30, "consistency": "soft"}, kb))
+    assert "ROUTINE" in html and "2 findings entered" in html
+
+
+def test_emergency_banner_carries_the_highest_flags_first_action_and_links_to_it(kb: knowledge.Knowledge) -> None:
+    a = knowledge.assess(CES, kb)
+    top = h.highest_flag(a)
+    assert top is not None and top.level == "emergency"
+    html = h.banner_html(a)
+    assert "EMERGENCY" in html and "MRI within 4 hours" in html and "cauda equina" in html
+    assert f'href="#{h.flag_anchor(top.id)}"' in html
+    assert f'id="{h.flag_anchor(top.id)}"' in h.top_flag_html(a)
+    assert "href" not in h.banner_html(a, h.PAPER)  # paper has no links to cards
+
+
+def test_several_flags_are_counted(kb: knowledge.Knowledge) -> None:
+    a = knowledge.assess(LIPOMA, kb)
+    assert len(a.red_flags) == 2
+    assert "+ 1 more red flag" in h.banner_html(a)
+    assert h.flags_html(a, kb, skip_top=True).count('data-lbln="flag"') == 1
+
+
+def test_first_action_keeps_brackets_and_adds_timing_once() -> None:
+    flag = knowledge.RedFlag(id="x", level="urgent", message="M: detail", action="MRI (a; b); then c.", within="weeks",
+                             source="S", source_id="s")
+    assert h.first_action(flag) == "MRI (a; b) within weeks"
+    same = knowledge.RedFlag(id="y", level="urgent", message="M", action="Scan within 2 weeks; c", within="2 weeks",
+                             source="S", source_id="s")
+    assert h.first_action(same) == "Scan within 2 weeks"
+
+
+def test_why_urgent_only_for_a_benign_top_cause_under_urgent_triage(kb: knowledge.Knowledge) -> None:
+    line = h.why_urgent_text(knowledge.assess(LIPOMA, kb), kb, {})
+    assert line is not None and "URGENT" in line and "Lipoma" in line and "NICE NG12" in line
+    assert h.why_urgent_text(knowledge.assess({"age_years": 30, "consistency": "soft"}, kb), kb, {}) is None
+
+
+@pytest.mark.parametrize(("ratio", "phrase", "mark"), [
+    (6.371, "makes lipoma about 6 times more likely", "×6.4"),
+    (0.31, "makes lipoma about 3 times less likely", "×0.31"),
+    (1.43, "makes lipoma about 1.4 times more likely", "×1.4"),
+    (12.4, "makes lipoma about 12 times more likely", "×12"),
+])
+def test_why_in_words(ratio: float, phrase: str, mark: str) -> None:
+    assert words.lr_phrase(ratio, "lipoma") == phrase
+    assert words.lr_mark(ratio) == mark

@@ -1,0 +1,240 @@
+"""Bedside page v2 (issue 11) in a real browser: the answer and the action stay in view, the banner's
+words in every state, reset with undo, copy to note and link, accessibility and touch targets."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.a11y import axe_violations, small_targets
+
+pytestmark = pytest.mark.e2e
+
+BOTH = pytest.mark.parametrize("viewport", ["landscape", "portrait"])
+CES_LINK = "?age_years=52&sex=female&location=midline_lumbar&depth=deep&back_pain=true&saddle_anesthesia=true&bladder_bowel_dysfunction=true"
+LIPOMA_LINK = "?age_years=45&sex=female&location=paraspinal&size_cm=4&consistency=soft&mobility=mobile&tender=false&onset=chronic&growth=slow"
+
+# A finding of the first group, of the neurological group and of the last group, each firing a flag
+# (or not) so that the page has something to keep in view: (group title, finding, option, URL value).
+TAPS = [
+    ("Patient", "sex", "female", "female"),
+    ("Neurological", "saddle_anesthesia", "yes", "true"),
+    ("Results already to hand", "ultrasound_result", "suspicious for sarcoma", "suspicious"),
+]
+
+
+def _kept_in_view(nav: Any) -> list[str]:
+    """What must be on screen after a tap, by orientation; returns what is not (empty when all is)."""
+    page = nav.page
+    if nav.viewport == "landscape":
+        wanted = {
+            "banner": nav.panel("triage"),
+            "chart": page.get_by_test_id("stPlotlyChart"),
+        }
+        top = page.locator(".st-key-lbln-results [data-lbln='flag']")
+        if top.count():
+            wanted["first action (highest flag's card)"] = top.first
+    else:
+        wanted = {
+            "pinned strip": nav.panel("strip"),
+            "first action (strip)": nav.panel("strip-action"),
+            "top three causes (strip chart)": nav.panel("strip-causes"),
+        }
+    missing = []
+    for name, locator in wanted.items():
+        try:
+            expect(locator).to_be_in_viewport(ratio=1, timeout=5_000)
+        except AssertionError:
+            missing.append(f"{name}: {locator.bounding_box()}")
+    return missing
+
+
+@BOTH
+@pytest.mark.parametrize(("group", "fid", "option", "value"), TAPS, ids=[t[1] for t in TAPS])
+def test_after_a_tap_the_answer_and_the_action_stay_in_view(navigator, viewport, group, fid, option, value):
+    """After tapping a finding in the first, the neurological and the last group, with the control in
+    mid-screen, the banner, the highest flag's first action and the chart (portrait: the pinned strip
+    with its first action and top three causes) are wholly on screen, and the tapped control has not moved."""
+    nav = navigator(viewport, "?age_years=50")
+    nav.open_group(group)
+    control = nav.finding(fid)
+    nav.settle_in_middle(control)
+    before = control.bounding_box()
+    nav.enter(fid, option, value)
+    after = control.bounding_box()
+    assert before is not None and after is not None
+    assert abs(after["y"] - before["y"]) < 2, f"the tapped control moved: {before} -> {after}"
+    missing = _kept_in_view(nav)
+    if missing:
+        shot = nav.screenshot(f"v2-not-in-view-{viewport}-{fid}")
+        pytest.fail(f"not wholly in view after tapping {fid}: {missing}; see {shot}")
+    if fid == "saddle_anesthesia":  # the emergency's action is said where the eye is
+        where = "triage" if viewport == "landscape" else "strip-action"
+        assert "MRI within 4 hours" in nav.panel(where).inner_text()
+    nav.assert_clean()
+
+
+@pytest.mark.parametrize(
+    ("query", "level", "must", "must_not"),
+    [
+        ("", "none", ["NOT ASSESSED YET", "enter findings"], ["ROUTINE", "\u2713"]),
+        ("?location=paraspinal", "routine", ["ROUTINE", "1 warning", "Establish the depth"], ["no red flag has fired", "1 red flag"]),
+        (LIPOMA_LINK, "urgent", ["URGENT", "ultrasound within 2 weeks", "increasing in size", "1 more red flag"], ["refer urgently"]),
+        (CES_LINK, "emergency", ["EMERGENCY", "Immediate hospital assessment", "MRI within 4 hours", "cauda equina"], ["act now"]),
+    ],
+    ids=["nothing-entered", "warning-only", "urgent", "emergency"],
+)
+def test_banner_words_in_every_state(navigator, query, level, must, must_not):
+    """The banner's level and words: nothing entered, warnings only, urgent and emergency."""
+    nav = navigator("landscape", query)
+    banner = nav.panel("triage")
+    assert banner.get_attribute("data-level") == level
+    text = banner.inner_text()
+    for words in must:
+        assert words in text, f"{words!r} not in banner: {text!r}"
+    for words in must_not:
+        assert words not in text, f"{words!r} in banner: {text!r}"
+
+
+@BOTH
+def test_banner_links_to_its_card(navigator, viewport):
+    """The banner's 'what to do' link brings the highest flag's card on screen."""
+    nav = navigator(viewport, CES_LINK)
+    nav.page.locator("[data-lbln='banner-link']").first.evaluate("a => a.click()")
+    card = nav.page.locator("#lbln-flag-cauda_equina_syndrome")
+    expect(card).to_be_in_viewport()
+
+
+def test_why_urgent_line_reconciles_a_benign_top_cause(navigator):
+    """The lipoma case: benign cause on top, URGENT triage, one line naming the rule and its source;
+    'why' in words with the ratio and a legend."""
+    nav = navigator("landscape", LIPOMA_LINK)
+    line = nav.panel("why-urgent").inner_text()
+    assert "Lipoma" in line and "URGENT" in line and "NICE NG12" in line
+    why = nav.panel("why").inner_text()
+    assert re.search(r"makes Lipoma about \d+ times more likely \(×\d", why), why
+    assert "likelihood ratio" in nav.panel("why-legend").inner_text()
+
+
+def test_reset_and_undo_restore_the_case(navigator):
+    """Reset empties the case (and the link); undo brings back exactly the same findings and triage."""
+    nav = navigator("landscape", CES_LINK)
+    before_url = nav.page.url
+    before_level = nav.panel("triage").get_attribute("data-level")
+    nav.page.get_by_role("button", name="Reset: new patient").tap()
+    nav.page.wait_for_url(re.compile(r"/(bedside)?$"))
+    nav.wait_for_app_run()
+    assert nav.panel("triage").get_attribute("data-level") == "none"
+    nav.page.get_by_role("button", name="Undo reset").tap()
+    nav.page.wait_for_url(re.compile(r"saddle_anesthesia=true"))
+    nav.wait_for_app_run()
+    assert sorted(nav.page.url.split("?")[1].split("&")) == sorted(before_url.split("?")[1].split("&"))
+    assert nav.panel("triage").get_attribute("data-level") == before_level == "emergency"
+    assert nav.finding("age_years").locator("input").input_value() == "52"
+
+
+def _clipboard(nav: Any, app_url: str) -> str:
+    return nav.page.evaluate("navigator.clipboard.readText()")
+
+
+def test_copy_to_note_and_copy_link(navigator, app_url):
+    """'Copy to note' puts a plain-text note on the clipboard with findings entered and not examined, the
+    triage, each red flag and its action, the plan, the knowledge version and the time; 'Copy link' the URL."""
+    nav = navigator("landscape", CES_LINK)
+    nav.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
+    nav.page.get_by_role("button", name="Copy to note").tap()
+    expect(nav.page.locator("#lbln-copy-status")).to_contain_text("Copied")
+    note = _clipboard(nav, app_url)
+    for words in ("TRIAGE: EMERGENCY", "Immediate hospital assessment", "Saddle numbness: yes", "Age: 52 years",
+                  "Not examined (", "Red flags (", "Workup path:", "Knowledge version: ", "Generated: ", "Source: GIRFT"):
+        assert words in note, f"{words!r} not in the note:\n{note}"
+    assert "<" not in note, "the note is plain text"
+    nav.page.get_by_role("button", name="Copy link").tap()
+    expect(nav.page.locator("#lbln-copy-status")).to_contain_text("Copy link")
+    assert _clipboard(nav, app_url) == nav.page.url
+
+
+def test_neurological_examination_normal_in_one_tap(navigator):
+    """One tap answers every neurological yes/no finding 'no' (the findings already answered are kept)."""
+    nav = navigator("landscape", "?age_years=50&saddle_anesthesia=true")
+    nav.page.get_by_role("button", name="Neurological examination normal").tap()
+    nav.page.wait_for_url(re.compile(r"leg_weakness=false"))
+    nav.wait_for_app_run()
+    assert "saddle_anesthesia=true" in nav.page.url
+    assert "bladder_bowel_dysfunction=false" in nav.page.url
+
+
+def test_a_chip_removes_its_finding(navigator):
+    """Entered findings show as chips with the examined count; tapping one sets it back to not examined."""
+    nav = navigator("landscape", "?age_years=50&tender=true")
+    assert "2 of " in nav.panel("examined").inner_text()
+    nav.page.locator(".st-key-lbln-chips").get_by_role("button", name=re.compile("^Tender: yes")).tap()
+    nav.page.wait_for_url(re.compile(r"\?age_years=50$"))
+    nav.wait_for_app_run()
+    assert "1 of " in nav.panel("examined").inner_text()
+
+
+def test_out_of_range_number_is_not_used_and_says_why(navigator):
+    """An age typed in months is shown with the engine's hint, and the engine leaves it out (not examined)."""
+    nav = navigator("landscape")
+    field = nav.finding("age_years").locator("input")
+    field.fill("450")
+    field.press("Enter")
+    note = nav.page.locator("[data-lbln='field-note'][data-finding='age_years']")
+    expect(note).to_contain_text("months")
+    assert nav.panel("triage").get_attribute("data-level") == "none"
+    assert "age_years" not in nav.page.url
+
+
+def test_findings_that_cannot_apply_at_the_age_are_marked(navigator):
+    """Saddle numbness in a 1-year-old is marked as not applying at that age; at 50 it is not."""
+    nav = navigator("landscape", "?age_years=1")
+    nav.open_group("Neurological")
+    expect(nav.page.locator("[data-lbln='field-note'][data-finding='saddle_anesthesia']")).to_contain_text("does not apply at age 1")
+    adult = navigator("landscape", "?age_years=50")
+    adult.open_group("Neurological")
+    assert adult.page.locator("[data-lbln='field-note'][data-finding='saddle_anesthesia']").count() == 0
+
+
+def test_how_the_numbers_are_made_never_pushes_the_banner(navigator):
+    """Opening the method note leaves the banner where it was."""
+    nav = navigator("landscape", LIPOMA_LINK)
+    banner = nav.panel("triage")
+    before = banner.bounding_box()
+    nav.page.get_by_role("button", name=re.compile("How the numbers are made")).tap()
+    nav.page.get_by_text("naive Bayes").wait_for(state="visible")
+    after = banner.bounding_box()
+    assert before == after
+
+
+# --- accessibility ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["", LIPOMA_LINK, CES_LINK], ids=["empty", "urgent-lipoma", "emergency"])
+def test_bedside_has_no_axe_violations(navigator, query):
+    """axe-core WCAG 2.0/2.1 A and AA: no violation on the bedside page in three states."""
+    nav = navigator("landscape", query)
+    found = axe_violations(nav.page)
+    assert found == [], found
+
+
+def test_sources_page_has_no_axe_violations(navigator):
+    nav = navigator("landscape")
+    nav.page.goto(nav.base_url + "sources")
+    nav.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+    nav.page.get_by_test_id("stHeading").first.wait_for(state="visible")
+    found = axe_violations(nav.page)
+    assert found == [], found
+
+
+@BOTH
+def test_every_interactive_element_is_at_least_44px(navigator, viewport):
+    """Every visible interactive element of the bedside page, with every group open, is 44x44 CSS px or more."""
+    nav = navigator(viewport, LIPOMA_LINK)
+    for title in ("Skin", "History and course", "Systemic", "Neurological", "Results already to hand"):
+        nav.open_group(title)
+    small = small_targets(nav.page, 44)
+    assert small == [], f"{len(small)} targets under 44 px: {small[:15]}"
