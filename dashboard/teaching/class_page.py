@@ -512,8 +512,14 @@ def _projector(store: classroom.ClassStore, v: classroom.ClassView, base: str) -
                     st.html(by_stage_html(stage_rows(store, v, case, kb), names))
             with side:
                 _join_panel(base, v.code, small=True)
-            _result(case, kb, None, base, projector=True)
-            _story(case, kb, stages, v.stage)
+            points, engine = st.columns([0.4, 0.6], gap="large")
+            with points:
+                if not case.engine_agrees:
+                    st.html(tp.misleads_html(case))
+                st.html(tp.points_html(case))
+                _story(case, kb, stages, v.stage)
+            with engine:
+                tp.engine(knowledge.assess(dict(case.findings), kb), kb, names, projector=True)
             _watch(v.code, _moment(v))
             return
         left, right = st.columns([0.6, 0.4], gap="large")
