@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -145,7 +144,7 @@ def pct(xs: list[float], p: float) -> float | None:
     if not xs:
         return None
     xs = sorted(xs)
-    return round(xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))], 3)
+    return round(xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))], 3)
 
 
 async def run(cfg: argparse.Namespace, urls: list[str], pids: list[int]) -> dict[str, Any]:
@@ -155,7 +154,7 @@ async def run(cfg: argparse.Namespace, urls: list[str], pids: list[int]) -> dict
     errors: list[str] = []
     answer_ms: list[float] = []
     reveal_ms: list[float] = []
-    sent = {i: 0 for i in range(len(stages))}
+    sent = dict.fromkeys(range(len(stages)), 0)
     counted: dict[int, int] = {}
     shown: list[tuple[float, int]] = []  # projector: (time, answered count) of each poll
     revealed_at: list[float] = []
@@ -165,7 +164,7 @@ async def run(cfg: argparse.Namespace, urls: list[str], pids: list[int]) -> dict
     async with Screen(urls[0]) as teacher, Screen(urls[-1]) as projector:
         teacher.query = urllib.parse.urlencode({"page": "teach", "case": case_code(case.id)})
         await teacher.send()
-        reply = await teacher.send(trigger="class.start")
+        await teacher.send(trigger="class.start")
         params = urllib.parse.parse_qs(teacher.query)
         code = params["class"][0]
         projector.query = urllib.parse.urlencode({"page": "teach", "class": code, "view": "tally"})
