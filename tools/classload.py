@@ -217,6 +217,10 @@ async def run(cfg: argparse.Namespace, urls: list[str], pids: list[int]) -> dict
                             r = await s.poll()
                             for e in r.exceptions:
                                 errors.append(f"student {n}: {e}")
+                            if revealed_at and any('data-lbln="diagnosis"' in h for h in r.html):
+                                # the reveal landed during this poll, begun before the teacher's tap was recorded
+                                reveal_ms.append((time.perf_counter() - revealed_at[0]) * 1000)
+                                return
                         if stop.is_set():
                             errors.append(f"student {n}: no reveal seen")
                             return
