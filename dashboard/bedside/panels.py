@@ -340,7 +340,7 @@ if (!window.__lblnCopy) {
     const button = event.target.closest('[data-copy]');
     if (!button) return;
     const what = button.getAttribute('data-copy');
-    const text = what === 'link' ? window.location.href : (document.getElementById('lbln-note-text') || {}).value || '';
+    const text = what === 'link' ? window.location.href : (document.getElementById('lbln-note-text') || {}).textContent || '';
     const done = button.getAttribute('data-done'), failed = button.getAttribute('data-failed');
     const status = document.getElementById('lbln-copy-status');
     const say = (msg) => { if (status) status.textContent = msg; };
@@ -353,7 +353,8 @@ if (!window.__lblnCopy) {
 
 def copy_buttons_html(note_text: str) -> str:
     """'Copy link' and 'Copy to note' buttons with the note's plain text held beside them (pure).
-    The copying is a click handler in the page (the browser allows the clipboard only on a tap)."""
+    The copying is a click handler in the page (the browser allows the clipboard only on a tap). The note
+    is held off screen and printed with the page (findings entered and not examined, and the date)."""
     return (
         f'<div class="lbln-copy" data-lbln="copy">'
         f'<button type="button" class="lbln-copy-btn" data-copy="link" data-done="{escape(text.COPIED)}" '
@@ -361,8 +362,8 @@ def copy_buttons_html(note_text: str) -> str:
         f'<button type="button" class="lbln-copy-btn" data-copy="note" data-done="{escape(text.COPIED)}" '
         f'data-failed="{escape(text.COPY_FAILED)}">{escape(text.COPY_NOTE)}</button>'
         f'<span id="lbln-copy-status" class="lbln-meta" role="status" aria-live="polite"></span>'
-        f'<textarea id="lbln-note-text" class="lbln-note-text" readonly aria-label="{escape(text.NOTE_PREVIEW)}">'
-        f"{escape(note_text)}</textarea></div>"
+        f'<pre id="lbln-note-text" class="lbln-note-text" aria-label="{escape(text.NOTE_PREVIEW)}">'
+        f"{escape(note_text)}</pre></div>"
     )
 
 

@@ -61,7 +61,7 @@ GRID = "#C9CED6"
 CHART_FONT_SIZE = 14
 CHART_BAR_PX = 24
 """Height per cause in the ranking chart; the chart height is fixed by the number of causes."""
-CHART_BAR_PX_COMPACT = 19
+CHART_BAR_PX_COMPACT = 17
 """The bedside's height per cause: the whole ranking fits under the banner and the first card on a tablet."""
 CHART_MARGIN_PX = 118
 
@@ -88,6 +88,8 @@ def _css() -> str:
 [data-testid="stExpander"] summary{{min-height:{TOUCH_TARGET_PX}px;}}
 [data-testid="stTooltipHoverTarget"],
 [data-testid="stTooltipIcon"]{{min-width:{TOUCH_TARGET_PX}px;min-height:{TOUCH_TARGET_PX}px;display:inline-flex;align-items:center;justify-content:center;}}
+button[aria-label^="Help for"]{{min-width:{TOUCH_TARGET_PX}px;min-height:{TOUCH_TARGET_PX}px;}}
+[data-testid="stNumberInput"] button{{min-width:{TOUCH_TARGET_PX}px;}}
 [data-testid="stTopNavLink"],[data-testid="stNavLink"]{{min-height:{TOUCH_TARGET_PX}px;display:flex;align-items:center;}}
 [data-testid="stTextInput"] input{{min-height:{TOUCH_TARGET_PX}px;}}
 a.lbln-banner-link,
@@ -104,7 +106,7 @@ border:2px solid currentColor;color:inherit;font-size:.95rem;text-decoration:non
 .st-key-lbln-actions button p{{font-size:.92rem;}}
 .lbln-copy{{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.3rem 0;}}
 button.lbln-copy-btn{{padding:0 1rem;border-radius:8px;border:1px solid {MUTED};background:{WHITE};color:{TEXT};font:inherit;cursor:pointer;}}
-.lbln-note-text{{position:absolute;left:-9999px;width:1px;height:1px;}}
+.lbln-note-text{{position:absolute;left:-9999px;width:1px;height:1px;overflow:hidden;}}
 .lbln-strip{{border-radius:6px;padding:.3rem .6rem;height:100%;box-sizing:border-box;overflow:hidden;color:{TEXT};}}
 .lbln-strip-line{{margin:0 0 .2rem 0;font-size:1rem;line-height:1.3;display:-webkit-box;
 -webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden;}}
@@ -179,7 +181,11 @@ PRINT_CSS = """
 [data-testid="stHorizontalBlock"]:has(.lbln-title)>[data-testid="stColumn"]{
 width:100% !important;flex:1 1 100% !important;max-width:100% !important;}
 [data-testid="stMainBlockContainer"]{padding:0 !important;max-width:none !important;}
-[data-testid="stElementContainer"]{position:static !important;}
+[data-testid="stElementContainer"],[data-testid="stLayoutWrapper"]{position:static !important;}
+.st-key-lbln-results{max-height:none !important;overflow:visible !important;}
+.st-key-lbln-strip,.st-key-lbln-chips,.st-key-lbln-next,.lbln-copy button,a.lbln-banner-link{display:none !important;}
+.lbln-note-text{position:static !important;width:auto !important;height:auto !important;white-space:pre-wrap;
+font-size:9pt;border-top:1px solid;padding-top:4mm;}
 [data-testid="stPlotlyChart"]{break-inside:avoid;}
 .lbln-banner,.lbln-card,.lbln-steps li,.lbln-avoid,.lbln-next{break-inside:avoid;}
 *{-webkit-print-color-adjust:exact;print-color-adjust:exact;}

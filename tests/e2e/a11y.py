@@ -45,6 +45,8 @@ _TARGETS_JS = """
     const style = getComputedStyle(el);
     if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
     if (el.closest('[aria-hidden=true]')) continue;
+    // a visually hidden skip link (1x1 until focused) is not a touch target
+    if (r.width <= 1 && r.height <= 1 && el.tagName === 'A') continue;
     if (r.width < minPx || r.height < minPx) {
       out.push({tag: el.tagName.toLowerCase(), role: el.getAttribute('role'),
                 label: (el.getAttribute('aria-label') || el.innerText || el.value || '').slice(0, 60),
