@@ -75,6 +75,8 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
     _memo: Mapping[str, bool] = field(repr=False, default_factory=dict)
     """The named conditions already evaluated for this case (the safety search reuses those an answer cannot change)."""
+    _state_probs: np.ndarray | None = field(repr=False, default=None)
+    """The posterior of every state column (knowledge order: `Knowledge.states`)."""
 
     @functools.cached_property
     def safety_questions(self) -> tuple[SafetyQuestion, ...]:
@@ -92,10 +94,30 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     def causes(self) -> list[dict[str, Any]]:
         """Every cause, most probable first, with its display name and can't-miss mark."""
         k = self._knowledge
-        return [
-            {"id": cid, "name": k.causes[cid].name, "probability": round(p, 6), "cant_miss": k.causes[cid].cant_miss}
-            for cid, p in zip(self.cause_ids, self.probabilities, strict=True)
-        ]
+        out = []
+        for cid, p in zip(self.cause_ids, self.probabilities, strict=True):
+            item: dict[str, Any] = {"id": cid, "name": k.causes[cid].name, "probability": round(p, 6),
+                                    "cant_miss": k.causes[cid].cant_miss}
+            state = self.state_of(cid) if cid in k.states.states else None
+            if state is not None:
+                item["state"] = state[0]
+                item["state_share"] = round(state[1], 4)
+            out.append(item)
+        return out
+
+    def state_of(self, cause_id: str) -> tuple[str, float] | None:
+        """For a cause with states (model.yaml): the name of the state that explains most of it and that
+        state's share of the cause's probability; None for a cause without states."""
+        k = self._knowledge
+        j = k.cause_ids.index(cause_id)
+        cols = np.flatnonzero(k.states.cause_index == j)
+        if len(cols) < 2 or self._state_probs is None:
+            return None
+        part = self._state_probs[cols]
+        total = float(part.sum())
+        best = int(np.argmax(part))
+        share = float(part[best]) / total if total > 0 else float(k.states.weights[cols[best]])
+        return k.states.names[int(cols[best])], share
 
     def probability(self, cause_id: str) -> float:
         """The estimated probability of one cause."""
@@ -272,6 +294,27 @@ def _effect_rank(e: SafetyEffect) -> int:
     return (0 if e.level == "emergency" else 2) + (0 if e.effect == "fire" else 1)
 
 
+def _group_weights(group_of: Mapping[str, tuple[int, float]], entered: list[str]) -> dict[str, float]:
+    """The weight of each entered finding of a correlated group: 1 / (1 + (m - 1) r) with m the group's
+    entered findings and r its correlation (model.yaml); findings outside groups are left out (weight 1)."""
+    if not group_of:
+        return {}
+    members: dict[int, list[str]] = {}
+    corr: dict[int, float] = {}
+    for fid in entered:
+        g = group_of.get(fid)
+        if g is not None:
+            members.setdefault(g[0], []).append(fid)
+            corr[g[0]] = g[1]
+    out: dict[str, float] = {}
+    for gi, fids in members.items():
+        if len(fids) > 1:
+            w = 1.0 / (1.0 + (len(fids) - 1) * corr[gi])
+            for fid in fids:
+                out[fid] = w
+    return out
+
+
 def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
     """Assess one case: rank the causes, fire red flags, set triage, build the workup path.
 
@@ -283,18 +326,26 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
 
     age = values.get("age_years")
     band = k.band_index(age)
-    logpost = k.log_prior[band].copy()
-    entered = [fid for fid in values if fid in k.tables]
-    llrows = []
+    sm = k.states
+    logpost = sm.log_prior[band].copy()
     tables = k.tables
+    entered = [fid for fid in values if fid in tables]
+    weights = _group_weights(k.group_of, entered)
+    llrows = []
     for fid in entered:
         table = tables[fid]
-        row = table.log[table.row_of(values[fid])]
-        logpost += row
-        llrows.append(row)
+        row = table.row_of(values[fid])
+        w = weights.get(fid, 1.0)
+        if w == 1.0:
+            logpost += sm.log_tables[fid][row]
+            llrows.append(table.log[row])
+        else:
+            logpost += w * sm.log_tables[fid][row]
+            llrows.append(w * table.log[row])
     logpost -= logpost.max()
-    probs = np.exp(logpost)
-    probs /= probs.sum()
+    state_probs = np.exp(logpost)
+    state_probs /= state_probs.sum()
+    probs = np.bincount(sm.cause_index, weights=state_probs, minlength=len(k.cause_ids))
 
     probs_by_id = dict(zip(k.cause_ids, probs.tolist(), strict=True))
     probs_by_id[CANT_MISS] = float(probs[k.cant_miss].sum())
@@ -366,4 +417,5 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         _contrib_findings=tuple(entered),
         _contrib=contrib,
         _knowledge=k,
+        _state_probs=state_probs,
     )

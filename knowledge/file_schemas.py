@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from knowledge.schema import AgeBand, Cause, Finding, Likelihood, RedFlagRule, Source, WorkupRule
+from knowledge.schema import AgeBand, Cause, CauseState, CorrelatedGroup, Finding, Likelihood, RedFlagRule, Source, WorkupRule
 
 SCHEMA_DIR = Path(__file__).parent / "data" / "schemas"
 _STRICT = ConfigDict(extra="forbid")
@@ -39,6 +39,9 @@ def _file_models() -> dict[str, type[BaseModel]]:
         "likelihoods": create_model("LikelihoodsFile", __config__=_STRICT,
                                     background=(dict[str, Likelihood], Field(description="finding id -> entry")),
                                     causes=(dict[str, dict[str, Likelihood]], Field(description="cause id -> finding id -> entry"))),
+        "model": create_model("ModelFile", __config__=_STRICT,
+                              states=(dict[str, dict[str, CauseState]], Field(description="cause id -> state id -> entry")),
+                              correlated_groups=(dict[str, CorrelatedGroup], Field(description="group id -> entry"))),
         "definitions": create_model("DefinitionsFile", __config__=_STRICT,
                                     definitions=(dict[str, Any], Field(description="name -> condition"))),
         "red_flags": create_model("RedFlagsFile", __config__=_STRICT, rules=(list[RedFlagRule], ...)),

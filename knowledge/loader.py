@@ -30,6 +30,8 @@ from knowledge.schema import (
     AgeBand,
     AvoidRef,
     Cause,
+    CauseState,
+    CorrelatedGroup,
     Finding,
     Likelihood,
     RedFlagRule,
@@ -150,6 +152,11 @@ class Knowledge:
     tables: Mapping[str, LikelihoodTable]
     likelihoods: Mapping[tuple[str, str], Likelihood]
     """The entries as written: (cause id or 'background', finding id) -> Likelihood."""
+    states: StateModel
+    """The ranking's columns: causes split into their states (model.yaml)."""
+    groups: Mapping[str, CorrelatedGroup]
+    group_of: Mapping[str, tuple[int, float]]
+    """finding id -> (index of its correlated group, the group's correlation)."""
     red_flags: tuple[CompiledRule[RedFlagRule], ...]
     workup_rules: tuple[CompiledRule[WorkupRule], ...]
     step_phase: Mapping[str, int]
@@ -292,7 +299,7 @@ def _normalise_with_floor(dist: dict[str, float]) -> dict[str, float]:
         floored |= low
 
 
-_FILES = ("sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml",
+_FILES = ("sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml", "model.yaml",
           "definitions.yaml", "red_flags.yaml", "workup.yaml")
 
 
@@ -360,7 +367,21 @@ def _read_causes(path: Path, sources: Mapping[str, Source]) -> tuple[tuple[AgeBa
             raise KnowledgeFileError("causes.yaml", cid, "prior", f"needs exactly the age bands {band_ids}; missing {missing}, unknown {extra}")
     prior = np.array([[causes[c].prior[b] for c in causes] for b in band_ids], dtype=float)
     prior /= prior.sum(axis=1, keepdims=True)
-    return bands, causes, np.vstack([prior, prior.mean(axis=0)])
+    return bands, causes, np.vstack([prior, _no_age_row(bands, prior)])
+
+
+def _no_age_row(bands: tuple[AgeBand, ...], prior: np.ndarray) -> np.ndarray:
+    """The prior when the age is not entered: the bands' normalised priors averaged, each weighted by how
+    often its band presents (`presentation_share`, normalised) when every band gives one, else equally."""
+    shares = [b.presentation_share for b in bands]
+    if all(x is None for x in shares):
+        return prior.mean(axis=0)
+    missing = [b.id for b in bands if b.presentation_share is None]
+    if missing:
+        raise KnowledgeFileError("causes.yaml", f"age_bands {missing[0]}", "presentation_share",
+                                 "give a presentation share for every age band or for none")
+    w = np.array(shares, dtype=float)
+    return (w / w.sum()) @ prior
 
 
 def _check_bands(bands: tuple[AgeBand, ...]) -> None:
@@ -439,6 +460,130 @@ def _build_tables(likelihoods: Mapping[tuple[str, str], Likelihood], findings: M
         t.linear.setflags(write=False)
         t.log.setflags(write=False)
     return tables
+
+
+@dataclass(frozen=True)
+class StateModel:
+    """The ranking's columns: each cause's states (a cause without states is one column of its own)."""
+
+    ids: tuple[str, ...]
+    """'cause' or 'cause.state', in column order (a cause's states next to each other)."""
+    names: tuple[str, ...]
+    """The state's name ('' for a cause without states)."""
+    cause_index: np.ndarray
+    """For each column, the index of its cause in `cause_ids`."""
+    weights: np.ndarray
+    """For each column, the state's share of its cause (1 for a cause without states)."""
+    log_prior: np.ndarray
+    """Rows as `Knowledge.prior` (bands, then age not entered); columns the states."""
+    log_tables: Mapping[str, np.ndarray]
+    """finding id -> log P(category | state), rows as the finding's LikelihoodTable."""
+    states: Mapping[str, tuple[tuple[str, CauseState], ...]]
+    """cause id -> its states as written in model.yaml (id, entry)."""
+
+
+def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
+                likelihoods: Mapping[tuple[str, str], Likelihood],
+                sources: Mapping[str, Source]) -> tuple[dict[str, tuple[tuple[str, CauseState], ...]], dict[str, CorrelatedGroup]]:
+    """model.yaml: causes' states (mixtures of presentations) and groups of correlated findings."""
+    file = "model.yaml"
+    data = read_yaml(path)
+    raw_states = _section(data, file, "states", dict)
+    raw_groups = _section(data, file, "correlated_groups", dict)
+    _string_keys(raw_states, file, "states")
+    _string_keys(raw_groups, file, "correlated_groups")
+    states: dict[str, tuple[tuple[str, CauseState], ...]] = {}
+    for cid, block in raw_states.items():
+        if cid not in causes:
+            raise KnowledgeFileError(file, f"states.{cid}", "", "is not a cause of causes.yaml")
+        if cid == OTHER:
+            raise KnowledgeFileError(file, f"states.{cid}", "", "'other' takes the background and has no states")
+        if not isinstance(block, dict) or len(block) < 2:
+            raise KnowledgeFileError(file, f"states.{cid}", "", "must map at least two state ids to entries")
+        _string_keys(block, file, f"states.{cid}")
+        entries = []
+        for sid, raw in block.items():
+            entry = f"states.{cid}.{sid}"
+            if not re.fullmatch(r"[a-z0-9_]+", sid):
+                raise KnowledgeFileError(file, entry, "", "a state id is lower-case letters, digits and _")
+            state = _validate(CauseState, raw, file, entry)
+            _check_source(state, sources, file, entry)
+            for fid, like in state.likelihoods.items():
+                if fid not in findings:
+                    raise KnowledgeFileError(file, entry, f"likelihoods.{fid}", f"'{fid}' is not a finding of findings.yaml")
+                if (BACKGROUND, fid) not in likelihoods:
+                    raise KnowledgeFileError(file, entry, f"likelihoods.{fid}",
+                                             f"'{fid}' has no background entry in likelihoods.yaml, so the ranking does not use it")
+                _check_source(like, sources, file, f"{entry}.likelihoods.{fid}")
+                _fill(findings[fid], like, file, f"{entry}.likelihoods.{fid}")
+            entries.append((sid, state))
+        total = sum(st.weight for _, st in entries)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise KnowledgeFileError(file, f"states.{cid}", "weight", f"the states' weights add up to {total:g}, not 1")
+        states[cid] = tuple(entries)
+    groups: dict[str, CorrelatedGroup] = {}
+    seen: dict[str, str] = {}
+    for gid, raw in raw_groups.items():
+        entry = f"correlated_groups.{gid}"
+        group = _validate(CorrelatedGroup, raw, file, entry)
+        _check_source(group, sources, file, entry)
+        for fid in group.findings:
+            if fid not in findings:
+                raise KnowledgeFileError(file, entry, "findings", f"'{fid}' is not a finding of findings.yaml")
+            if (BACKGROUND, fid) not in likelihoods:
+                raise KnowledgeFileError(file, entry, "findings", f"'{fid}' does not move the ranking (no background entry)")
+            if fid in seen:
+                raise KnowledgeFileError(file, entry, "findings", f"'{fid}' is already in group '{seen[fid]}'")
+            seen[fid] = gid
+        groups[gid] = group
+    return states, groups
+
+
+def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[str, str], Likelihood],
+                 findings: Mapping[str, Finding], cause_ids: tuple[str, ...], prior: np.ndarray,
+                 states: Mapping[str, tuple[tuple[str, CauseState], ...]]) -> tuple[StateModel, dict[str, LikelihoodTable]]:
+    """The state columns and their tables; and the cause tables with each mixture cause's column replaced
+    by its states' weighted mixture (what P(value | cause) is when the cause has states)."""
+    ids: list[str] = []
+    names: list[str] = []
+    cause_index: list[int] = []
+    weights: list[float] = []
+    for j, cid in enumerate(cause_ids):
+        for sid, st in states.get(cid, ((None, None),)):  # type: ignore[arg-type]
+            ids.append(cid if sid is None else f"{cid}.{sid}")
+            names.append("" if st is None else st.name)
+            cause_index.append(j)
+            weights.append(1.0 if st is None else st.weight)
+    index = np.array(cause_index, dtype=np.intp)
+    w = np.array(weights)
+    mix = np.zeros((len(ids), len(cause_ids)))
+    mix[np.arange(len(ids)), index] = w
+    log_tables: dict[str, np.ndarray] = {}
+    cause_tables: dict[str, LikelihoodTable] = {}
+    for fid, table in tables.items():
+        lin = table.linear[:, index].copy()
+        for col, (sid_full, j) in enumerate(zip(ids, cause_index, strict=True)):
+            if "." not in sid_full:
+                continue
+            sid = sid_full.split(".", 1)[1]
+            state = dict(states[cause_ids[j]])[sid]
+            own = state.likelihoods.get(fid)
+            if own is not None:
+                dist = _fill(findings[fid], own, "model.yaml", f"states.{sid_full}.likelihoods.{fid}")
+                lin[:, col] = [dist[c] for c in table.categories]
+        log = np.log(lin)
+        log.setflags(write=False)
+        log_tables[fid] = log
+        marginal = lin @ mix
+        marginal.setflags(write=False)
+        mlog = np.log(marginal)
+        mlog.setflags(write=False)
+        cause_tables[fid] = LikelihoodTable(fid, table.categories, marginal, mlog, table.bounds, table.index)
+    with np.errstate(divide="raise"):
+        log_prior = np.log(prior[:, index] * w)
+    model = StateModel(tuple(ids), tuple(names), _frozen(index), _frozen(w), _frozen(log_prior),
+                       MappingProxyType(log_tables), MappingProxyType(dict(states)))
+    return model, cause_tables
 
 
 class _Steps(NamedTuple):
@@ -580,7 +725,10 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     bands, causes, prior = _read_causes(files["causes.yaml"], sources)
     cause_ids = tuple(causes)
     likelihoods = _read_likelihoods(files["likelihoods.yaml"], findings, causes, sources)
-    tables = _build_tables(likelihoods, findings, cause_ids)
+    states, groups = _read_model(files["model.yaml"], findings, causes, likelihoods, sources)
+    state_model, tables = _state_model(_build_tables(likelihoods, findings, cause_ids), likelihoods, findings,
+                                       cause_ids, prior, states)
+    group_of = {fid: (i, g.correlation) for i, g in enumerate(groups.values()) for fid in g.findings}
 
     definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)
     _string_keys(definitions, "definitions.yaml", "definitions")
@@ -611,6 +759,9 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         log_prior=_frozen(np.log(prior)),
         tables=MappingProxyType(tables),
         likelihoods=MappingProxyType(likelihoods),
+        states=state_model,
+        groups=MappingProxyType(groups),
+        group_of=MappingProxyType(group_of),
         red_flags=tuple(red_flags),
         workup_rules=tuple(workup_rules),
         step_phase=MappingProxyType(steps.phase),

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from knowledge.loader import Knowledge
 
 MANIFEST = "MANIFEST.json"
-FILES = ("VERSION", "sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml", "definitions.yaml",
+FILES = ("VERSION", "sources.yaml", "findings.yaml", "causes.yaml", "likelihoods.yaml", "model.yaml", "definitions.yaml",
          "red_flags.yaml", "workup.yaml")
 """The files the manifest covers (the generated schemas/ are not knowledge)."""
 

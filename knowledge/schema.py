@@ -176,6 +176,9 @@ class AgeBand(_Strict):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label: str
     below_years: float | None
+    presentation_share: float | None = Field(default=None, gt=0, le=1, description=(
+        "Share of patients presenting with a lower-back lump who fall in this band; when every band gives "
+        "one, the prior for 'age not entered' is the bands' priors averaged with these weights."))
 
 
 class AvoidRef(_Sourced):
@@ -249,6 +252,23 @@ class Likelihood(_Sourced):
                 msg = f"the listed likelihoods add up to {sum(self.values.values()):.3f}, above 1"
                 raise ValueError(msg)
         return self
+
+
+class CauseState(_Sourced):
+    """One presentation of a cause that is a mixture (a quiet or an inflamed cyst): its share of the
+    cause and the likelihoods where it differs from the cause's own entries (or the background)."""
+
+    name: str = Field(min_length=2, description="Shown with the cause when this state explains most of it.")
+    weight: float = Field(gt=0, lt=1, description="The state's share of the cause (a cause's states add up to 1).")
+    likelihoods: dict[str, Likelihood] = Field(default_factory=dict, description="finding id -> entry for this state")
+
+
+class CorrelatedGroup(_Sourced):
+    """Findings that travel together (tender, red, warm): their likelihood ratios are not multiplied as if
+    independent. With m of them entered and pairwise correlation r, each counts 1 / (1 + (m - 1) r)."""
+
+    findings: tuple[str, ...] = Field(min_length=2)
+    correlation: float = Field(ge=0, le=0.9, description="Assumed pairwise correlation r (0: independent).")
 
 
 class StepRef(_Sourced):

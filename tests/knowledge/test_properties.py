@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -71,12 +72,15 @@ def test_any_input_gives_case_error_or_assessment(raw):
 @settings(max_examples=200, deadline=None)
 @given(valid_cases, st.sampled_from(sorted(KB.tables)), st.data())
 def test_a_finding_multiplies_by_its_likelihood(case, fid, data):
-    """Entering finding f multiplies each cause's odds by P(value | cause); left out, it contributes nothing."""
-    without = {k: v for k, v in case.items() if k != fid}
+    """Entering finding f multiplies each state's odds by P(value | state) (model.yaml: a cause without states
+    is one state); a cause's probability is the sum of its states'. A finding of a correlated group is damped
+    when another member is entered, so those draws leave the group's other members out."""
+    group = KB.group_of.get(fid)
+    without = {k: v for k, v in case.items()
+               if k != fid and (group is None or KB.group_of.get(k, (None,))[0] != group[0])}
     value = data.draw(_value(fid))
     base = assess(without)
     withf = assess({**without, fid: value})
-    table = KB.tables[fid]
     f = KB.findings[fid]
     if f.type == "boolean":
         cat = "true" if value else "false"
@@ -84,11 +88,18 @@ def test_a_finding_multiplies_by_its_likelihood(case, fid, data):
         cat = value
     else:
         cat = next(b.id for b in f.bins if b.below is None or value < b.below)
-    row = table.linear[table.categories.index(cat)]
-    unnorm = {cid: base.probability(cid) * row[KB.cause_ids.index(cid)] for cid in KB.cause_ids}
-    total = sum(unnorm.values())
-    for cid in KB.cause_ids:
-        assert math.isclose(withf.probability(cid), unnorm[cid] / total, rel_tol=1e-6, abs_tol=1e-12)
+    sm = KB.states
+    row = np.exp(sm.log_tables[fid][KB.tables[fid].categories.index(cat)])
+    unnorm = base._state_probs * row
+    states = unnorm / unnorm.sum()
+    for j, cid in enumerate(KB.cause_ids):
+        expected = float(states[sm.cause_index == j].sum())
+        assert math.isclose(withf.probability(cid), expected, rel_tol=1e-6, abs_tol=1e-12)
+    # a cause without states: the plain table row applies to it directly
+    for j, cid in enumerate(KB.cause_ids):
+        if cid not in sm.states:
+            lin = KB.tables[fid].linear[KB.tables[fid].categories.index(cat)][j]
+            assert math.isclose(float(row[int(np.flatnonzero(sm.cause_index == j)[0])]), lin, rel_tol=1e-9)
 
 
 @settings(max_examples=300, deadline=None)

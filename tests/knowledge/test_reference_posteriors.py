@@ -53,7 +53,8 @@ def test_reference_cases_are_well_formed():
 
 
 def test_reference_cases_exercise_each_rule():
-    """Together the cases cover no age, age only, a choice finding, a boolean 'no', the background rule and a size band."""
+    """Together the cases cover no age, age only, a choice finding, a boolean 'no', the background rule, a size band
+    and two members of one correlated group (the causes' states are in every case)."""
     cases = [c["case"] for c in CASES]
     assert any("age_years" not in c for c in cases), "no case leaves age out (mean of band priors)"
     assert any(set(c) == {"age_years"} for c in cases), "no age-only case"
@@ -61,3 +62,13 @@ def test_reference_cases_exercise_each_rule():
     assert any(v is False for c in cases for v in c.values()), "no case with a 'no' answer (P = 1 - p)"
     assert any("reducible" in c for c in cases), "no case that exercises the background rule"
     assert any(c.get("consistency") == "fluctuant" for c in cases), "no case that exercises the fill rule"
+    group_of = knowledge.load_knowledge().group_of
+
+    def most_in_one_group(case: dict) -> int:
+        counts: dict[int, int] = {}
+        for fid in case:
+            if fid in group_of:
+                counts[group_of[fid][0]] = counts.get(group_of[fid][0], 0) + 1
+        return max(counts.values(), default=0)
+
+    assert any(most_in_one_group(c) >= 2 for c in cases), "no case that exercises a correlated group's damping"

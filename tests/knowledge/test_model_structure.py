@@ -1,0 +1,223 @@
+"""model.yaml: causes split into states (mixtures), correlated finding groups, and the no-age prior.
+
+The arithmetic is checked on small models written into a copy of the data (so the expected numbers are
+worked here from literals, not read back from the engine), and on the project's own knowledge.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+import knowledge
+from knowledge import KnowledgeFileError
+from knowledge.loader import build_unchecked
+
+
+def _write_model(data: Path, states: dict, groups: dict) -> None:
+    (data / "model.yaml").write_text(yaml.safe_dump({"states": states, "correlated_groups": groups}), encoding="utf-8")
+
+
+def _state(weight: float, name: str, likelihoods: dict | None = None) -> dict:
+    return {"name": name, "weight": weight, "source": "estimate", "note": "test state",
+            "likelihoods": likelihoods or {}}
+
+
+def _like_p(p: float) -> dict:
+    return {"p": p, "source": "estimate", "note": "test figure"}
+
+
+def _posterior(k: knowledge.Knowledge, band: int, weights: dict[str, float]) -> dict[str, float]:
+    """prior(band) x weight per cause, normalised (weights default to 1)."""
+    raw = {cid: float(k.prior[band, j]) * weights.get(cid, 1.0) for j, cid in enumerate(k.cause_ids)}
+    z = sum(raw.values())
+    return {c: v / z for c, v in raw.items()}
+
+
+# --- broken model.yaml entries are named --------------------------------------------------------
+
+BROKEN = [
+    ({"lipomaa": {"a": _state(0.5, "state a"), "b": _state(0.5, "state b")}}, {}, "states.lipomaa", "", "not a cause"),
+    ({"other": {"a": _state(0.5, "state a"), "b": _state(0.5, "state b")}}, {}, "states.other", "", "no states"),
+    ({"lipoma": {"a": _state(0.5, "state a")}}, {}, "states.lipoma", "", "at least two"),
+    ({"lipoma": {"a": _state(0.5, "state a"), "b": _state(0.4, "state b")}}, {}, "states.lipoma", "weight", "add up to 0.9"),
+    ({"lipoma": {"a": _state(0.5, "state a", {"tendr": _like_p(0.2)}), "b": _state(0.5, "state b")}}, {},
+     "states.lipoma.a", "likelihoods.tendr", "not a finding"),
+    ({"lipoma": {"a": _state(0.5, "state a", {"hypotension": _like_p(0.2)}), "b": _state(0.5, "state b")}}, {},
+     "states.lipoma.a", "likelihoods.hypotension", "no background entry"),
+    ({"lipoma": {"A b": _state(0.5, "state a"), "b": _state(0.5, "state b")}}, {}, "states.lipoma.A b", "", "lower-case"),
+    ({}, {"g": {"findings": ["tender", "tender2"], "correlation": 0.5, "source": "estimate", "note": "t"}},
+     "correlated_groups.g", "findings", "not a finding"),
+    ({}, {"g": {"findings": ["tender", "warmth"], "correlation": 0.5, "source": "estimate", "note": "t"},
+          "h": {"findings": ["warmth", "fever"], "correlation": 0.5, "source": "estimate", "note": "t"}},
+     "correlated_groups.h", "findings", "already in group 'g'"),
+    ({}, {"g": {"findings": ["tender", "warmth"], "correlation": 1.5, "source": "estimate", "note": "t"}},
+     "correlated_groups.g", "correlation", "less than or equal to 0.9"),
+]
+
+
+@pytest.mark.parametrize(("states", "groups", "entry", "field", "fragment"), BROKEN,
+                         ids=[f"{b[2]}:{b[4]}" for b in BROKEN])
+def test_broken_model_entry_is_named(data_copy, states, groups, entry, field, fragment):
+    _write_model(data_copy, states, groups)
+    with pytest.raises(KnowledgeFileError) as info:
+        build_unchecked(data_copy)
+    err = info.value
+    assert (err.file, err.entry, err.field) == ("model.yaml", entry, field), str(err)
+    assert fragment in err.problem, err.problem
+
+
+def test_presentation_share_for_some_bands_only_is_refused(data_copy):
+    path = data_copy / "causes.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert ", presentation_share: 0.02}" in text
+    path.write_text(text.replace(", presentation_share: 0.02}", "}", 1), encoding="utf-8")
+    with pytest.raises(KnowledgeFileError) as info:
+        build_unchecked(data_copy)
+    assert (info.value.file, info.value.field) == ("causes.yaml", "presentation_share")
+
+
+# --- states -----------------------------------------------------------------------------------------
+
+
+def test_state_mixture_is_the_cause_likelihood_and_the_posterior(data_copy):
+    """Lipoma split 1:3 into a state with P(tender) 0.2, P(warmth) 0.9 and one with 0.6, 0.1. One finding:
+    the cause's likelihood is the mixture (0.25 x 0.2 + 0.75 x 0.6 = 0.5). Two findings: the states are
+    scored jointly, P(tender, warmth | lipoma) = 0.25 x 0.2 x 0.9 + 0.75 x 0.6 x 0.1 = 0.09, not the
+    product of the marginals (0.5 x 0.3 = 0.15)."""
+    _write_model(data_copy, {"lipoma": {
+        "a": _state(0.25, "state a", {"tender": _like_p(0.2), "warmth": _like_p(0.9)}),
+        "b": _state(0.75, "state b", {"tender": _like_p(0.6), "warmth": _like_p(0.1)}),
+    }}, {})
+    k = build_unchecked(data_copy)
+    assert math.isclose(k.likelihood("lipoma", "tender", "true"), 0.5)
+    assert math.isclose(k.likelihood("lipoma", "warmth", "true"), 0.3)
+    assert k.states.ids[:3] == ("lipoma.a", "lipoma.b", k.cause_ids[1])
+
+    a = knowledge.assess({"age_years": 45, "tender": True, "warmth": True}, k)
+    band = k.band_index(45)
+    joint = {cid: k.likelihood(cid, "tender", "true") * k.likelihood(cid, "warmth", "true") for cid in k.cause_ids}
+    joint["lipoma"] = 0.25 * 0.2 * 0.9 + 0.75 * 0.6 * 0.1
+    expected = _posterior(k, band, joint)
+    for cid in k.cause_ids:
+        assert math.isclose(a.probability(cid), expected[cid], rel_tol=1e-9, abs_tol=1e-12), cid
+    # the state that explains most of lipoma here: a (0.25 x 0.18 = 0.045) against b (0.75 x 0.06 = 0.045)
+    # are equal, so move warmth to 'no' and b (0.75 x 0.6 x 0.9) wins over a (0.25 x 0.2 x 0.1)
+    b = knowledge.assess({"age_years": 45, "tender": True, "warmth": False}, k)
+    name, share = b.state_of("lipoma")
+    assert name == "state b"
+    assert math.isclose(share, 0.75 * 0.6 * 0.9 / (0.75 * 0.6 * 0.9 + 0.25 * 0.2 * 0.1))
+    assert b.state_of("abscess") is None
+
+
+def test_causes_without_states_are_unchanged_by_an_empty_model(data_copy):
+    _write_model(data_copy, {}, {})
+    k = build_unchecked(data_copy)
+    assert k.states.ids == k.cause_ids
+    a = knowledge.assess({"age_years": 30, "tender": True, "location": "flank"}, k)
+    band = k.band_index(30)
+    expected = _posterior(k, band, {c: k.likelihood(c, "tender", "true") * k.likelihood(c, "location", "flank")
+                                    for c in k.cause_ids})
+    for cid in k.cause_ids:
+        assert math.isclose(a.probability(cid), expected[cid], rel_tol=1e-9)
+
+
+# --- correlated groups ----------------------------------------------------------------------------
+
+
+def _group(findings: list[str], r: float) -> dict:
+    return {"g": {"findings": findings, "correlation": r, "source": "estimate", "note": "test group"}}
+
+
+def test_group_of_two_counts_each_with_weight_one_over_one_plus_r(data_copy):
+    """Two entered findings of a group with r = 0.5 each count with weight 1 / 1.5: the posterior is
+    prior x (L_tender x L_erythema) ^ (2/3), normalised."""
+    _write_model(data_copy, {}, _group(["tender", "erythema"], 0.5))
+    k = build_unchecked(data_copy)
+    a = knowledge.assess({"age_years": 50, "tender": True, "erythema": True, "location": "paraspinal"}, k)
+    w = 1 / 1.5
+    expected = _posterior(k, k.band_index(50), {
+        c: (k.likelihood(c, "tender", "true") * k.likelihood(c, "erythema", "true")) ** w
+        * k.likelihood(c, "location", "paraspinal") for c in k.cause_ids})
+    for cid in k.cause_ids:
+        assert math.isclose(a.probability(cid), expected[cid], rel_tol=1e-9), cid
+    # the explanation shows the damped ratios too: abscess's tender ratio is below its undamped value
+    plain = _write_and_assess_without_group(data_copy)
+    lr_damped = {c.finding: c.likelihood_ratio for c in a.explanation("abscess")["raised"]}
+    lr_plain = {c.finding: c.likelihood_ratio for c in plain.explanation("abscess")["raised"]}
+    assert lr_damped["tender"] < lr_plain["tender"]
+
+
+def _write_and_assess_without_group(data: Path) -> knowledge.Assessment:
+    _write_model(data, {}, {})
+    k = build_unchecked(data)
+    return knowledge.assess({"age_years": 50, "tender": True, "erythema": True, "location": "paraspinal"}, k)
+
+
+def test_group_with_one_finding_entered_or_zero_correlation_changes_nothing(data_copy):
+    _write_model(data_copy, {}, {})
+    plain = build_unchecked(data_copy)
+    _write_model(data_copy, {}, _group(["tender", "erythema"], 0.8))
+    grouped = build_unchecked(data_copy)
+    one = {"age_years": 50, "tender": True, "location": "flank"}
+    assert knowledge.assess(one, grouped).probabilities == knowledge.assess(one, plain).probabilities
+    _write_model(data_copy, {}, _group(["tender", "erythema"], 0.0))
+    zero = build_unchecked(data_copy)
+    two = {"age_years": 50, "tender": True, "erythema": False}
+    p0 = knowledge.assess(two, zero)
+    p1 = knowledge.assess(two, plain)
+    for cid in plain.cause_ids:
+        assert math.isclose(p0.probability(cid), p1.probability(cid), rel_tol=1e-12)
+
+
+# --- the no-age prior -----------------------------------------------------------------------------
+
+
+def test_no_age_prior_is_weighted_by_presentation_share():
+    """The last prior row is sum_b share_b x prior_b / sum_b share_b, worked from causes.yaml's literals."""
+    data = yaml.safe_load((Path(knowledge.loader.DATA_DIR) / "causes.yaml").read_text(encoding="utf-8"))
+    bands = [b["id"] for b in data["age_bands"]]
+    shares = [b["presentation_share"] for b in data["age_bands"]]
+    causes = data["causes"]
+    per_band = {b: {c: v["prior"][b] / sum(x["prior"][b] for x in causes.values()) for c, v in causes.items()} for b in bands}
+    expected = {c: sum(s * per_band[b][c] for b, s in zip(bands, shares, strict=True)) / sum(shares) for c in causes}
+    k = knowledge.load_knowledge()
+    for cid in ("lipoma", "occult_spinal_dysraphism", "pilonidal_disease", "metastasis"):
+        assert math.isclose(k.prior_percent(None, cid) / 100, expected[cid], rel_tol=1e-9), cid
+    # weighted, not the plain mean: dysraphism (an infants' cause) weighs less than with equal bands
+    mean = sum(per_band[b]["occult_spinal_dysraphism"] for b in bands) / len(bands)
+    assert expected["occult_spinal_dysraphism"] < mean
+
+
+# --- the project's own states -----------------------------------------------------------------------
+
+
+def test_inflamed_epidermoid_state_is_named_when_the_cyst_is_red_and_tender(kb):
+    hot = knowledge.assess({"age_years": 35, "location": "paraspinal", "punctum": True, "tender": True,
+                            "erythema": True, "consistency": "fluctuant"}, kb)
+    quiet = knowledge.assess({"age_years": 35, "location": "paraspinal", "punctum": True, "tender": False,
+                              "erythema": False, "consistency": "firm"}, kb)
+    assert hot.state_of("epidermoid_cyst")[0].startswith("inflamed")
+    assert quiet.state_of("epidermoid_cyst")[0].startswith("quiet")
+    item = next(c for c in hot.to_dict()["causes"] if c["id"] == "epidermoid_cyst")
+    assert item["state"].startswith("inflamed") and 0.5 < item["state_share"] <= 1
+
+
+def test_spinal_metastasis_state_with_pain_and_weakness(kb):
+    a = knowledge.assess({"age_years": 68, "history_of_cancer": True, "back_pain": True, "leg_weakness": True,
+                          "depth": "deep", "mobility": "fixed"}, kb)
+    assert a.state_of("metastasis")[0].startswith("spine")
+    b = knowledge.assess({"age_years": 68, "history_of_cancer": True, "back_pain": False, "depth": "superficial",
+                          "mobility": "mobile", "multiple_lumps": True}, kb)
+    assert b.state_of("metastasis")[0].startswith("skin")
+
+
+def test_state_weights_add_up_and_states_sum_to_the_cause(kb):
+    sm = kb.states
+    for states in sm.states.values():
+        assert math.isclose(sum(s.weight for _, s in states), 1.0)
+    a = knowledge.assess({"age_years": 40, "tender": True, "fever": True, "back_pain": True}, kb)
+    assert math.isclose(sum(a.probabilities), 1.0)
