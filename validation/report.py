@@ -1,7 +1,8 @@
 """Score the engine on the validation corpus and write a report (markdown and a calibration plot).
 
-`python -m validation.report` (or `make validate`) writes validation/report/report.md and
-validation/report/calibration.svg: for the development and the held-out part separately, top-1,
+`python -m validation.report` (or `make validate`) writes validation/report/report.md,
+validation/report/calibration.svg and validation/report/summary.json (the headline figures and the
+knowledge version they were measured on, which the Knowledge and sources page shows): for the development and the held-out part separately, top-1,
 top-3, emergency and urgent recall, over-triage and workup, each with its 95% Wilson interval and
 its denominator; per-cause top-3 sensitivity; the Brier score; and a reliability diagram. The
 arithmetic lives in small functions tested on a fixed corpus with known answers
@@ -10,6 +11,7 @@ arithmetic lives in small functions tested on a fixed corpus with known answers
 
 from __future__ import annotations
 
+import json
 import math
 import sys
 from collections import defaultdict
@@ -216,6 +218,30 @@ def report_markdown(parts: dict[str, PartFigures], version: str, n_total: int) -
     return "\n".join(lines)
 
 
+LIMITS = ("Case reports over-represent the unusual and the severe, and many give few bedside findings; "
+          "the corpus is small, so read the intervals, not the points.")
+
+
+def summary(parts: dict[str, PartFigures], version: str, n_total: int, n_under_18: int) -> dict[str, object]:
+    """The headline figures as data (summary.json): each rate with its hits, denominator and interval."""
+
+    def rate(r: Rate) -> dict[str, object]:
+        lo, hi = r.interval if r.n else (float("nan"), float("nan"))
+        return {"value": round(r.value, 4) if r.n else None, "hits": r.hits, "n": r.n,
+                "low": round(lo, 4) if r.n else None, "high": round(hi, 4) if r.n else None}
+
+    return {
+        "knowledge_version": version,
+        "cases": n_total,
+        "cases_under_18": n_under_18,
+        "limits": LIMITS,
+        "parts": {name: {"n": f.n, "top1": rate(f.top1), "top3": rate(f.top3),
+                         "emergency_recall": rate(f.emergency_recall), "urgent_recall": rate(f.urgent_recall),
+                         "overtriage": rate(f.overtriage), "workup": rate(f.workup), "brier": round(f.brier, 4)}
+                  for name, f in parts.items()},
+    }
+
+
 def main(argv: Sequence[str] = ()) -> int:
     k = knowledge.load_knowledge()
     corpus = load_corpus()
@@ -224,6 +250,9 @@ def main(argv: Sequence[str] = ()) -> int:
     REPORT_DIR.mkdir(exist_ok=True)
     (REPORT_DIR / "report.md").write_text(report_markdown(parts, k.version, len(corpus)), encoding="utf-8")
     (REPORT_DIR / "calibration.svg").write_text(calibration_svg(parts), encoding="utf-8")
+    under_18 = sum(1 for c in corpus if isinstance(c.findings.get("age_years"), (int, float)) and c.findings["age_years"] < 18)
+    (REPORT_DIR / "summary.json").write_text(
+        json.dumps(summary(parts, k.version, len(corpus), under_18), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for name, f in parts.items():
         sys.stdout.write(f"{name}: n={f.n} top1 {f.top1.text()} top3 {f.top3.text()} emergency-recall "
                          f"{f.emergency_recall.text()} urgent-recall {f.urgent_recall.text()} over-triage "

@@ -53,3 +53,36 @@ def test_reliability_bins():
     bins = reliability([a, b])
     # bin 2 (0.2-0.3): 0.25 (no) and 0.29 (yes); bin 7 (0.7-0.8): 0.75 (yes) and 0.71 (no)
     assert bins == [pytest.approx((0.27, 0.5, 2)), pytest.approx((0.73, 0.5, 2))]
+
+
+def test_summary_is_current_and_matches_a_fresh_score():
+    """validation/report/summary.json (shown on the Knowledge and sources page) was written for the current
+    knowledge version and corpus: its figures equal a fresh scoring (run `make validate` after any change)."""
+    import json
+
+    import knowledge
+    from validation.corpus import load_corpus
+    from validation.report import REPORT_DIR, figures, score, summary
+
+    saved = json.loads((REPORT_DIR / "summary.json").read_text(encoding="utf-8"))
+    k = knowledge.load_knowledge()
+    corpus = load_corpus()
+    scored = score(corpus, k)
+    parts = {name: figures([s for s in scored if s.case.part == name]) for name in ("development", "held_out")}
+    under_18 = sum(1 for c in corpus if isinstance(c.findings.get("age_years"), (int, float)) and c.findings["age_years"] < 18)
+    fresh = json.loads(json.dumps(summary(parts, k.version, len(corpus), under_18)))
+    assert saved["knowledge_version"] == k.version, "summary.json is stale: run `make validate`"
+    assert saved == fresh, "summary.json differs from a fresh score: run `make validate`"
+
+
+def test_summary_holds_rates_with_intervals():
+    from validation.report import summary
+
+    a = _scored(_case("1", "lipoma", "routine"), {"lipoma": 0.7, "other": 0.3}, "routine")
+    b = _scored(_case("2", "abscess", "urgent"), {"lipoma": 0.6, "abscess": 0.4}, "routine")
+    s = summary({"development": figures([a, b]), "held_out": figures([])}, "9.9.9", 2, 0)
+    top1 = s["parts"]["development"]["top1"]
+    assert (top1["hits"], top1["n"], top1["value"]) == (1, 2, 0.5)
+    assert (top1["low"], top1["high"]) == pytest.approx(wilson(1, 2), abs=1e-4)
+    assert s["parts"]["held_out"]["top1"] == {"value": None, "hits": 0, "n": 0, "low": None, "high": None}
+    assert s["knowledge_version"] == "9.9.9" and s["cases"] == 2
