@@ -262,7 +262,7 @@ def test_library_lists_every_case_without_diagnoses_or_ids(kb: knowledge.Knowled
     titles = [b.label for b in at.button if b.key.startswith("teach.open.")]
     assert titles == [c.title for c in library.cases]
     page = _text(at)
-    assert "35 cases" in page
+    assert f"{len(library.cases)} cases" in page
     for case in library.cases:
         assert case.id not in page
         assert case.id not in " ".join(b.key for b in at.button)
