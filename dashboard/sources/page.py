@@ -5,18 +5,27 @@ priors, findings, likelihoods, red flags, workup, named definitions, the source 
 sortable table with the source, whether the figure is the project's own estimate, and the note
 saying how it was made. A text filter and an "only estimates" switch act on every tab.
 
+Below the tabs, two sections (issue 10): the ranking's accuracy on published cases, read from
+validation/report/summary.json by `dashboard.sources.accuracy` (pure; read once per file modification
+time), with a one-line headline beside the knowledge version at the top; and the ranking's structure
+(causes that are mixtures of states, groups of correlated findings; knowledge/data/model.yaml).
+
 The tables are built by `dashboard.sources.tables` (pure) once per server and knowledge version.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 import knowledge
 from dashboard.common import page, theme, words
+from dashboard.common.markdown import md_escape
+from dashboard.sources import accuracy as measured
 from dashboard.sources import tables as knowledge_tables
 from dashboard.sources import text
 
@@ -59,18 +68,21 @@ def _show(frame: pd.DataFrame, shown: pd.DataFrame, config: dict, *, note: str =
     st.dataframe(shown, hide_index=True, column_config={**_PROVENANCE, **pinned, **config}, height=height, width="stretch")
 
 
-def _header(kb: knowledge.Knowledge, tables: knowledge_tables.Tables) -> None:
-    """Title, the knowledge version as a badge, and how many entries of each kind are estimates."""
+def _header(kb: knowledge.Knowledge, tables: knowledge_tables.Tables, acc: measured.Accuracy) -> None:
+    """Title, the knowledge version as a badge with the measured accuracy in one line beside it (a link
+    to the section), and how many entries of each kind are estimates."""
     counts = " · ".join(
         f"<b>{escape(row['entries'])}</b> {row['estimates']} of {row['count']}"
         + (f" ({row['estimates %']}%)" if 0 < row["estimates"] < row["count"] else "")
         for row in tables.counts.to_dict("records")
     )
     st.html(
-        f'<p class="lbln-title" data-lbln="kn-title">{escape(words.SOURCES_TITLE)} '
+        f'<h1 class="lbln-title" data-lbln="kn-title" style="padding:0">{escape(words.SOURCES_TITLE)} '
         f'<span data-lbln="kn-version" style="display:inline-block;margin-left:.5rem;padding:0 .5rem;'
         f'border:2px solid {theme.PRIMARY};border-radius:6px;color:{theme.PRIMARY};font-size:1.05rem;vertical-align:middle">'
-        f"{escape(text.KN_VERSION)} {escape(kb.version)}</span></p>"
+        f"{escape(text.KN_VERSION)} {escape(kb.version)}</span></h1>"
+        f'<p class="lbln-meta" data-lbln="kn-accuracy" style="margin:.15rem 0 0 0">{escape(measured.headline(acc, kb.version))} '
+        f'<a href="#{text.ACC_ANCHOR}">{escape(text.ACC_LINK)}</a>.</p>'
         f'<p class="lbln-meta" style="margin:.15rem 0 0 0">{escape(text.KN_INTRO)}</p>'
         f'<p class="lbln-meta" data-lbln="kn-counts" style="margin:.1rem 0 0 0">{escape(text.KN_COUNTS)}: {counts}; '
         f"{len(kb.sources)} {escape(text.KN_SOURCES_IN_REGISTRY)}.</p>"
@@ -122,12 +134,77 @@ def _rule_detail(kb: knowledge.Knowledge, ids: list[str], key: str) -> None:
         st.code(knowledge_tables.rule_yaml(kb, rule_id), language="yaml", wrap_lines=True)
 
 
-def render() -> None:
-    """Draw the knowledge and sources page."""
+def _accuracy_figures(summary: measured.Summary) -> None:
+    """What the figures mean, the table of figures per part, the corpus's known limits, and the peers."""
+    held = summary.parts.get(measured.HELD_OUT)
+    dev = summary.parts.get(measured.DEVELOPMENT)
+    st.markdown(text.acc_corpus(measured.corpus_text(summary), held.n if held else None, dev.n if dev else None))
+    st.markdown(text.ACC_READ)
+    frame = pd.DataFrame(measured.figure_rows(summary)).set_index("figure")
+    st.table(frame, alt=text.ACC_TABLE_ALT)
+    if summary.limits:
+        st.markdown(f"**{text.ACC_LIMITS}:** {md_escape(summary.limits)}")
+    st.caption(text.ACC_PEERS)
+
+
+_SECTION_STYLE = (
+    "<style>"
+    ".st-key-kn-sections [data-testid='stHeading'] h2{font-size:1.35rem;padding:1.5rem 0 .25rem 0;}"
+    ".st-key-kn-sections [data-testid='stHeading'] h3{font-size:1.1rem;padding:.75rem 0 .1rem 0;}"
+    "</style>"
+)
+"""The two sections' headings in the page's compact type (Streamlit's defaults are poster-sized)."""
+
+
+def _accuracy(kb: knowledge.Knowledge, acc: measured.Accuracy) -> None:
+    """The accuracy section: the figures when they were measured on this knowledge version; else says so
+    (and keeps the other version's figures behind an expander); a clear message when the file is unusable."""
+    st.header(text.ACC_HEADING, anchor=text.ACC_ANCHOR)
+    if acc.summary is None:
+        st.error(f"**{text.ACC_CANNOT}.** {md_escape(str(acc.error))}")
+        return
+    summary = acc.summary
+    if measured.is_current(summary, kb.version):
+        _accuracy_figures(summary)
+        return
+    said = md_escape(measured.not_measured(summary))
+    st.warning(f"**{said[:1].upper()}{said[1:]}.** " + text.ACC_RUN.format(version=md_escape(kb.version)))
+    with st.expander(text.ACC_OTHER_VERSION_FIGURES.format(version=summary.knowledge_version)):
+        _accuracy_figures(summary)
+
+
+def _structure(tables: knowledge_tables.Tables, keep: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """The ranking's structure: causes split into states, and groups of correlated findings."""
+    st.header(text.STRUCTURE_HEADING, anchor=text.STRUCTURE_ANCHOR)
+    st.markdown(text.STRUCTURE_INTRO)
+    st.subheader(text.STATES_HEADING, anchor="states")
+    _show(
+        tables.states, keep(tables.states),
+        {
+            "share %": st.column_config.NumberColumn("share", format="%g%%", help=text.STATE_SHARE_HELP),
+            "differs on": st.column_config.TextColumn(width="large", help=text.STATE_DIFFERS_HELP),
+        },
+        note=text.STATES_NOTE, height="content",
+    )
+    st.subheader(text.GROUPS_HEADING, anchor="groups")
+    _show(
+        tables.groups, keep(tables.groups),
+        {
+            "r": st.column_config.NumberColumn(format="%.2f", help=text.GROUP_R_HELP),
+            knowledge_tables.GROUP_WEIGHTS: st.column_config.TextColumn(width="medium", help=text.GROUP_WEIGHT_HELP),
+            "findings": _WIDE,
+        },
+        note=text.GROUPS_NOTE, height="content",
+    )
+
+
+def render(summary_path: Path | None = None) -> None:
+    """Draw the knowledge and sources page (`summary_path`: where the accuracy figures are read, for tests)."""
     kb = page.knowledge_base()
     tables = _tables(kb.version)
+    acc = measured.load(summary_path or measured.SUMMARY_PATH)
     page.style()
-    _header(kb, tables)
+    _header(kb, tables, acc)
 
     search, estimates = st.columns([0.7, 0.3], vertical_alignment="bottom")
     with search:
@@ -176,3 +253,7 @@ def render() -> None:
                 "read note": _WIDE,
             },
         )
+    with st.container(key="kn-sections"):
+        st.html(_SECTION_STYLE)
+        _accuracy(kb, acc)
+        _structure(tables, keep)

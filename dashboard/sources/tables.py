@@ -297,6 +297,59 @@ def sources_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def group_weight(m: int, r: float) -> float:
+    """The weight each of m entered findings of a correlated group counts with: 1 / (1 + (m - 1) r)."""
+    return 1.0 / (1.0 + (m - 1) * r)
+
+
+GROUP_WEIGHTS = "each counts (m entered: weight)"
+"""The column of a group's weights by how many of its findings are entered."""
+
+
+def group_weights_text(size: int, r: float) -> str:
+    """Each finding's weight for 1 to `size` findings entered: '1: 1 · 2: 0.67 · 3: 0.5'."""
+    return " · ".join(f"{m}: {group_weight(m, r):.2g}" for m in range(1, size + 1))
+
+
+def states_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per state of every cause that is a mixture of states (model.yaml): the cause, the
+    state's name and share of the cause, the findings where its likelihoods differ from the cause's
+    own entries, and the state's source and note."""
+    rows = []
+    for cid, states in kb.states.states.items():
+        for sid, state in states:
+            rows.append({
+                "cause": kb.causes[cid].name,
+                "state": state.name,
+                "share %": round(100 * state.weight, 2),
+                **_provenance(kb, state),
+                "differs on": ", ".join(kb.findings[fid].label for fid in state.likelihoods) or "nothing: the cause's own entries",
+                "cause id": cid,
+                "state id": sid,
+                "source id": state.source,
+            })
+    return pd.DataFrame(rows, columns=["cause", "state", "share %", *SOURCE_COLUMNS[:3], "differs on", "cause id", "state id", "source id"])
+
+
+def groups_table(kb: knowledge.Knowledge) -> pd.DataFrame:
+    """One row per group of correlated findings (model.yaml): its findings, the assumed pairwise
+    correlation r, each finding's weight by how many of the group are entered, source and note."""
+    rows = []
+    for gid, group in kb.groups.items():
+        rows.append({
+            "group": gid.replace("_", " "),
+            "findings": ", ".join(kb.findings[fid].label for fid in group.findings),
+            "r": group.correlation,
+            GROUP_WEIGHTS: group_weights_text(len(group.findings), group.correlation),
+            **_provenance(kb, group),
+            "finding ids": ", ".join(group.findings),
+            "id": gid,
+            "source id": group.source,
+        })
+    columns = ["group", "findings", "r", GROUP_WEIGHTS, *SOURCE_COLUMNS[:3], "finding ids", "id", "source id"]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def counts_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     """How many entries of each kind there are, and how many are the project's estimates."""
     def row(kind: str, items: list[Any]) -> dict[str, Any]:
@@ -327,6 +380,8 @@ class Tables:
     workup: pd.DataFrame
     definitions: pd.DataFrame
     sources: pd.DataFrame
+    states: pd.DataFrame
+    groups: pd.DataFrame
 
 
 def build_all(kb: knowledge.Knowledge) -> Tables:
@@ -342,6 +397,8 @@ def build_all(kb: knowledge.Knowledge) -> Tables:
         workup=workup_table(kb),
         definitions=definitions_table(kb),
         sources=sources_table(kb),
+        states=states_table(kb),
+        groups=groups_table(kb),
     )
 
 

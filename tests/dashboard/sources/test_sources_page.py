@@ -12,19 +12,24 @@ itself is opened two ways in AppTest:
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import subprocess
 import sys
 from collections import Counter
+from html import escape
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import knowledge
+from dashboard.sources import accuracy as acc
 from dashboard.sources import page as sources_page
 from dashboard.sources import tables as kt
+from dashboard.sources import text as sources_text
+from tests.dashboard.sources.summary_fixture import summary_data
 
 ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / "streamlit_app.py"
@@ -42,7 +47,7 @@ def tables(kb: knowledge.Knowledge) -> kt.Tables:
     return kt.build_all(kb)
 
 
-SOURCED = ("causes", "likelihoods", "likelihood_entries", "red_flags", "workup")
+SOURCED = ("causes", "likelihoods", "likelihood_entries", "red_flags", "workup", "states", "groups")
 """The tables whose rows rest on a source or an estimate."""
 
 
@@ -267,7 +272,7 @@ def test_page_opens_alone_with_version_counts_and_every_tab(kb: knowledge.Knowle
         f"Red flags ({len(kb.red_flags)})", f"Workup ({len(kb.workup_rules)} rules)", f"Definitions ({len(kb.definitions)})",
         f"Sources ({len(kb.sources)})",
     ]
-    assert len(at.dataframe) == 7
+    assert len(at.dataframe) == 9  # the seven tabs' tables, then the states and the correlated groups
 
 
 def test_filters_narrow_the_tables_and_a_rule_opens_in_full(kb: knowledge.Knowledge) -> None:
@@ -293,11 +298,118 @@ def test_filters_narrow_the_tables_and_a_rule_opens_in_full(kb: knowledge.Knowle
 
 
 def test_app_navigation_opens_the_sources_page(kb: knowledge.Knowledge) -> None:
-    """The app's `?page=sources` link opens the knowledge page (the bedside page's widgets are absent)."""
+    """The app's `?page=sources` link opens the knowledge page (the bedside page's widgets are absent), with the
+    accuracy section read from the project's own summary.json (its figures, or why they are not shown) and the
+    ranking's structure."""
     at = AppTest.from_file(str(APP), default_timeout=30)
     at.query_params["page"] = "sources"
     at.run()
     assert not at.exception
-    assert f"Knowledge version {kb.version}" in "\n".join(str(el.value) for el in at.get("html"))
+    html = "\n".join(str(el.value) for el in at.get("html"))
+    assert f"Knowledge version {kb.version}" in html
     assert len(at.tabs) == 7
     assert not [w for w in at.button_group if (w.key or "").startswith("f.")]
+    assert [h.value for h in at.header] == [sources_text.ACC_HEADING, sources_text.STRUCTURE_HEADING]
+    assert [h.value for h in at.subheader] == [sources_text.STATES_HEADING, sources_text.GROUPS_HEADING]
+    loaded = acc.load()
+    assert escape(acc.headline(loaded, kb.version)) in html
+    if loaded.summary is None:
+        assert "validation/report/summary.json" in at.error[0].value
+    elif acc.is_current(loaded.summary, kb.version):
+        assert len(at.table) == 1 and not at.warning
+    else:
+        assert acc.not_measured(loaded.summary) in at.warning[0].value.replace("\\", "").lower()
+
+
+# --- accuracy on published cases and the ranking's structure (issue 10) ------------------------------
+
+
+def _page_with_summary(path: str) -> None:
+    from pathlib import Path
+
+    from dashboard.sources import page as sources
+
+    sources.render(summary_path=Path(path))
+
+
+def _open(path: Path) -> AppTest:
+    at = AppTest.from_function(_page_with_summary, args=(str(path),), default_timeout=30).run()
+    assert not at.exception
+    return at
+
+
+def test_accuracy_section_shows_both_parts_when_measured_on_this_version(kb: knowledge.Knowledge, tmp_path: Path) -> None:
+    """Figures measured on the loaded version: the headline beside the version, then the section with what the
+    figures mean, one table (held-out first) with every rate as 'percent (interval; hits/n)', the corpus and limits."""
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(summary_data(kb.version)), encoding="utf-8")
+    at = _open(path)
+    html = "\n".join(str(el.value) for el in at.get("html"))
+    assert 'data-lbln="kn-accuracy"' in html
+    assert "Accuracy on 62 held-out published cases: top-3 97% (89-99%; 60/62), emergency recall 100% (74-100%; 11/11)." in html
+    assert f'href="#{sources_text.ACC_ANCHOR}"' in html
+    assert '<h1 class="lbln-title"' in html
+    assert at.header[0].value == sources_text.ACC_HEADING
+    assert not at.warning and not at.error and not at.expander
+    assert len(at.table) == 1
+    frame = at.table[0].value
+    assert list(frame.columns) == ["held-out part (headline; 62 cases)", "development part (101 cases)", "what it counts"]
+    assert frame.loc["top-3", "held-out part (headline; 62 cases)"] == "97% (89-99%; 60/62)"
+    assert list(frame.index) == ["cases", "top-1", "top-3", "emergency recall", "urgent recall", "over-triage", "workup", "Brier score"]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "163 cases, 54 of them under 18 (62 held out, 101 for development)" in text
+    assert "The held-out part was not used to choose any number" in text
+    assert "biased sample" in text and "not a guarantee" in text
+    assert "Known limits of the corpus" in text and "read the intervals" in text
+    assert any("not comparable" in c.value and "Gilbert 2020" in c.value for c in at.caption)
+
+
+def test_accuracy_of_another_version_is_not_presented_as_current(kb: knowledge.Knowledge, tmp_path: Path) -> None:
+    """A summary of another knowledge version: the headline and a warning say 'not measured for this knowledge
+    version (measured on X)'; its figures stay behind an expander labelled with X."""
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(summary_data("1999.01.1")), encoding="utf-8")
+    at = _open(path)
+    html = "\n".join(str(el.value) for el in at.get("html"))
+    assert "Accuracy on published cases: not measured for this knowledge version (measured on 1999.01.1)." in html
+    assert "held-out published cases" not in html
+    assert len(at.warning) == 1
+    warning = at.warning[0].value.replace("\\", "")  # markdown source: escaped brackets
+    assert "not measured for this knowledge version (measured on 1999.01.1)" in warning.lower()
+    assert kb.version in warning
+    assert [e.label for e in at.expander] == [sources_text.ACC_OTHER_VERSION_FIGURES.format(version="1999.01.1")]
+
+
+@pytest.mark.parametrize(("content", "problem"), [(None, "the file is missing"), ("{oops", "not valid JSON"),
+                                                   (json.dumps({"knowledge_version": "x"}), "cases must be a whole number")])
+def test_a_missing_or_malformed_summary_shows_a_clear_message(tmp_path: Path, content: str | None, problem: str) -> None:
+    """The page still opens; the section says which file and what is wrong; the rest of the page is unchanged."""
+    path = tmp_path / "summary.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    at = _open(path)
+    assert len(at.error) == 1
+    message = at.error[0].value
+    assert sources_text.ACC_CANNOT in message and "summary.json" in message and problem in message
+    assert not at.table
+    assert len(at.tabs) == 7 and len(at.dataframe) == 9
+    html = "\n".join(str(el.value) for el in at.get("html"))
+    assert "Accuracy on published cases: cannot be shown (" in html
+
+
+def test_structure_section_lists_every_state_and_group_and_follows_the_filter(kb: knowledge.Knowledge, tmp_path: Path) -> None:
+    """The states and correlated-groups tables hold every entry with its source; the filter narrows them too."""
+    path = tmp_path / "summary.json"
+    path.write_text(json.dumps(summary_data(kb.version)), encoding="utf-8")
+    at = _open(path)
+    assert [h.value for h in at.subheader] == [sources_text.STATES_HEADING, sources_text.GROUPS_HEADING]
+    states, groups = at.dataframe[-2].value, at.dataframe[-1].value
+    n_states = sum(len(s) for s in kb.states.states.values())
+    assert len(states) == n_states and len(groups) == len(kb.groups)
+    assert {"state", "share %", "source", "note", "source id"} <= set(states.columns)
+    assert {"findings", "r", kt.GROUP_WEIGHTS, "source", "note"} <= set(groups.columns)
+    assert any("1/(1+(m-1)r)" in c.value for c in at.caption)
+    at.text_input(key=sources_page.FILTER_KEY).set_value("abscess").run()
+    states = at.dataframe[-2].value
+    assert 0 < len(states) < n_states
+    assert any(f"Showing {len(states)} of {n_states} rows" in c.value for c in at.caption)
