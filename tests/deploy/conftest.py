@@ -1,9 +1,11 @@
 """The network deployment under test: nginx (Debian's package) with TLS in front of two real Streamlit
-processes, all on free loopback ports, configured from deploy/nginx/*.template by deploy/lbln_deploy.py,
-the code `make serve` runs. Nothing listens on or talks to anything but 127.0.0.1.
+processes and the private Redis they share for class sessions, all on free loopback ports, configured
+from deploy/nginx/*.template by deploy/lbln_deploy.py, the code `make serve` runs. Nothing listens on or
+talks to anything but 127.0.0.1.
 
-Without nginx the tests skip with the reason, except where LBLN_REQUIRE_BROWSER=1 or CI is set: there
-they fail, because CI installs nginx (.ci/run) and a skipped deployment test would hide a broken proxy.
+Without nginx (or redis-server) the tests skip with the reason, except where LBLN_REQUIRE_BROWSER=1 or CI
+is set: there they fail, because CI installs both (.ci/run) and a skipped deployment test would hide a
+broken proxy.
 """
 
 from __future__ import annotations
@@ -56,9 +58,26 @@ def nginx_or_skip() -> str:
     return nginx
 
 
+def redis_or_skip() -> str:
+    redis = lbln_deploy.redis_server_binary()
+    require(redis is not None, "deployment tests need Debian's redis-server (apt-get install redis-server)")
+    assert redis is not None
+    return redis
+
+
 def write_artifact(name: str, data: dict[str, Any]) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / name).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def settings_for(run_dir: Path, *, login: bool = False) -> Any:
+    """Settings for a deployment of a test's own (free loopback ports, a self-signed certificate)."""
+    return _settings(run_dir, login=login)
+
+
+def start_deployment(settings: Any, nginx: str, class_store: str | None = None) -> Any:
+    """Start a deployment of a test's own (see `_start`); the caller stops it."""
+    return _start(settings, nginx, class_store)
 
 
 def _settings(run_dir: Path, *, login: bool, secrets_file: Path | None = None) -> Any:
@@ -78,9 +97,18 @@ def _settings(run_dir: Path, *, login: bool, secrets_file: Path | None = None) -
     )
 
 
-def _start(settings: Any, nginx: str) -> Any:
+def _start(settings: Any, nginx: str, class_store: str | None = None) -> Any:
+    """lbln_deploy.start as `make serve` runs it: with LBLN_CLASS_STORE unset (whatever this shell has),
+    so that it starts its own Redis; or with LBLN_CLASS_STORE=`class_store`."""
+    if class_store is None:
+        redis_or_skip()
     try:
-        return lbln_deploy.start(settings, nginx)
+        with pytest.MonkeyPatch.context() as mp:
+            if class_store is None:
+                mp.delenv(lbln_deploy.STORE_ENV, raising=False)
+            else:
+                mp.setenv(lbln_deploy.STORE_ENV, class_store)
+            return lbln_deploy.start(settings, nginx)
     except Exception as err:
         logs = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(settings.log_dir.glob("*")) if p.is_file())
         pytest.fail(f"the deployment did not start: {err}\n{logs}")
