@@ -75,7 +75,7 @@ loadtest-browser: $(STAMP) ## The same class in 30 real Chromium pages (needs /u
 	$(PY) tools/loadtest.py $(LOADTEST_ARGS)
 
 lint: $(STAMP) ## Lint with ruff
-	$(PY) -m ruff check knowledge casebook classroom dashboard tests tools streamlit_app.py
+	$(PY) -m ruff check knowledge casebook classroom dashboard deploy validation tests tools streamlit_app.py
 
 validate: $(STAMP) ## Score the engine on the validation corpus (validation/report/report.md and calibration.svg)
 	$(PY) -m validation.report
