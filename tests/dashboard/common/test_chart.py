@@ -102,3 +102,22 @@ def test_large_bars_carry_their_text_inside(kb: knowledge.Knowledge) -> None:
     for p, cm, pos in zip(bar.x, (c[1] for c in bar.customdata), bar.textposition, strict=True):
         limit = charts.INSIDE_FROM_CANT_MISS if cm else charts.INSIDE_FROM
         assert pos == ("inside" if p >= limit else "outside")
+
+
+def test_the_unvalidated_figure_is_the_validated_one(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The bedside page builds the chart without plotly's validation (speed): Streamlit sends the same
+    figure JSON either way."""
+    import json
+
+    import plotly.io
+    import plotly.tools
+
+    from dashboard.common import theme
+
+    names = {cid: c.short for cid, c in kb.causes.items()}
+    sent = [
+        json.loads(plotly.io.to_json(plotly.tools.return_figure_from_figure_or_data(
+            charts.cause_ranking(assessment, names, theme.CHART_BAR_PX_COMPACT, validate=validate), True), validate=False))
+        for validate in (True, False)
+    ]
+    assert sent[0] == sent[1]
