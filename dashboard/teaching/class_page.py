@@ -114,6 +114,8 @@ def _style() -> None:
 .lbln-stage-table th,.lbln-stage-table td{{border:1px solid {theme.MUTED};padding:.25rem .45rem;text-align:left;vertical-align:top;}}
 .lbln-stage-table th{{background:{theme.PANEL};}}
 .lbln-note{{color:{theme.TEXT};font-size:.95rem;margin:.2rem 0;}}
+.lbln-new{{display:inline-block;border:2px solid {theme.PRIMARY};color:{theme.PRIMARY};border-radius:999px;padding:0 .5rem;
+  margin-left:.4rem;font-size:.8em;font-weight:800;vertical-align:middle;line-height:1.35;}}
 .lbln-qr-small img{{display:block;width:100%;max-width:12rem;height:auto;border:1px solid {theme.TEXT};}}
 .st-key-class-projector .lbln-code{{font-size:4.2rem;}}
 .st-key-class-projector .lbln-story{{font-size:1.6rem;line-height:1.4;}}
@@ -136,7 +138,7 @@ def _style() -> None:
 
 
 def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str]) -> str:
-    """The findings released so far, by group ('Label: value'); nothing of later stages."""
+    """These findings (one stage's), by group ('Label: value'); nothing of later stages."""
     items: list[str] = []
     group = None
     chosen = set(ids)
@@ -148,6 +150,22 @@ def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str
             items.append(f'<li class="lbln-g">{escape(words.GROUP_TITLES.get(group, group.capitalize()))}</li>')
         items.append(f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(words.value_text(finding, case.findings[fid]))}</li>')
     return f'<ul class="lbln-findings" data-lbln="findings">{"".join(items)}</ul>'
+
+
+def story_html(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int) -> str:
+    """The stages released so far, each headed by its own name: the first with the story, then each stage's
+    findings ('The examination', 'Results already to hand'); the stage just released is tagged new."""
+    parts = []
+    for i, stage in enumerate(stages[: upto + 1]):
+        tag = f' <span class="lbln-new">{escape(ct.NEW_AT_STAGE)}</span>' if i == upto and i > 0 else ""
+        parts.append(f'<section data-lbln="stage-block" data-stage="{escape(stage.id)}">'
+                     f'<p class="lbln-h" data-lbln="stage-title">{escape(stage.title)}{tag}</p>')
+        if i == 0:
+            parts.append(f'<p class="lbln-story" data-lbln="story">{escape(case.story)}</p>')
+        if stage.findings:
+            parts.append(released_html(case, kb, stage.findings))
+        parts.append("</section>")
+    return "".join(parts)
 
 
 def _bars(rows: Sequence[tuple[str, int]], total: int, mark: str) -> str:
@@ -372,15 +390,12 @@ def _case_of(v: classroom.ClassView) -> TeachingCase:
 def _header(case: TeachingCase, kb: knowledge.Knowledge, v: classroom.ClassView, stages: Sequence[Stage]) -> None:
     st.html(
         f'<p class="lbln-teach-title" data-lbln="case-title">{escape(case.title)}</p><div>{tp.chips_html(case, kb)}</div>'
-        f'<p class="lbln-stage" data-lbln="stage">{escape(ct.stage_heading(v.stage + 1, v.stages, stages[v.stage].title))}</p>'
+        f'<p class="lbln-stage" data-lbln="stage">{escape(ct.stage_heading(v.stage + 1, v.stages))}</p>'
     )
 
 
 def _story(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int) -> None:
-    st.html(
-        f'<p class="lbln-h">{escape(tp.tt.STORY)}</p><p class="lbln-story" data-lbln="story">{escape(case.story)}</p>'
-        f'<p class="lbln-h">{escape(tp.tt.FINDINGS)}</p>' + released_html(case, kb, released(tuple(stages), upto))
-    )
+    st.html(story_html(case, kb, stages, upto))
 
 
 def _student(store: classroom.ClassStore, v: classroom.ClassView, base: str) -> None:

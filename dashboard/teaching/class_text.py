@@ -32,9 +32,13 @@ CLASS_FULL = "This class is full: {problem}."
 STUDENT_INTRO = "Class {code}: you are anonymous. Your teacher reveals the answer to everyone at the end."
 
 
-def stage_heading(number: int, total: int, title: str) -> str:
-    """'Stage 1 of 2: The story and history'."""
-    return f"Stage {number} of {total}: {title}"
+def stage_heading(number: int, total: int) -> str:
+    """'Stage 1 of 2': where the class is (each released stage's findings are headed by its own name)."""
+    return f"Stage {number} of {total}"
+
+
+NEW_AT_STAGE = "new"
+"""The tag on the heading of the stage just released (from stage 2 on)."""
 
 
 ANSWER_HEADING = "Your answer at this stage"

@@ -190,3 +190,60 @@ def test_lost_redis_is_told_and_recovers(monkeypatch, redis_server, redis_url): 
     student.run()
     assert ct.STORE_LOST not in _text(student)
     assert load_library().get(CASE).story in _text(student)
+
+
+THREE_STAGES = "tc-sore-with-bone-at-the-base"  # a result (raised CRP) to hand: story and history, examination, results
+CRP = knowledge.load_knowledge().findings["raised_crp_or_esr"].label
+BONE = knowledge.load_knowledge().findings["bone_exposed"].label
+
+
+def test_a_case_with_results_runs_through_three_stages_counted_per_stage():
+    """A case with a result runs in three stages, each headed by its own name; every stage counts its own
+    answers (a student may skip one), the result appears only at stage 3, and the reveal compares with the
+    last stage answered; the per-stage table and the CSV hold all three stages."""
+    teacher = _open(case=THREE_STAGES)
+    teacher.button(key="class.start").click().run()
+    code = _qp(teacher, "class")
+    store = classroom.open_store()
+    assert store.view(code).stages == 3
+    students = [_open(**{"class": code}) for _ in range(3)]
+    titles = [s.title for s in cp.stages_of(load_library().get(THREE_STAGES), knowledge.load_knowledge())]
+    assert titles == ["The story and history", "The examination", "Results already to hand"]
+
+    for s in students:
+        text = _text(s)
+        assert ct.stage_heading(1, 3) in text and titles[0] in text
+        assert "Findings on examination" not in text and titles[1] not in text
+        assert BONE not in text and CRP not in text
+    _answer(students[0], ["pressure_ulcer"], "routine")
+    _answer(students[1], ["abscess"], "urgent")
+    teacher.button(key="class.next").click().run()
+    assert "Release stage 3: Results already to hand" in [b.label for b in teacher.button]
+    for s in students:
+        s.run()
+        text = _text(s)
+        assert ct.stage_heading(2, 3) in text and titles[1] in text and BONE in text and CRP not in text
+    for s, causes in zip(students, (["pressure_ulcer"], ["pressure_ulcer", "spinal_infection"], ["abscess"]), strict=True):
+        _answer(s, causes, "urgent")
+    teacher.button(key="class.next").click().run()
+    assert not [b for b in teacher.button if b.key == "class.next"] and ct.ALREADY_LAST in _text(teacher)
+    for s in students:
+        s.run()
+        text = _text(s)
+        assert ct.stage_heading(3, 3) in text and titles[2] in text and CRP in text
+    _answer(students[0], ["pressure_ulcer"], "urgent")
+    _answer(students[2], ["spinal_infection", "pressure_ulcer"], "emergency")
+    counts = [len(store.answers(code, 1, stage)) for stage in range(3)]
+    assert counts == [2, 3, 2]
+    teacher.button(key="class.reveal").click().run()
+    for s, stage in zip(students, (3, 2, 3), strict=True):
+        s.run()
+        assert ct.COMPARE_FINAL.format(stage=stage) in _text(s)
+    projector = _open(**{"class": code, "view": "tally"})
+    text = _text(projector)
+    for title in titles:
+        assert f"<th scope='row'>{title}</th>" in text
+    csv = cp.csv_text(store, store.view(code), load_library(), knowledge.load_knowledge())
+    answered = [line.split(",")[2:] for line in csv.splitlines() if ",answered," in line]
+    assert answered == [["1", titles[0], "answered", "", "2"], ["2", titles[1], "answered", "", "3"], ["3", titles[2], "answered", "", "2"]]
+    assert not any(at.exception for at in (teacher, projector, *students))
