@@ -160,15 +160,23 @@ def _case(case: TeachingCase, kb: knowledge.Knowledge, projector: bool, *, revea
         if st.session_state.pop(class_page.ACT_LOST, False):
             st.warning(ct.STORE_LOST)
 
+    grade = grade_guess(case, committed["causes"], committed["triage"]) if committed else None
     left, right = st.columns([0.62, 0.38] if projector else [0.56, 0.44], gap="large")
     with left:
         tp.story_and_findings(case, kb)
     with right:
-        if projector:
-            st.html(f'<p class="lbln-h">{tt.SHARE_HEADING}</p>')
-            tp.share(class_link, None)
+        if shown:  # the answer goes where the eye is, at the top beside the story: above the fold on a projector
+            tp.answer_block(case, kb, grade)
+        if projector:  # below a revealed answer the QR code is smaller, so both stay on the screen
+            with st.container(key="teach-share-revealed" if shown else "teach-share"):
+                st.html(f'<p class="lbln-h">{tt.SHARE_HEADING}</p>')
+                tp.share(class_link, None)
         else:
-            tp.guess(case, names, committed, closed=revealed, on_commit=_commit)
+            if revealed and committed is None:  # guessing is closed: fold the locked form away under the answer
+                with st.expander(tt.GUESS_CLOSED_EXPANDER):
+                    tp.guess(case, names, committed, closed=True, on_commit=_commit)
+            else:
+                tp.guess(case, names, committed, closed=revealed, on_commit=_commit)
             with st.expander(tt.SHARE_EXPANDER):
                 tp.share(class_link, teach_links.class_link(base, case.id, reveal=True))
 
@@ -178,11 +186,10 @@ def _case(case: TeachingCase, kb: knowledge.Knowledge, projector: bool, *, revea
     if not case.engine_agrees:
         st.html(tp.misleads_html(case))
     assessment = knowledge.assess(dict(case.findings), kb)
-    grade = grade_guess(case, committed["causes"], committed["triage"]) if committed else None
     bedside = teach_links.bedside_link(base, case_url.encode(case.findings, kb))
     with st.container(key="teach-result"):
-        answer_col, engine_col = st.columns([0.5, 0.5], gap="large")
-        with answer_col:
-            tp.expected(case, kb, grade, bedside)
+        points_col, engine_col = st.columns([0.5, 0.5], gap="large")
+        with points_col:
+            tp.points_and_sources(case, kb, bedside)
         with engine_col:
             tp.engine(assessment, kb, names, projector)

@@ -28,6 +28,9 @@ TRIAGES = tuple(reversed(TRIAGE_ORDER))
 LIBRARY_COLUMNS = 3
 PROJECTOR_CHART_FONT = 22
 PROJECTOR_BAR_PX = 40
+PROJECTOR_AXIS_STANDOFF_PX = 16
+PROJECTOR_CHART_BOTTOM_PX = 96
+"""Projector chart: gap between the tick labels and the axis title, and the bottom margin that holds both."""
 
 FILTER_DIFFICULTY_KEY = "teach.filter.difficulty"
 FILTER_REGION_KEY = "teach.filter.region"
@@ -75,6 +78,7 @@ def _css() -> str:
 .lbln-answer dt,.lbln-answer dd{{font-size:inherit !important;line-height:1.4;margin:0 !important;padding:0 !important;}}
 .lbln-answer dt{{font-weight:800;}}
 .lbln-dx{{font-size:1.35rem;font-weight:800;}}
+.lbln-dx-detail{{display:block;font-size:.62em;font-weight:600;line-height:1.35;}}
 .lbln-misleads{{border:4px solid {red.solid};background:{red.tint};border-radius:8px;padding:.5rem .9rem;
   margin:.3rem 0 .6rem 0;font-size:1.1rem;color:{theme.TEXT};}}
 .lbln-misleads b{{color:{red.solid};}}
@@ -88,6 +92,25 @@ def _css() -> str:
 .lbln-qr img{{display:block;width:100%;max-width:18rem;height:auto;border:1px solid {theme.TEXT};}}
 .lbln-link{{font-family:monospace;font-size:1.05rem;font-weight:700;overflow-wrap:anywhere;margin:.3rem 0;}}
 .st-key-teach-engine [data-testid="stElementContainer"]:has(.lbln-banner){{position:static !important;}}
+.st-key-teach-main [data-testid="stButtonGroup"] button,.st-key-teach-main [data-testid="stFormSubmitButton"] button{{
+  min-height:{theme.TOUCH_TARGET_PX}px;}}
+.st-key-teach-main :is([data-testid="stButton"],[data-testid="stFormSubmitButton"],[data-testid="stLinkButton"],
+  [data-testid="stDownloadButton"]) :is(button,a) :is(div,span,p){{white-space:normal !important;overflow:visible !important;
+  text-overflow:clip !important;}}
+.st-key-teach-main [data-testid="stSelectbox"] [data-baseweb="select"]>div{{min-height:{theme.TOUCH_TARGET_PX}px;}}
+[data-testid="stExpandSidebarButton"]{{min-width:{theme.TOUCH_TARGET_PX}px;min-height:{theme.TOUCH_TARGET_PX}px;}}
+.st-key-teach-main [data-testid="stLinkButton"] a{{min-height:{theme.TOUCH_TARGET_PX}px;box-sizing:border-box;}}
+.st-key-teach-sources li a{{display:inline-flex;align-items:center;min-height:{theme.TOUCH_TARGET_PX}px;}}
+.st-key-teach-main .lbln-unexamined summary{{min-height:{theme.TOUCH_TARGET_PX}px;box-sizing:border-box;padding:.55rem 0;}}
+.st-key-teach-main button:disabled:not([data-testid="stBaseButton-pills"]):not([data-variant]),
+.st-key-teach-main button:disabled:not([data-variant]) p{{color:{theme.MUTED} !important;opacity:1 !important;}}
+.st-key-teach-main [data-testid="stCaptionContainer"] code,.st-key-teach-main .stCaption code{{color:{theme.TEXT};}}
+.st-key-teach-main [data-testid="stCheckbox"] [data-testid="stWidgetLabel"] p{{color:{theme.TEXT} !important;}}
+.st-key-teach-main [data-testid="stWidgetLabel"][disabled] p{{color:{theme.TEXT} !important;}}
+.st-key-teach-main [data-testid="stButtonGroup"] button:disabled{{color:{theme.MUTED} !important;opacity:1 !important;}}
+.st-key-teach-main [data-testid="stButtonGroup"] button:disabled p{{color:inherit !important;}}
+.st-key-teach-main [data-testid="stButtonGroup"] button:disabled:is([aria-pressed="true"],[aria-checked="true"]){{
+  color:{theme.TEXT} !important;border:2px solid {theme.PRIMARY} !important;font-weight:800;}}
 @media (max-width:1000px){{
 .st-key-teach-result [data-testid="stHorizontalBlock"]{{flex-direction:column;}}
 .st-key-teach-result [data-testid="stColumn"]{{width:100% !important;flex:1 1 100% !important;}}
@@ -106,7 +129,8 @@ def _projector_css() -> str:
 .st-key-teach-main .lbln-findings li{{border-bottom:2px solid {theme.MUTED};}}
 .st-key-teach-main .lbln-unexamined{{font-size:1.45rem;}}
 .st-key-teach-main .lbln-hidden{{font-size:1.6rem;border-width:4px;}}
-.st-key-teach-main .lbln-answer{{font-size:1.6rem;border-width:5px;}}
+.st-key-teach-main .lbln-answer{{font-size:1.45rem;border-width:5px;}}
+.st-key-teach-main .lbln-answer :is(dt,dd){{line-height:1.3;}}
 .st-key-teach-main .lbln-dx{{font-size:2.2rem;}}
 .st-key-teach-main .lbln-misleads{{font-size:1.6rem;border-width:6px;}}
 .st-key-teach-main .lbln-points{{font-size:1.45rem;}}
@@ -115,6 +139,7 @@ def _projector_css() -> str:
 .st-key-teach-main .lbln-card,.st-key-teach-main .lbln-steps,.st-key-teach-main .lbln-avoid{{font-size:1.3rem;}}
 .st-key-teach-main .lbln-safety,.st-key-teach-main .lbln-meta{{font-size:1.1rem;color:{theme.TEXT};}}
 .st-key-teach-main .lbln-qr img{{max-width:22rem;}}
+.st-key-teach-main .st-key-teach-share-revealed .lbln-qr img{{max-width:15rem;}}
 .st-key-teach-main .lbln-link{{font-size:1.4rem;}}
 .st-key-teach-main .lbln-share-note{{font-size:1.45rem;font-weight:700;}}
 .st-key-teach-main [data-testid="stWidgetLabel"] p{{font-size:1.3rem;font-weight:700;}}
@@ -186,8 +211,12 @@ def answer_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
     """The expected answer: diagnosis, acceptable causes, triage (word and icon), key workup, avoid, referral."""
     a = case.answer
     cause_names = {cid: c.name for cid, c in kb.causes.items()}
+    # a long name's list in brackets ("Primary bone tumour (osteoid osteoma, ...)") in smaller type, so the
+    # answer stays a few lines high on a projector; the element still reads as the whole name
+    main, bracket, detail = cause_names[a.diagnosis].partition(" (")
+    dx = escape(main) + (f' <span class="lbln-dx-detail">({escape(detail)}</span>' if bracket else "")
     rows = [
-        (tt.DIAGNOSIS, f'<span class="lbln-dx" data-lbln="diagnosis">{escape(cause_names[a.diagnosis])}</span>'),
+        (tt.DIAGNOSIS, f'<span class="lbln-dx" data-lbln="diagnosis">{dx}</span>'),
         (tt.ACCEPTABLE, _names(a.acceptable, cause_names)),
         (tt.TRIAGE, f'<span class="lbln-{a.triage}">{assessment_html.badge_html(a.triage)}</span>'),
         (tt.KEY_WORKUP, _names(a.key_workup, kb.step_labels)),
@@ -369,9 +398,11 @@ def engine(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_name
             figure.update_layout(
                 font={"size": PROJECTOR_CHART_FONT},
                 title={"font": {"size": PROJECTOR_CHART_FONT + 4}, "subtitle": {"font": {"size": PROJECTOR_CHART_FONT - 4}}},
-                margin={"t": 90},
+                margin={"t": 90, "b": PROJECTOR_CHART_BOTTOM_PX},
                 height=theme.CHART_MARGIN_PX + PROJECTOR_BAR_PX * len(assessment.cause_ids),
             )
+            # large tick labels: the axis title keeps a clear gap below them and room under it
+            figure.update_xaxes(title={"standoff": PROJECTOR_AXIS_STANDOFF_PX})
             figure.update_traces(insidetextfont={"size": PROJECTOR_CHART_FONT})
         st.plotly_chart(figure, config=chart.PLOTLY_CONFIG, theme=None, width="stretch", key="teach.ranking", alt=words.CHART_ALT)
         st.html(assessment_html.banner_html(assessment))
@@ -379,15 +410,25 @@ def engine(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_name
         st.html(assessment_html.workup_html(assessment, kb))
 
 
-def expected(case: TeachingCase, kb: knowledge.Knowledge, grade: Mapping[str, Any] | None, bedside_url: str) -> None:
-    """The comparison with the committed guess (if any), the expected answer, teaching points, sources, bedside link."""
-    if grade is not None:
-        st.html(grade_html(grade, kb))
-    st.html(answer_html(case, kb) + points_html(case))
+def answer_block(case: TeachingCase, kb: knowledge.Knowledge, grade: Mapping[str, Any] | None) -> None:
+    """The comparison with the committed guess (if any), then the expected answer: what a revealed page shows first."""
+    with st.container(key="teach-answer"):
+        st.html((grade_html(grade, kb) if grade is not None else "") + answer_html(case, kb))
+
+
+def points_and_sources(case: TeachingCase, kb: knowledge.Knowledge, bedside_url: str) -> None:
+    """The teaching points, the sources (linked) and the link that opens the case at the bedside."""
+    st.html(points_html(case))
     st.html(f'<p class="lbln-h">{escape(tt.SOURCES_HEADING)}</p>')
     with st.container(key="teach-sources"):
         st.markdown(sources_markdown(case, kb))
     st.link_button(tt.OPEN_AT_BEDSIDE, bedside_url, help=tt.OPEN_AT_BEDSIDE_HELP, icon=":material/open_in_new:")
+
+
+def expected(case: TeachingCase, kb: knowledge.Knowledge, grade: Mapping[str, Any] | None, bedside_url: str) -> None:
+    """The comparison with the committed guess (if any), the expected answer, teaching points, sources, bedside link."""
+    answer_block(case, kb, grade)
+    points_and_sources(case, kb, bedside_url)
 
 
 def share(link: str, teacher_link: str | None) -> None:

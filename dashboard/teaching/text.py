@@ -40,7 +40,7 @@ REVEAL_HELP = (
 )
 REVEAL_LOCKED_HELP = "You committed your answer, so the answer is shown."
 STORY = "The story"
-FINDINGS = "Findings on examination"
+FINDINGS = "The findings"
 NOT_EXAMINED_HEADING = "Not examined"
 
 
@@ -58,6 +58,7 @@ MAX_GUESSES = 3
 TOO_MANY = f"Choose at most {MAX_GUESSES} causes: untick one to commit."
 NEED_BOTH = "Choose at least one cause and a triage level to commit."
 GUESS_CLOSED = "The answer is shown on this screen, so guessing is closed. Hide it again to guess."
+GUESS_CLOSED_EXPANDER = "Your answer: closed while the answer is shown"
 COMMITTED = "Your committed answer"
 
 # --- the answer ---------------------------------------------------------------------------------------
