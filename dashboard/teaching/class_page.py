@@ -137,8 +137,9 @@ def _style() -> None:
 # --- pure HTML ---------------------------------------------------------------------------------------
 
 
-def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str]) -> str:
-    """These findings (one stage's), by group ('Label: value'); nothing of later stages."""
+def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str], heading: str = "") -> str:
+    """These findings (one stage's), by group ('Label: value'); nothing of later stages. A group title that
+    only repeats the stage's `heading` ('Results already to hand') is left out."""
     items: list[str] = []
     group = None
     chosen = set(ids)
@@ -147,7 +148,9 @@ def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str
             continue
         if finding.group != group:
             group = finding.group
-            items.append(f'<li class="lbln-g">{escape(words.GROUP_TITLES.get(group, group.capitalize()))}</li>')
+            title = words.GROUP_TITLES.get(group, group.capitalize())
+            if title.casefold() != heading.casefold():
+                items.append(f'<li class="lbln-g">{escape(title)}</li>')
         items.append(f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(words.value_text(finding, case.findings[fid]))}</li>')
     return f'<ul class="lbln-findings" data-lbln="findings">{"".join(items)}</ul>'
 
@@ -163,7 +166,7 @@ def story_html(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Sta
         if i == 0:
             parts.append(f'<p class="lbln-story" data-lbln="story">{escape(case.story)}</p>')
         if stage.findings:
-            parts.append(released_html(case, kb, stage.findings))
+            parts.append(released_html(case, kb, stage.findings, stage.title))
         parts.append("</section>")
     return "".join(parts)
 

@@ -219,3 +219,77 @@ def test_wrong_code_and_forged_teacher_link(on):
     wrong.page.get_by_text("No class is running with the code ZZZZZZ", exact=False).wait_for(state="visible")
     for s in (forged, wrong):
         assert s.page.get_by_test_id("stException").count() == 0
+
+
+THREE_STAGES = "tc-sore-with-bone-at-the-base"
+STAGE_TITLES = ("The story and history", "The examination", "Results already to hand")
+CLIPPED_LABELS_JS = """() => [...document.querySelectorAll('button, a[data-testid^="stBaseButton"]')]
+  .filter(b => b.getBoundingClientRect().width > 0 && b.getBoundingClientRect().right > 0)
+  .flatMap(b => [b, ...b.querySelectorAll('div, span, p')])
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible')
+  .map(e => e.innerText.trim()).filter(Boolean)"""
+"""The text of every visible button or link button cut short (an ellipsis or clipped overflow)."""
+
+
+def _stage_titles(screen: ClassScreen) -> list[str]:
+    return [t.replace(ct.NEW_AT_STAGE, "").strip() for t in screen.page.locator("[data-lbln='stage-title']").all_inner_texts()]
+
+
+def test_a_three_stage_class_on_phones(on):
+    """A case with a result to hand runs in three stages: on a 390x844 phone and on the projector each stage
+    is headed by its own name (never 'Findings on examination'), the newest tagged new, and no button label is
+    cut short; the projector counts each stage's answers on their own; the result appears only at stage 3; the
+    table after the reveal holds all three stages."""
+    teacher = on(0, "laptop", f"?page=teach&case={THREE_STAGES}")
+    teacher.page.get_by_role("button", name=ct.START_CLASS).tap()
+    teacher.mark("join-code").wait_for(state="visible")
+    code = teacher.mark("join-code").inner_text().strip()
+    projector = on(1, "projector", f"?page=teach&class={code}&view=tally")
+    projector.mark("tally").wait_for(state="visible")
+    students = [on(i % 2, "phone", f"?page=teach&class={code}") for i in range(2)]
+    crp = knowledge.load_knowledge().findings["raised_crp_or_esr"].label
+    answers = [  # per stage: (causes, triage) of each student, None for a student who does not answer
+        ((["Pressure ulcer"], "Routine"), None),
+        ((["Pressure ulcer"], "Urgent"), (["Pressure ulcer", "Spinal infection"], "Urgent")),
+        (None, (["Spinal infection"], "Emergency")),
+    ]
+    for number, stage_answers in enumerate(answers, start=1):
+        for screen in (*students, projector):
+            screen.page.wait_for_function(
+                "want => document.querySelector(\"[data-lbln='stage']\")?.innerText === want", arg=ct.stage_heading(number, 3),
+                timeout=REVEAL_S * 1000,
+            )
+            assert _stage_titles(screen) == list(STAGE_TITLES[:number])
+            last = screen.page.locator("[data-lbln='stage-title']").last
+            assert (ct.NEW_AT_STAGE in last.inner_text()) == (number > 1)
+            body = screen.page.inner_text("body")
+            assert "Findings on examination" not in body
+            assert (f"{crp}:" in body) == (number == 3), f"the result is released at stage 3 only (stage {number})"
+            assert screen.page.evaluate(CLIPPED_LABELS_JS) == [], f"button labels cut short at stage {number}"
+        send = students[0].page.get_by_role("button", name=re.compile(f"^({ct.SEND}|{ct.SEND_AGAIN})$"))
+        assert send.bounding_box()["height"] >= 44 and send.bounding_box()["width"] <= SIZES["phone"]["width"]
+        for student, answer in zip(students, stage_answers, strict=True):
+            if answer is not None:
+                student.answer(*answer)
+        _wait_count(projector, sum(a is not None for a in stage_answers))
+        students[0].screenshot(f"class-phone-three-stages-{number}")
+        if number < 3:
+            release = teacher.page.get_by_role("button", name=f"Release stage {number + 1}: {STAGE_TITLES[number]}", exact=True)
+            assert teacher.page.evaluate(CLIPPED_LABELS_JS) == []
+            release.tap()
+        else:
+            assert teacher.page.get_by_role("button", name=re.compile("^Release stage")).count() == 0
+            teacher.page.get_by_text(ct.ALREADY_LAST).wait_for(state="visible")
+    projector.screenshot("class-projector-stage3-1920")
+    teacher.page.get_by_role("button", name=ct.REVEAL).tap()
+    table = projector.mark("by-stage")
+    table.wait_for(state="visible", timeout=REVEAL_S * 1000)
+    rows = table.locator("tbody tr").all()
+    assert [r.locator("th").inner_text() for r in rows] == list(STAGE_TITLES)
+    assert [r.locator("td").first.inner_text() for r in rows] == ["1", "2", "1"]
+    for student, stage in zip(students, (2, 3), strict=True):
+        student.mark("diagnosis").wait_for(state="visible", timeout=REVEAL_S * 1000)
+        assert ct.COMPARE_FINAL.format(stage=stage) in student.mark("compared-stage").inner_text()
+    students[1].screenshot("class-phone-three-stages-revealed")
+    for s in (teacher, projector, *students):
+        assert not s.console_errors, s.console_errors
