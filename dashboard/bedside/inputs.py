@@ -5,13 +5,21 @@ no); a choice finding offers *not examined* beside its values; a number is empty
 Widget keys are named from the finding id (`f.size_cm`), so tests, the URL and the case map one
 to one. The widgets' values live in `st.session_state`, set once per session (from the link) and
 by the reset; the widgets are never given a second default.
+
+What a tap reruns (issue 11, speed): the page is drawn in keyed fragments, the pinned strip, the
+chips, the results column and one per group of findings. A finding's widget callback reruns only
+the strip, the chips and the results (`st.rerun` with their keys), plus a group whose field notes
+change (a number out of range, a finding that does not apply at the age entered); a callback that
+sets findings itself (a chip, 'Examine next', 'Neurological examination normal') also reruns the
+groups of those findings, so their widgets show the new values. The other finding widgets are
+neither redrawn nor sent again. Reset and undo change every finding and rerun the whole page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from html import escape
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -23,6 +31,21 @@ NOT_EXAMINED = text.NOT_EXAMINED
 """The option (and session-state value) of a finding not examined; a number uses None."""
 KEY_PREFIX = "f."
 RESET_KEY = "reset"
+AGE = "age_years"
+"""The finding whose value decides which findings do not apply (`entry.not_applicable`)."""
+
+STRIP_FRAGMENT = "bedside.strip"
+CHIPS_FRAGMENT = "bedside.chips"
+RESULTS_FRAGMENT = "bedside.results"
+EVERY_TAP = (STRIP_FRAGMENT, CHIPS_FRAGMENT, RESULTS_FRAGMENT)
+"""The fragments every change of a finding reruns: what the case decides (strip, chips, results)."""
+_NOTES_DRAWN = "lbln.notes_drawn"
+"""Session state: the field notes each group was last drawn with (group -> {finding id: note})."""
+
+
+def group_fragment(group: str) -> str:
+    """The fragment key of one group of findings."""
+    return f"bedside.group.{group}"
 
 
 def widget_key(finding_id: str) -> str:
@@ -54,7 +77,7 @@ def reset(kb: knowledge.Knowledge) -> None:
 def read_case(kb: knowledge.Knowledge) -> dict[str, Any]:
     """The case the widgets hold: only the examined findings (a finding left out is unknown). A number
     the engine cannot use (out of range) is left out too, so the page shows and the engine uses the same
-    case; `number_problems` says why."""
+    case; `field_notes` says why."""
     case: dict[str, Any] = {}
     state = st.session_state
     for fid, finding in kb.findings.items():
@@ -67,15 +90,65 @@ def read_case(kb: knowledge.Knowledge) -> dict[str, Any]:
     return case
 
 
-def number_problems(kb: knowledge.Knowledge) -> dict[str, str]:
-    """Each number entered that the engine cannot use, with the engine's own words (and its unit hint)."""
-    out = {}
+def case_key(case: Mapping[str, Any]) -> tuple[tuple[str, str, Any], ...]:
+    """A hashable key of a case that tells every two different cases apart (pure): each finding with its
+    value and the value's type (`True == 1` in Python, but a yes and a number 1 are not the same answer)."""
+    return tuple(sorted((fid, type(value).__name__, value) for fid, value in case.items()))
+
+
+def usable_age(kb: knowledge.Knowledge, state: Mapping[str, Any]) -> float | None:
+    """The age the widgets hold if the engine can use it (None when not entered or out of range)."""
+    value = state.get(widget_key(AGE))
+    if value is None or AGE not in kb.findings or entry.number_problem(kb, AGE, value):
+        return None
+    return value
+
+
+def groups(kb: knowledge.Knowledge) -> dict[str, list[str]]:
+    """The finding ids by group, in the order a clinician examines (the groups the words know first)."""
+    by_group: dict[str, list[str]] = {}
     for fid, finding in kb.findings.items():
-        if finding.type == "number":
-            problem = entry.number_problem(kb, fid, st.session_state.get(widget_key(fid)))
+        by_group.setdefault(finding.group, []).append(fid)
+    order = [g for g in words.GROUP_TITLES if g in by_group] + [g for g in by_group if g not in words.GROUP_TITLES]
+    return {g: by_group[g] for g in order}
+
+
+def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, str]:
+    """The note under each finding of a group that needs one (pure over `state`, the widget values by
+    key): a number the engine cannot use (the engine's words and its unit hint), else a finding that
+    does not apply at the age entered, with the reason."""
+    age = usable_age(kb, state)
+    out: dict[str, str] = {}
+    for fid in groups(kb).get(group, []):
+        if kb.findings[fid].type == "number":
+            problem = entry.number_problem(kb, fid, state.get(widget_key(fid)))
             if problem:
-                out[fid] = problem
+                out[fid] = f"{problem} {text.NOT_USED}"
+                continue
+        reason = entry.not_applicable(kb, fid, age)
+        if reason:
+            out[fid] = f"{text.NOT_APPLICABLE.format(age=age)}: {reason}"
     return out
+
+
+def fragments_to_rerun(kb: knowledge.Knowledge, state: Mapping[str, Any], drawn: Mapping[str, Mapping[str, str]],
+                       redraw: Iterable[str] = ()) -> list[str]:
+    """The fragment keys a change of findings reruns (pure): the strip, the chips and the results; each
+    group whose field notes now differ from the ones it was drawn with (`drawn`); and the groups of the
+    findings in `redraw` (findings a callback set, whose widgets must show the new value)."""
+    wanted = {kb.findings[fid].group for fid in redraw if fid in kb.findings}
+    wanted |= {g for g in groups(kb) if field_notes(kb, g, state) != drawn.get(g, {})}
+    return [*EVERY_TAP, *(group_fragment(g) for g in groups(kb) if g in wanted)]
+
+
+def rerun_after_change(kb: knowledge.Knowledge, redraw: Iterable[str] = ()) -> NoReturn:
+    """From a widget callback: rerun only what a change of findings affects (`fragments_to_rerun`)."""
+    st.rerun(fragments_to_rerun(kb, st.session_state, st.session_state.get(_NOTES_DRAWN, {}), redraw))
+
+
+def _finding_changed(kb: knowledge.Knowledge) -> None:
+    """A finding's own widget changed: the widget already shows its value, so redraw what depends on it."""
+    rerun_after_change(kb)
 
 
 def set_findings(values: Mapping[str, Any], kb: knowledge.Knowledge) -> None:
@@ -102,7 +175,7 @@ def _choice_formatter(labels: Mapping[str, str]):
     return fmt
 
 
-def _finding_widget(fid: str, finding: knowledge.Finding, note: str | None) -> None:
+def _finding_widget(kb: knowledge.Knowledge, fid: str, finding: knowledge.Finding, note: str | None) -> None:
     key = widget_key(fid)
     help_text = finding.meaning or finding.question or None
     if finding.type == "number":
@@ -117,6 +190,8 @@ def _finding_widget(fid: str, finding: knowledge.Finding, note: str | None) -> N
             key=key,
             help=help_text,
             placeholder=text.NUMBER_PLACEHOLDER,
+            on_change=_finding_changed,
+            args=(kb,),
         )
     else:
         if finding.type == "boolean":
@@ -125,7 +200,10 @@ def _finding_widget(fid: str, finding: knowledge.Finding, note: str | None) -> N
         else:
             options = [NOT_EXAMINED, *(finding.values or ())]
             fmt = _choice_formatter(finding.value_labels or {})
-        st.segmented_control(finding.label, options, format_func=fmt, key=key, help=help_text, required=True, wrap=True)
+        st.segmented_control(
+            finding.label, options, format_func=fmt, key=key, help=help_text, required=True, wrap=True,
+            on_change=_finding_changed, args=(kb,),
+        )
     if note:
         st.html(f'<p class="lbln-field-note" data-lbln="field-note" data-finding="{escape(fid)}">{escape(note)}</p>')
 
@@ -155,13 +233,16 @@ def undo(kb: knowledge.Knowledge) -> None:
 
 def _remove_chip(kb: knowledge.Knowledge) -> None:
     fid = st.session_state.get(CHIPS_KEY)
+    st.session_state[CHIPS_KEY] = None
     if isinstance(fid, str) and fid in kb.findings:
         st.session_state[widget_key(fid)] = _blank(kb.findings[fid])
-    st.session_state[CHIPS_KEY] = None
+        rerun_after_change(kb, [fid])
 
 
 def _neuro_normal(kb: knowledge.Knowledge) -> None:
-    set_findings(entry.neuro_normal(kb, read_case(kb)), kb)
+    values = entry.neuro_normal(kb, read_case(kb))
+    set_findings(values, kb)
+    rerun_after_change(kb, values)
 
 
 def _chip_text(kb: knowledge.Knowledge, case: Mapping[str, Any]):
@@ -197,24 +278,15 @@ def actions(kb: knowledge.Knowledge, on_reset: Any, on_undo: Any) -> None:
         st.button(text.NEURO_NORMAL, key=NEURO_NORMAL_KEY, on_click=_neuro_normal, args=(kb,), help=text.NEURO_NORMAL_HELP)
 
 
-def render(kb: knowledge.Knowledge, case: Mapping[str, Any], on_reset: Any, on_undo: Any) -> None:
-    """Draw the actions, the chips, and every finding widget, grouped; the groups used most start open."""
-    actions(kb, on_reset, on_undo)
-    chips(kb, case)
-    problems = number_problems(kb)
-    age = case.get("age_years")
-    by_group: dict[str, list[str]] = {}
-    for fid, finding in kb.findings.items():
-        by_group.setdefault(finding.group, []).append(fid)
-    order = [g for g in words.GROUP_TITLES if g in by_group] + [g for g in by_group if g not in words.GROUP_TITLES]
-    for group in order:
-        title = words.GROUP_TITLES.get(group, group.capitalize())
-        with st.expander(title, expanded=group in text.GROUPS_OPEN):
-            for fid in by_group[group]:
-                note = problems.get(fid)
-                if note:
-                    note = f"{note} {text.NOT_USED}"
-                else:
-                    reason = entry.not_applicable(kb, fid, age)
-                    note = f"{text.NOT_APPLICABLE.format(age=age)}: {reason}" if reason else None
-                _finding_widget(fid, kb.findings[fid], note)
+def group_title(group: str) -> str:
+    """The title of a group of findings."""
+    return words.GROUP_TITLES.get(group, group.capitalize())
+
+
+def group(kb: knowledge.Knowledge, name: str) -> None:
+    """Draw the finding widgets of one group with their notes (its fragment's body), and remember the
+    notes drawn, so that a later change reruns this group only when they change."""
+    notes = field_notes(kb, name, st.session_state)
+    st.session_state.setdefault(_NOTES_DRAWN, {})[name] = notes
+    for fid in groups(kb)[name]:
+        _finding_widget(kb, fid, kb.findings[fid], notes.get(fid))

@@ -6,17 +6,23 @@ then the rest, scrolling on its own if taller than the screen). Portrait: the co
 first) under a pinned strip of fixed height (triage, first action, top three causes, a link to the full
 results). Which layout shows is decided by the style block's media queries; the server draws both.
 
-Inputs and results are one fragment, so a tap reruns them alone (not the title, style block or link
-notice). Read -> decide -> draw: the widgets' values become a case dict, `knowledge.assess` decides,
-the panels draw. The page URL is kept equal to the case, so a copied link reopens it.
+Read -> decide -> draw: the widgets' values become a case dict, `knowledge.assess` decides, the panels
+draw. The page URL is kept equal to the case, so a copied link reopens it.
+
+What a tap reruns: the page is drawn in keyed fragments (the strip, the chips, the results column,
+one per group of findings); a finding's widget reruns the strip, the chips and the results, and only
+the groups whose widgets or notes change (`inputs.fragments_to_rerun`). The title, the style block,
+the link notice and the other finding widgets are neither rerun nor sent again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 import knowledge
-from dashboard.bedside import inputs, link, panels
+from dashboard.bedside import inputs, link, panels, text
 from dashboard.common import dropped_link, page
 
 
@@ -32,31 +38,65 @@ def _undo() -> None:
     inputs.undo(page.knowledge_base())
 
 
-@st.fragment
-def _body() -> None:
-    """Findings and results: a tap reruns only this."""
+_ASSESSED = "lbln.assessed"
+"""Session state: the last case assessed (its `inputs.case_key`) and its assessment."""
+
+
+def assessment_of(kb: knowledge.Knowledge, case: dict[str, object]) -> knowledge.Assessment:
+    """`knowledge.assess` of the case, once per case in a session: a tap reruns the strip and the results,
+    which both need it, and a why pick reruns the results with the same case (and its safety questions)."""
+    key = (kb.version, inputs.case_key(case))
+    held = st.session_state.get(_ASSESSED)
+    if held is not None and held[0] == key:
+        return held[1]
+    assessment = knowledge.assess(case, kb)
+    st.session_state[_ASSESSED] = (key, assessment)
+    return assessment
+
+
+@st.fragment(key=inputs.STRIP_FRAGMENT)
+def _strip() -> None:
+    """The portrait pinned strip (hidden on a landscape screen by the style block)."""
+    kb = page.knowledge_base()
+    panels.strip(assessment_of(kb, inputs.read_case(kb)), page.short_names())
+
+
+@st.fragment(key=inputs.CHIPS_FRAGMENT)
+def _chips() -> None:
+    """The findings entered, as chips, and how many are examined."""
+    kb = page.knowledge_base()
+    inputs.chips(kb, inputs.read_case(kb))
+
+
+_GROUPS: dict[str, Callable[[], None]] = {}
+
+
+def _group(name: str) -> Callable[[], None]:
+    """The fragment of one group of findings (made once per group, keyed by it)."""
+    if name not in _GROUPS:
+        def draw() -> None:
+            inputs.group(page.knowledge_base(), name)
+
+        _GROUPS[name] = st.fragment(draw, key=inputs.group_fragment(name))
+    return _GROUPS[name]
+
+
+@st.fragment(key=inputs.RESULTS_FRAGMENT)
+def _results() -> None:
+    """The results column, and the page URL kept equal to the case."""
     kb = page.knowledge_base()
     names = page.short_names()
     case = inputs.read_case(kb)
-    assessment = knowledge.assess(case, kb)
+    assessment = assessment_of(kb, case)
     link.write_link(case, kb)
-
-    panels.strip(assessment, names)
-    left, right = st.columns([0.44, 0.56], gap="medium")
-    with left, st.container(key="lbln-findings"):
-        inputs.render(kb, case, on_reset=_reset, on_undo=_undo)
-    with right, st.container(key="lbln-results"):
-        st.html('<div id="lbln-results" data-lbln="results-top"></div>')
-        panels.banner(assessment)
-        panels.top_flag(assessment)
-        panels.ranking(assessment, names)
-        panels.why_urgent(assessment, kb, names)
-        panels.why(assessment, kb, names)
-        panels.next_question(assessment, kb)
-        panels.flags(assessment, kb)
-        panels.workup(assessment, kb)
-        panels.copy_buttons(assessment, kb, names)
-        panels.summary_download(assessment, kb)
+    panels.banner(assessment)
+    panels.ranking(assessment, names)
+    panels.why_urgent(assessment, kb, names)
+    panels.why(assessment, kb, names)
+    panels.next_question(assessment, kb)
+    panels.flags_and_workup(assessment, kb)
+    panels.copy_buttons(assessment, kb, names)
+    panels.summary_download(assessment, kb)
 
 
 def render() -> None:
@@ -70,4 +110,15 @@ def render() -> None:
     panels.header(kb.version)
     panels.link_problems(link.link_problems())
     dropped_link.guard()
-    _body()
+    with st.container(key="lbln-strip"):
+        _strip()
+    left, right = st.columns([0.44, 0.56], gap="medium")
+    with left, st.container(key="lbln-findings"):
+        inputs.actions(kb, on_reset=_reset, on_undo=_undo)
+        _chips()
+        for name in inputs.groups(kb):
+            with st.expander(inputs.group_title(name), expanded=name in text.GROUPS_OPEN):
+                _group(name)()
+    with right, st.container(key="lbln-results"):
+        st.html('<div id="lbln-results" data-lbln="results-top"></div>')  # the strip's 'Full results' link
+        _results()

@@ -45,16 +45,9 @@ def header(version: str) -> None:
 
 
 def banner(assessment: knowledge.Assessment) -> None:
-    """The triage banner: level in words, icon and colour, and how many red flags fired.
-
-    An emergency or urgent banner sticks to the top of the screen while the findings are scrolled.
-    """
-    st.html(assessment_html.banner_html(assessment))
-
-
-def top_flag(assessment: knowledge.Assessment) -> None:
-    """The card of the highest flag, right under the banner that links to it (one element)."""
-    st.html(assessment_html.top_flag_html(assessment))
+    """The triage banner (level in words, icon and colour, the first action) and, right under it, the
+    card of the highest flag it links to: one element, so a tap sends and draws one."""
+    st.html(assessment_html.banner_html(assessment) + assessment_html.top_flag_html(assessment))
 
 
 def why_urgent(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
@@ -62,9 +55,10 @@ def why_urgent(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_
     st.html(assessment_html.why_urgent_html(assessment, kb, short_names))
 
 
-def flags(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """The other fired red flags as cards, then the safety questions not yet asked (one element)."""
-    st.html(assessment_html.flags_html(assessment, kb, skip_top=True))
+def flags_and_workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
+    """The other fired red flags as cards, the safety questions not yet asked, then the ordered workup
+    path with timing, referral target, rationale and source and what not to do (one element)."""
+    st.html(assessment_html.flags_html(assessment, kb, skip_top=True) + assessment_html.workup_html(assessment, kb))
 
 
 def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> str:
@@ -94,9 +88,9 @@ def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str])
 
 
 def strip(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
-    """The portrait pinned strip (hidden on a landscape screen by the style block)."""
-    with st.container(key="lbln-strip"):
-        st.html(strip_html(assessment, short_names))
+    """The portrait pinned strip (hidden on a landscape screen by the style block; the page draws it
+    inside its `lbln-strip` container)."""
+    st.html(strip_html(assessment, short_names))
 
 
 def _problem_line(p: LinkProblem) -> str:
@@ -128,7 +122,7 @@ def link_problems(problems: list[LinkProblem]) -> None:
 def ranking(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
     """The live ranking chart."""
     st.plotly_chart(
-        chart.cause_ranking(assessment, short_names, theme.CHART_BAR_PX_COMPACT),
+        chart.cause_ranking(assessment, short_names, theme.CHART_BAR_PX_COMPACT, validate=False),
         config=chart.PLOTLY_CONFIG,
         theme=None,
         width=theme.CHART_MAX_WIDTH_PX,  # the column's width, up to a width that prints on A4/Letter
@@ -143,9 +137,10 @@ NEXT_KEY = "next.answer"
 def _answer_next(kb: knowledge.Knowledge, fid: str) -> None:
     """Copy the in-place answer to the finding's own widget, then clear the in-place control."""
     value = st.session_state.get(NEXT_KEY)
+    st.session_state[NEXT_KEY] = None
     if value is not None and fid in kb.findings:
         inputs.set_findings({fid: value}, kb)
-    st.session_state[NEXT_KEY] = None
+        inputs.rerun_after_change(kb, [fid])  # the finding's own widget is redrawn with the answer
 
 
 def next_question(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
@@ -175,11 +170,6 @@ def next_question(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> 
                 f"{text.ANSWER_HERE}: {finding.label}", options, format_func=fmt, key=NEXT_KEY,
                 on_change=_answer_next, args=(kb, first["finding"]), label_visibility="collapsed",
             )
-
-
-def workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """The ordered workup path with timing, referral target, rationale and source; then what not to do."""
-    st.html(assessment_html.workup_html(assessment, kb))
 
 
 def _lr(lr: float) -> str:
