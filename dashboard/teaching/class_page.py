@@ -463,7 +463,7 @@ def _answer_form(store: classroom.ClassStore, v: classroom.ClassView, me: str, s
             st.error(ct.NOT_SENT.format(problem=ct.STORE_LOST))
             return
         sent[(v.code, v.round, v.stage)] = answer
-        mine = answer
+        st.rerun()  # drawn again, the button reads 'Change my answer' beside the confirmation
     if mine:
         st.success(ct.SENT.format(answer=_answer_text(mine, names)), icon=":material/check:")
 

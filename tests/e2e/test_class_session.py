@@ -271,6 +271,7 @@ def test_a_three_stage_class_on_phones(on):
         for student, answer in zip(students, stage_answers, strict=True):
             if answer is not None:
                 student.answer(*answer)
+                student.page.get_by_role("button", name=ct.SEND_AGAIN, exact=True).wait_for(state="visible")
         _wait_count(projector, sum(a is not None for a in stage_answers))
         students[0].screenshot(f"class-phone-three-stages-{number}")
         if number < 3:

@@ -215,8 +215,11 @@ def test_a_case_with_results_runs_through_three_stages_counted_per_stage():
         assert ct.stage_heading(1, 3) in text and titles[0] in text
         assert "Findings on examination" not in text and titles[1] not in text
         assert BONE not in text and CRP not in text
+    assert students[0].button(key="class.send").label == ct.SEND
     _answer(students[0], ["pressure_ulcer"], "routine")
     _answer(students[1], ["abscess"], "urgent")
+    assert students[0].button(key="class.send").label == ct.SEND_AGAIN  # the button says what it now does
+    assert ct.SENT.format(answer="Pressure ulcer; ROUTINE") in _text(students[0])
     teacher.button(key="class.next").click().run()
     assert "Release stage 3: Results already to hand" in [b.label for b in teacher.button]
     for s in students:
