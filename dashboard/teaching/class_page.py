@@ -155,20 +155,22 @@ def released_html(case: TeachingCase, kb: knowledge.Knowledge, ids: Sequence[str
     return f'<ul class="lbln-findings" data-lbln="findings">{"".join(items)}</ul>'
 
 
-def story_html(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int) -> str:
+def story_html(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int, newest_first: bool = False) -> str:
     """The stages released so far, each headed by its own name: the first with the story, then each stage's
-    findings ('The examination', 'Results already to hand'); the stage just released is tagged new."""
-    parts = []
+    findings ('The examination', 'Results already to hand'); the stage just released is tagged new. On the
+    projector (`newest_first`) the stage just released comes first, where the room is looking."""
+    blocks = []
     for i, stage in enumerate(stages[: upto + 1]):
         tag = f' <span class="lbln-new">{escape(ct.NEW_AT_STAGE)}</span>' if i == upto and i > 0 else ""
-        parts.append(f'<section data-lbln="stage-block" data-stage="{escape(stage.id)}">'
-                     f'<p class="lbln-h" data-lbln="stage-title">{escape(stage.title)}{tag}</p>')
+        parts = [f'<section data-lbln="stage-block" data-stage="{escape(stage.id)}">'
+                 f'<p class="lbln-h" data-lbln="stage-title">{escape(stage.title)}{tag}</p>']
         if i == 0:
             parts.append(f'<p class="lbln-story" data-lbln="story">{escape(case.story)}</p>')
         if stage.findings:
             parts.append(released_html(case, kb, stage.findings, stage.title))
         parts.append("</section>")
-    return "".join(parts)
+        blocks.append("".join(parts))
+    return "".join(reversed(blocks) if newest_first else blocks)
 
 
 def _bars(rows: Sequence[tuple[str, int]], total: int, mark: str) -> str:
@@ -397,8 +399,8 @@ def _header(case: TeachingCase, kb: knowledge.Knowledge, v: classroom.ClassView,
     )
 
 
-def _story(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int) -> None:
-    st.html(story_html(case, kb, stages, upto))
+def _story(case: TeachingCase, kb: knowledge.Knowledge, stages: Sequence[Stage], upto: int, newest_first: bool = False) -> None:
+    st.html(story_html(case, kb, stages, upto, newest_first))
 
 
 def _student(store: classroom.ClassStore, v: classroom.ClassView, base: str) -> None:
@@ -543,7 +545,7 @@ def _projector(store: classroom.ClassStore, v: classroom.ClassView, base: str) -
         left, right = st.columns([0.6, 0.4], gap="large")
         with left:
             _header(case, kb, v, stages)
-            _story(case, kb, stages, v.stage)
+            _story(case, kb, stages, v.stage, newest_first=True)
         with right:
             code_col, qr_col = st.columns([0.55, 0.45], gap="small")
             with code_col:
