@@ -40,6 +40,12 @@ def test_likelihood_counts():
     assert _number(r"(\d+) are our \*\*estimates\*\*") == estimates
 
 
+def test_teaching_library_count():
+    from casebook.library import load_library
+
+    assert _number(r"holds a library of (\d+) cases") == len(load_library().cases)
+
+
 def test_results_name_the_current_knowledge_version():
     assert f"knowledge {KB.version}" in README
 
