@@ -82,7 +82,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
             for p, cm in zip(probs, cant_miss, strict=True)
         ],
         "insidetextanchor": "end",
-        "insidetextfont": {"color": theme.WHITE, "weight": "bold", "size": 13},
+        "insidetextfont": {"color": theme.WHITE, "weight": "bold", "size": 12 if bar_px <= theme.CHART_BAR_PX_COMPACT else 13},
         "cliponaxis": False,
         "customdata": [[c["id"], cm] for c, cm in zip(causes, cant_miss, strict=True)],
         "hovertemplate": "%{y}: %{x:.1%} " + words.CHART_AXIS + "<extra></extra>",
@@ -121,7 +121,8 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "bargap": 0.16,
         "plot_bgcolor": theme.WHITE,
         "paper_bgcolor": theme.WHITE,
-        "font": {"family": "sans-serif", "size": theme.CHART_FONT_SIZE, "color": theme.TEXT},
+        "font": {"family": "sans-serif", "color": theme.TEXT,
+                 "size": theme.CHART_FONT_SIZE_COMPACT if bar_px <= theme.CHART_BAR_PX_COMPACT else theme.CHART_FONT_SIZE},
         "xaxis": {
             "range": [0, 1],
             "fixedrange": True,

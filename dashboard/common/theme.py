@@ -61,8 +61,10 @@ GRID = "#C9CED6"
 CHART_FONT_SIZE = 14
 CHART_BAR_PX = 24
 """Height per cause in the ranking chart; the chart height is fixed by the number of causes."""
-CHART_BAR_PX_COMPACT = 17
-"""The bedside's height per cause: the whole ranking fits under the banner and the first card on a tablet."""
+CHART_BAR_PX_COMPACT = 14
+"""The bedside's height per cause: the whole ranking (23 causes since knowledge 2026.11.2) fits under an
+emergency banner and its first card on a 1180x820 tablet; its labels use CHART_FONT_SIZE_COMPACT."""
+CHART_FONT_SIZE_COMPACT = 12
 CHART_MARGIN_PX = 118
 
 TOUCH_TARGET_PX = 44
