@@ -17,6 +17,11 @@ import knowledge
 from dashboard.common import theme, words
 
 
+COMPACT_RANGE_MAX = 1.22
+"""The compact chart's axis end: room past 100% for the outside label of a long bar ("96%", or with the
+can't-miss tag)."""
+
+
 def percent(p: float) -> str:
     """A probability as the chart and the panels print it: '37%', or '<1%' below one percent."""
     return "<1%" if p < 0.01 else f"{p:.0%}"
@@ -70,6 +75,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
     cant_miss = [bool(c["cant_miss"]) for c in causes]
     labels = [cause_label(n, cm) for n, cm in zip(names, cant_miss, strict=True)]
     colours = [theme.BAR_CANT_MISS if cm else theme.BAR for cm in cant_miss]
+    compact = bar_px <= theme.CHART_BAR_PX_COMPACT
     bar = {
         "type": "bar",
         "x": probs,
@@ -77,12 +83,14 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "orientation": "h",
         "name": words.CHART_AXIS,
         "text": [bar_text(p, cm) for p, cm in zip(probs, cant_miss, strict=True)],
+        # compact rows are too thin for text inside a bar (plotly would shrink it): there every label sits
+        # outside, and the axis runs a little past 100% to hold the label of a long bar
         "textposition": [
-            "inside" if p >= (INSIDE_FROM_CANT_MISS if cm else INSIDE_FROM) else "outside"
+            "inside" if not compact and p >= (INSIDE_FROM_CANT_MISS if cm else INSIDE_FROM) else "outside"
             for p, cm in zip(probs, cant_miss, strict=True)
         ],
         "insidetextanchor": "end",
-        "insidetextfont": {"color": theme.WHITE, "weight": "bold", "size": 12 if bar_px <= theme.CHART_BAR_PX_COMPACT else 13},
+        "insidetextfont": {"color": theme.WHITE, "weight": "bold", "size": 13},
         "cliponaxis": False,
         "customdata": [[c["id"], cm] for c, cm in zip(causes, cant_miss, strict=True)],
         "hovertemplate": "%{y}: %{x:.1%} " + words.CHART_AXIS + "<extra></extra>",
@@ -124,7 +132,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "font": {"family": "sans-serif", "color": theme.TEXT,
                  "size": theme.CHART_FONT_SIZE_COMPACT if bar_px <= theme.CHART_BAR_PX_COMPACT else theme.CHART_FONT_SIZE},
         "xaxis": {
-            "range": [0, 1],
+            "range": [0, COMPACT_RANGE_MAX if compact else 1],
             "fixedrange": True,
             "tickformat": ".0%",
             "dtick": 0.25,
