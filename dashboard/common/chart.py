@@ -16,7 +16,6 @@ import plotly.io as pio
 import knowledge
 from dashboard.common import theme, words
 
-
 COMPACT_RANGE_MAX = 1.22
 """The compact chart's axis end: room past 100% for the outside label of a long bar ("96%", or with the
 can't-miss tag)."""
