@@ -112,7 +112,8 @@ def render() -> None:
     dropped_link.guard()
     with st.container(key="lbln-strip"):
         _strip()
-    left, right = st.columns([0.44, 0.56], gap="medium")
+    with st.container(key="lbln-cols"):  # the style block stacks these columns on a portrait screen
+        left, right = st.columns([0.44, 0.56], gap="medium")
     with left, st.container(key="lbln-findings"):
         inputs.actions(kb, on_reset=_reset, on_undo=_undo)
         _chips()

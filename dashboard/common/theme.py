@@ -137,8 +137,8 @@ scrollbar-gutter:stable;scrollbar-width:thin;overscroll-behavior:contain;}}
 }}
 /* Portrait tablet: findings and results stacked, under a pinned strip of fixed height. */
 @media (orientation:portrait) and (max-width:1100px){{
-[data-testid="stHorizontalBlock"]:has(.st-key-lbln-results){{flex-direction:column;}}
-[data-testid="stHorizontalBlock"]:has(.st-key-lbln-results)>[data-testid="stColumn"]{{width:100% !important;
+.st-key-lbln-cols>[data-testid="stLayoutWrapper"]>[data-testid="stHorizontalBlock"]{{flex-direction:column;}}
+.st-key-lbln-cols>[data-testid="stLayoutWrapper"]>[data-testid="stHorizontalBlock"]>[data-testid="stColumn"]{{width:100% !important;
 flex:1 1 auto !important;min-width:100% !important;}}
 [data-testid="stLayoutWrapper"]:has(> .st-key-lbln-strip){{position:sticky;top:2.3rem;z-index:6;background:{WHITE};}}
 .st-key-lbln-strip{{height:8.6rem;}}
