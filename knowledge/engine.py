@@ -182,7 +182,7 @@ def _do_not_item(k: Knowledge, a: Any, origin: str, kind: Any) -> DoNot:
     return DoNot(a.step, a.rationale, k.source_label(a.source), a.source, origin, kind, a.note)
 
 
-def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool,
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, known_mask: int,
             ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
@@ -192,11 +192,11 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     chosen: dict[tuple[str, str | None], list[Any]] = {}
     fallbacks = []
     fired: list[str] = []
-    known = ctx.v.keys()
     for order, compiled in enumerate(k.workup_rules):
-        rule = compiled.rule
-        if not (compiled.needs <= known and compiled.test(ctx)):
+        need = compiled.needs_mask
+        if need & known_mask != need or not compiled.test(ctx):
             continue
+        rule = compiled.rule
         if rule.fallback:
             fallbacks.append((order, rule))
             continue
@@ -327,36 +327,37 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     age = values.get("age_years")
     band = k.band_index(age)
     sm = k.states
-    logpost = sm.log_prior[band].copy()
     tables = k.tables
-    entered = [fid for fid in values if fid in tables]
+    start = sm.row_start
+    entered = [fid for fid in values if fid in start]
+    # one row of the stacked tables per entered finding; a correlated group's rows are damped (model.yaml)
+    rows = [start[fid] + tables[fid].row_of(values[fid]) for fid in entered]
     weights = _group_weights(k.group_of, entered)
-    llrows = []
-    for fid in entered:
-        table = tables[fid]
-        row = table.row_of(values[fid])
-        w = weights.get(fid, 1.0)
-        if w == 1.0:
-            logpost += sm.log_tables[fid][row]
-            llrows.append(table.log[row])
-        else:
-            logpost += w * sm.log_tables[fid][row]
-            llrows.append(w * table.log[row])
+    if weights:
+        w = np.array([weights.get(fid, 1.0) for fid in entered])
+        logpost = sm.log_prior[band] + w @ sm.stacked[rows]
+        llrows = w[:, None] * sm.cause_stacked[rows]
+    elif rows:
+        logpost = sm.log_prior[band] + sm.stacked[rows].sum(axis=0)
+        llrows = sm.cause_stacked[rows]
+    else:
+        logpost = sm.log_prior[band].copy()
+        llrows = None
     logpost -= logpost.max()
     state_probs = np.exp(logpost)
     state_probs /= state_probs.sum()
     probs = np.bincount(sm.cause_index, weights=state_probs, minlength=len(k.cause_ids))
 
-    probs_by_id = dict(zip(k.cause_ids, probs.tolist(), strict=True))
+    probs_list = probs.tolist()
+    probs_by_id = dict(zip(k.cause_ids, probs_list, strict=True))
     probs_by_id[CANT_MISS] = float(probs[k.cant_miss].sum())
 
     # explanation: LR of each entered value for each cause against the prior-weighted rest
-    if llrows:
-        lin = np.exp(np.array(llrows))
+    if llrows is not None:
+        lin = np.exp(llrows)
         prior = k.prior[band]
-        weighted = lin @ prior
-        rest = (weighted[:, None] - lin * prior) / (1 - prior)
-        contrib = np.log(lin) - np.log(rest)
+        rest = ((lin @ prior)[:, None] - lin * prior) / (1 - prior)
+        contrib = llrows - np.log(rest)
     else:
         contrib = np.empty((0, len(k.cause_ids)))
 
@@ -365,9 +366,13 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     fired: list[RedFlag] = []
     do_not: dict[str, DoNot] = {}
     top = 0
-    known = values.keys()
+    bit = k.finding_bit
+    known_mask = 0
+    for fid in values:
+        known_mask |= bit[fid]
     for compiled in k.red_flags:
-        if compiled.needs <= known and compiled.test(ctx):
+        need = compiled.needs_mask
+        if need & known_mask == need and compiled.test(ctx):
             r = compiled.rule
             fired.append(RedFlag(r.id, r.level, r.message, r.action, r.within, k.source_label(r.source), r.source, r.note))
             top = max(top, LEVEL_RANK[r.level])
@@ -395,15 +400,15 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     fired.sort(key=lambda f: -LEVEL_RANK[f.level])
     fired_ids = frozenset(f.id for f in fired)
 
-    workup, avoid, workup_fired = _workup(k, ctx, do_not, emergency=top == LEVEL_RANK["emergency"])
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, top == LEVEL_RANK["emergency"], known_mask)
 
-    order = np.argsort(-probs, kind="stable")
+    order = np.argsort(-probs, kind="stable").tolist()
     return Assessment(
         knowledge_version=k.version,
         case=case,
         age_band=k.age_bands[band].id if band < len(k.age_bands) else None,
-        cause_ids=tuple(k.cause_ids[i] for i in order),
-        probabilities=tuple(float(probs[i]) for i in order),
+        cause_ids=tuple([k.cause_ids[i] for i in order]),
+        probabilities=tuple([probs_list[i] for i in order]),
         triage=TRIAGE_OF_RANK[top],
         red_flags=tuple(fired),
         workup=workup,

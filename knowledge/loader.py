@@ -7,6 +7,7 @@ resolves, every cause has a prior for every age band.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -101,6 +102,8 @@ class CompiledRule(Generic[R]):
     reads: frozenset[str]
     needs: frozenset[str] = frozenset()
     """Findings that must be examined for the rule to fire (the engine skips it otherwise)."""
+    needs_mask: int = 0
+    """`needs` as bits of `Knowledge.finding_bit` (one integer test per rule instead of a set comparison)."""
     _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
 
     @property
@@ -170,6 +173,8 @@ class Knowledge:
     """For each finding, the emergency and urgent red-flag rules that read it (for `safety_questions`)."""
     finding_order: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """A finding's position in findings.yaml (a stable tie-break)."""
+    finding_bit: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """A finding's bit (1 << its position), for the rules' `needs_mask`."""
     trial_values: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
     ref_reads: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     """For each named condition, the findings it reads (directly or through other names)."""
@@ -480,6 +485,13 @@ class StateModel:
     """finding id -> log P(category | state), rows as the finding's LikelihoodTable."""
     states: Mapping[str, tuple[tuple[str, CauseState], ...]]
     """cause id -> its states as written in model.yaml (id, entry)."""
+    row_start: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """finding id -> the row where its categories start in `stacked` and `cause_stacked`."""
+    stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    """Every finding's `log_tables` stacked (rows: finding categories; columns: states), so the ranking
+    gathers all entered rows in one step."""
+    cause_stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    """The same for the cause tables (log P(category | cause), states mixed): the explanation's rows."""
 
 
 def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
@@ -581,8 +593,17 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
         cause_tables[fid] = LikelihoodTable(fid, table.categories, marginal, mlog, table.bounds, table.index)
     with np.errstate(divide="raise"):
         log_prior = np.log(prior[:, index] * w)
+    starts, n = {}, 0
+    for fid, log in log_tables.items():
+        starts[fid] = n
+        n += len(log)
+    empty_s, empty_c = np.empty((0, len(ids))), np.empty((0, len(cause_ids)))
+    stacked = np.vstack(list(log_tables.values())) if log_tables else empty_s
+    cause_stacked = np.vstack([cause_tables[fid].log for fid in log_tables]) if log_tables else empty_c
     model = StateModel(tuple(ids), tuple(names), _frozen(index), _frozen(w), _frozen(log_prior),
-                       MappingProxyType(log_tables), MappingProxyType(dict(states)))
+                       MappingProxyType(log_tables), MappingProxyType(dict(states)),
+                       MappingProxyType(starts), _frozen(np.ascontiguousarray(stacked)),
+                       _frozen(np.ascontiguousarray(cause_stacked)))
     return model, cause_tables
 
 
@@ -746,6 +767,9 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
     workup_rules = _read_workup_rules(workup_data, compiler, definitions, steps, sources)
 
+    bit = {fid: 1 << i for i, fid in enumerate(findings)}
+    red_flags = [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in red_flags]
+    workup_rules = [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in workup_rules]
     cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
     return Knowledge(
         version=version,
@@ -774,6 +798,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
             fid: tuple(r for r in red_flags if r.rule.level != "warning" and fid in r.reads) for fid in findings
         }),
         finding_order=MappingProxyType({fid: i for i, fid in enumerate(findings)}),
+        finding_bit=MappingProxyType(bit),
         ref_reads=MappingProxyType({name: reads for name, (_, reads) in compiler.compiled_refs().items()}),
         _questions=question_matrices(tables, findings, cant_miss),
     )

@@ -115,3 +115,25 @@ def test_needed_findings_bound_is_sound(case):
     for compiled in (*KB.red_flags, *KB.workup_rules):
         if compiled.test(ctx):
             assert compiled.needs <= set(case), f"{compiled.rule.id} held without {compiled.needs - set(case)}"
+
+
+def test_needs_mask_is_the_needed_findings_as_bits():
+    """The engine gates rules on `needs_mask` (an integer test); it must hold exactly the bits of `needs`,
+    and every finding has its own bit."""
+    bits = list(KB.finding_bit.values())
+    assert len(set(bits)) == len(KB.findings) and all(b > 0 and b & (b - 1) == 0 for b in bits)
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        decoded = {fid for fid, b in KB.finding_bit.items() if compiled.needs_mask & b}
+        assert decoded == set(compiled.needs), compiled.rule.id
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_cases)
+def test_bit_gating_agrees_with_the_set_test(case):
+    """For any case, a rule passes the engine's bit gate exactly when its needed findings are all entered."""
+    known_mask = 0
+    for fid in case:
+        known_mask |= KB.finding_bit[fid]
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        by_bits = compiled.needs_mask & known_mask == compiled.needs_mask
+        assert by_bits == (compiled.needs <= set(case)), compiled.rule.id
