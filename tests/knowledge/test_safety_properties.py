@@ -33,6 +33,7 @@ ALARM_FINDINGS = (
     "tb_risk", "meningitis_history", "unexplained_weight_loss", "night_sweats", "vomiting_or_obstruction",
     "back_pain", "back_pain_new_or_worse", "spinal_tenderness", "rest_or_night_pain", "colour_change",
     "bleeding_lesion", "bruising", "fungating", "radiotherapy_field", "recurrent_after_excision",
+    "altered_mental_state",
 )
 # Exempt on purpose: a "yes" that EXPLAINS a lump, and so rightly switches a tumour rule off.
 EXPLAINING_FINDINGS = {
