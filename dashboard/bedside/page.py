@@ -107,6 +107,7 @@ def render() -> None:
         inputs.start(kb, opened)
 
     page.style()
+    panels.copy_script()
     panels.header(kb.version)
     panels.link_problems(link.link_problems())
     dropped_link.guard()

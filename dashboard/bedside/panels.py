@@ -359,5 +359,10 @@ def copy_buttons_html(note_text: str) -> str:
 
 def copy_buttons(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
     """Copy the link, or a plain-text note for the patient record (time in the browser's zone)."""
-    body = copy_buttons_html(note.note_text(assessment, kb, _now(_browser_zone()), short_names))
-    st.html(body + _COPY_JS, unsafe_allow_javascript=True)
+    st.html(copy_buttons_html(note.note_text(assessment, kb, _now(_browser_zone()), short_names)))
+
+
+def copy_script() -> None:
+    """The copy buttons' click handler, drawn once by the page outside the fragments (it listens on the
+    document, so the buttons a tap redraws keep working without sending the script again)."""
+    st.html(_COPY_JS, unsafe_allow_javascript=True)

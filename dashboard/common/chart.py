@@ -7,6 +7,7 @@ between taps. Can't-miss causes are marked three ways: colour, hatching and a ta
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,6 +49,22 @@ def bar_text(p: float, cant_miss: bool) -> str:
     return f"{percent(p)} · {words.CANT_MISS_TAG}" if cant_miss else percent(p)
 
 
+LABEL_EM = 0.53
+"""A label character's average width in ems, a little over what Chromium's default sans-serif (DejaVu Sans,
+one of the widest) measures on the cause names (about 0.50 em: 162 px for the longest, 26 characters and
+the tick suffix, at 12 px). Estimate, from that measurement."""
+
+
+def label_margin(labels: list[str], font_size: int) -> int:
+    """The left margin that holds the widest y-axis label (with its one-space tick suffix).
+
+    Plotly's automargin would also find it, but only by drawing the chart, measuring the labels and
+    drawing it again: on every tap, since each new figure starts from the margin it is given. With this
+    margin the first draw is the last (automargin stays on, so a wider font still never cuts a label)."""
+    longest = max((len(label) for label in labels), default=0) + 1
+    return math.ceil(longest * LABEL_EM * font_size) + 4
+
+
 def chart_height(n_causes: int, bar_px: int = theme.CHART_BAR_PX) -> int:
     """The fixed height of the ranking chart for a number of causes (it does not jump between taps)."""
     return theme.CHART_MARGIN_PX + bar_px * n_causes
@@ -75,6 +92,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
     labels = [cause_label(n, cm) for n, cm in zip(names, cant_miss, strict=True)]
     colours = [theme.BAR_CANT_MISS if cm else theme.BAR for cm in cant_miss]
     compact = bar_px <= theme.CHART_BAR_PX_COMPACT
+    font_size = theme.CHART_FONT_SIZE_COMPACT if compact else theme.CHART_FONT_SIZE
     bar = {
         "type": "bar",
         "x": probs,
@@ -120,7 +138,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
             "font": {"size": 16},
         },
         "height": chart_height(len(causes), bar_px),
-        "margin": {"l": 4, "r": 30, "t": 64, "b": 52},
+        "margin": {"l": label_margin(labels, font_size), "r": 30, "t": 64, "b": 52},
         "template": _NO_TEMPLATE,  # every style is set here; the default template would add ~6 kB per rerun and ~8 ms
         "dragmode": False,
         "showlegend": False,
@@ -128,8 +146,7 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "bargap": 0.16,
         "plot_bgcolor": theme.WHITE,
         "paper_bgcolor": theme.WHITE,
-        "font": {"family": "sans-serif", "color": theme.TEXT,
-                 "size": theme.CHART_FONT_SIZE_COMPACT if bar_px <= theme.CHART_BAR_PX_COMPACT else theme.CHART_FONT_SIZE},
+        "font": {"family": "sans-serif", "color": theme.TEXT, "size": font_size},
         "xaxis": {
             "range": [0, COMPACT_RANGE_MAX if compact else 1],
             "fixedrange": True,

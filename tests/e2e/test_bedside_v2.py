@@ -252,3 +252,25 @@ def test_every_interactive_element_is_at_least_44px(navigator, viewport):
         nav.open_group(title)
     small = small_targets(nav.page, 44)
     assert small == [], f"{len(small)} targets under 44 px: {small[:15]}"
+
+
+@BOTH
+def test_the_chart_is_drawn_once_per_tap(navigator, viewport):
+    """The ranking's left margin already holds its widest label, so plotly's automargin has nothing to
+    push and does not draw the chart a second time after each tap (it did: about 50 ms a tap). Checked
+    after a tap that reorders the causes: the margin plotly drew with is the one the figure asked for,
+    and every y-axis label lies inside the chart."""
+    nav = navigator(viewport, LIPOMA_LINK)
+    nav.open_group("Neurological")
+    nav.enter("saddle_anesthesia", "yes", "true")
+    chart = nav.page.get_by_test_id("stPlotlyChart").locator(".plot-container").locator("..")
+    chart.wait_for(state="attached")
+    drawn = chart.evaluate("""gd => {
+      const box = gd.getBoundingClientRect();
+      const labels = [...gd.querySelectorAll('.ytick text')].map(t => t.getBoundingClientRect());
+      return {asked: gd.layout.margin.l, used: gd._fullLayout._size.l, n: labels.length,
+              outside: labels.filter(r => r.left < box.left - 0.5).length};
+    }""")
+    assert drawn["n"] > 0
+    assert drawn["used"] == drawn["asked"], f"automargin pushed the left margin: {drawn}"
+    assert drawn["outside"] == 0, drawn
