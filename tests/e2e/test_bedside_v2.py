@@ -274,3 +274,27 @@ def test_the_chart_is_drawn_once_per_tap(navigator, viewport):
     assert drawn["n"] > 0
     assert drawn["used"] == drawn["asked"], f"automargin pushed the left margin: {drawn}"
     assert drawn["outside"] == 0, drawn
+
+
+def test_the_chart_follows_a_turn_of_the_tablet(navigator):
+    """Turning the tablet redraws the chart to its new column: the drawn chart is never wider than the
+    element that holds it."""
+    nav = navigator("landscape", LIPOMA_LINK)
+    page = nav.page
+    holder = page.get_by_test_id("stPlotlyChart")
+    holder.wait_for(state="visible")
+
+    def widths() -> dict[str, float]:
+        return holder.evaluate("""el => ({holder: el.getBoundingClientRect().width,
+            drawn: el.querySelector('.main-svg').getBoundingClientRect().width})""")
+
+    before = widths()
+    assert before["drawn"] <= before["holder"] + 0.5, before
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.wait_for_function("""() => { const el = document.querySelector('[data-testid=stPlotlyChart]');
+        const svg = el && el.querySelector('.main-svg');
+        return svg && Math.abs(svg.getBoundingClientRect().width - Math.min(680, el.getBoundingClientRect().width)) < 1; }""",
+                           timeout=10_000)
+    after = widths()
+    assert after["drawn"] <= after["holder"] + 0.5, after
+    assert after != before, "the chart did not follow the turn"
