@@ -767,9 +767,9 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
     workup_rules = _read_workup_rules(workup_data, compiler, definitions, steps, sources)
 
-    bit = {fid: 1 << i for i, fid in enumerate(findings)}
-    red_flags = [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in red_flags]
-    workup_rules = [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in workup_rules]
+    order = {fid: i for i, fid in enumerate(findings)}
+    bit = {fid: 1 << i for fid, i in order.items()}
+    red_flags, workup_rules = _with_masks(red_flags, bit), _with_masks(workup_rules, bit)
     cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
     return Knowledge(
         version=version,
@@ -797,11 +797,16 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         safety_rules_by_finding=MappingProxyType({
             fid: tuple(r for r in red_flags if r.rule.level != "warning" and fid in r.reads) for fid in findings
         }),
-        finding_order=MappingProxyType({fid: i for i, fid in enumerate(findings)}),
+        finding_order=MappingProxyType(order),
         finding_bit=MappingProxyType(bit),
         ref_reads=MappingProxyType({name: reads for name, (_, reads) in compiler.compiled_refs().items()}),
         _questions=question_matrices(tables, findings, cant_miss),
     )
+
+
+def _with_masks(rules: list[CompiledRule[R]], bit: Mapping[str, int]) -> list[CompiledRule[R]]:
+    """The rules with `needs_mask` set from their needed findings' bits."""
+    return [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in rules]
 
 
 @functools.lru_cache(maxsize=4)

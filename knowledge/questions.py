@@ -85,15 +85,13 @@ def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) ->
     gain = h_now - exp_h
     score = gain + CANT_MISS_WEIGHT * cm_shift
     out = []
-    order = np.argsort(-score).tolist()
-    score_l, gain_l, shift_l = score.tolist(), gain.tolist(), cm_shift.tolist()
-    for i in order:
+    for i in np.argsort(-score).tolist():
         fid = m.findings[i]
         if fid in known:
             continue
         f = k.findings[fid]
-        out.append(Question(fid, f.label, f.question or f.meaning, round(score_l[i], 4), round(gain_l[i], 4),
-                            round(shift_l[i], 4)))
+        out.append(Question(fid, f.label, f.question or f.meaning, round(float(score[i]), 4),
+                            round(float(gain[i]), 4), round(float(cm_shift[i]), 4)))
         if len(out) == N_QUESTIONS:
             break
     return tuple(out)
