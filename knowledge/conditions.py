@@ -15,6 +15,11 @@ one mapping must all hold.
 
 A comparison on a finding that was not examined is false: unknown is never taken as "no".
 `not` is plain logical negation, so write `{fever: false}` for "fever asked and absent".
+
+Each condition compiles to one Python expression, and each rule and named condition to one
+function (`v` the case values, `p` the ranking, `c` the Context), so a rule costs one call however
+deep its tree. Finding ids, choices and numbers enter the source only through `repr` of values the
+compiler has checked against the vocabulary, and `in` lists as named constants.
 """
 
 from __future__ import annotations
@@ -49,32 +54,6 @@ class Context:
 
 
 Predicate = Callable[[Context], bool]
-
-
-def _all(preds: tuple[Predicate, ...]) -> Predicate:
-    if len(preds) == 1:
-        return preds[0]
-
-    def test(c: Context) -> bool:
-        for f in preds:  # noqa: SIM110 - an explicit loop is faster than all(genexpr) on this hot path
-            if not f(c):
-                return False
-        return True
-
-    return test
-
-
-def _any(preds: tuple[Predicate, ...]) -> Predicate:
-    if len(preds) == 1:
-        return preds[0]
-
-    def test(c: Context) -> bool:
-        for f in preds:  # noqa: SIM110 - an explicit loop is faster than any(genexpr) on this hot path
-            if f(c):
-                return True
-        return False
-
-    return test
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -120,24 +99,6 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
     return frozenset().union(*parts)
 
 
-def _member(fid: str, allowed: frozenset[Any]) -> Predicate:
-    """The finding was examined and its value is one of `allowed`."""
-    def test(c: Context) -> bool:
-        v = c.v
-        return fid in v and v[fid] in allowed
-
-    return test
-
-
-def _compare(fid: str, fn: Callable[[Any, Any], bool], value: Any) -> Predicate:
-    """The finding was examined and `fn(its value, value)` holds."""
-    def test(c: Context) -> bool:
-        v = c.v
-        return fid in v and fn(v[fid], value)
-
-    return test
-
-
 class Compiler:
     """Compiles conditions of one file against the vocabulary and the cause list."""
 
@@ -155,6 +116,10 @@ class Compiler:
         self.definitions = definitions or {}
         self.definitions_file = definitions_file
         self._compiled_refs: dict[str, tuple[Predicate, frozenset[str]]] = {}
+        self._ref_function: dict[str, str] = {}
+        """Each compiled named condition's function name in the generated code's namespace."""
+        self._namespace: dict[str, Any] = {"__builtins__": {}}
+        """The globals of every generated function: the named conditions' functions and `in` lists."""
         self._compiling: list[str] = []
         self.number_constants: dict[str, set[float]] = {}
         """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
@@ -164,9 +129,38 @@ class Compiler:
         return dict(self._compiled_refs)
 
     def compile_ref(self, name: str) -> tuple[Predicate, frozenset[str]]:
-        """Compile a named condition of definitions.yaml once; errors name that file."""
+        """Compile a named condition of definitions.yaml once; errors name that file. Its function
+        keeps its value in the Context's memo, so rules that share it evaluate it once per case."""
         if name in self._compiled_refs:
             return self._compiled_refs[name]
+        self._ref_source(name)
+        return self._compiled_refs[name]
+
+    def compile(self, cond: Any, entry: str, path: str = "when", *, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
+        """Return the predicate and the set of finding ids the condition reads.
+
+        An empty condition would always hold: it is refused, except where the caller allows it (a
+        workup fallback, which applies only when nothing else did)."""
+        expr, reads = self._expr(cond, entry, path, allow_always)
+        source = f"def test(c):\n    v = c.v\n    p = c.p\n    return {expr}\n"
+        return self._define(source, "test", entry, path), reads
+
+    # Strictly private helpers below.
+
+    def _define(self, source: str, name: str, entry: str, path: str) -> Predicate:
+        """Compile one generated function in the shared namespace; too deep a condition is a named error."""
+        try:
+            code = compile(source, f"<{self.file}: {entry}>", "exec")
+        except (RecursionError, MemoryError, SyntaxError) as err:
+            raise KnowledgeFileError(self.file, entry, path, "the condition is nested too deeply") from err
+        exec(code, self._namespace)  # noqa: S102 - source built only from checked ids and values (module docstring)
+        fn: Predicate = self._namespace.pop(name) if name == "test" else self._namespace[name]
+        return fn
+
+    def _ref_source(self, name: str) -> str:
+        """The expression that calls a named condition's function (compiling it the first time)."""
+        if name in self._ref_function:
+            return f"{self._ref_function[name]}(c)"
         if name in self._compiling:
             cycle = " -> ".join([*self._compiling, name])
             raise KnowledgeFileError(self.definitions_file, name, "ref", f"definitions refer to each other in a cycle: {cycle}")
@@ -174,63 +168,48 @@ class Compiler:
         outer = self.file
         self.file = self.definitions_file
         try:
-            result = self.compile(self.definitions[name], name, "definition")
+            expr, reads = self._expr(self.definitions[name], name, "definition")
+            function = f"_ref_{len(self._ref_function)}"
+            key = repr(name)
+            source = (f"def {function}(c):\n    memo = c.memo\n    if {key} in memo:\n        return memo[{key}]\n"
+                      f"    v = c.v\n    p = c.p\n    value = memo[{key}] = {expr}\n    return value\n")
+            fn = self._define(source, function, name, "definition")
         finally:
             self.file = outer
             self._compiling.pop()
-        inner, reads = result
+        self._ref_function[name] = function
+        self._compiled_refs[name] = (fn, reads)
+        return f"{function}(c)"
 
-        def memoised(c: Context) -> bool:
-            memo = c.memo
-            if name in memo:
-                return memo[name]
-            value = memo[name] = inner(c)
-            return value
-
-        self._compiled_refs[name] = (memoised, reads)
-        return memoised, reads
-
-    def compile(self, cond: Any, entry: str, path: str = "when", *, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
-        """Return the predicate and the set of finding ids the condition reads.
-
-        An empty condition would always hold: it is refused, except where the caller allows it (a
-        workup fallback, which applies only when nothing else did)."""
-        return self._compile(cond, entry, path, allow_always)
-
-    def _compile(self, cond: Any, entry: str, path: str, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
+    def _expr(self, cond: Any, entry: str, path: str, allow_always: bool = False) -> tuple[str, frozenset[str]]:
         if not isinstance(cond, Mapping):
             self._fail(entry, path, f"a condition is a mapping, not {type(cond).__name__} {cond!r}")
         if not cond:
             if allow_always:
-                return (lambda _c: True), frozenset()
+                return "True", frozenset()
             self._fail(entry, path, "an empty condition would always hold; say when the rule applies")
         parts = [self._key(key, arg, entry, f"{path}.{key}") for key, arg in cond.items()]
-        return _all(tuple(p for p, _ in parts)), frozenset().union(*(r for _, r in parts))
-
-    # Strictly private helpers below.
+        return _join(" and ", [e for e, _ in parts]), frozenset().union(*(r for _, r in parts))
 
     def _fail(self, entry: str, path: str, problem: str) -> None:
         raise KnowledgeFileError(self.file, entry, path, problem)
 
-    def _list(self, arg: Any, entry: str, path: str) -> list[tuple[Predicate, frozenset[str]]]:
+    def _list(self, arg: Any, entry: str, path: str) -> list[tuple[str, frozenset[str]]]:
         if not isinstance(arg, list) or not arg:
             self._fail(entry, path, f"expects a non-empty list of conditions, got {arg!r}")
-        return [self.compile(c, entry, f"{path}[{i}]") for i, c in enumerate(arg)]
+        return [self._expr(c, entry, f"{path}[{i}]") for i, c in enumerate(arg)]
 
-    def _key(self, key: Any, arg: Any, entry: str, path: str) -> tuple[Predicate, frozenset[str]]:
+    def _key(self, key: Any, arg: Any, entry: str, path: str) -> tuple[str, frozenset[str]]:
         if key in ("all", "any"):
             parts = self._list(arg, entry, path)
-            preds = tuple(p for p, _ in parts)
             reads = frozenset().union(*(r for _, r in parts))
-            return (_all(preds) if key == "all" else _any(preds)), reads
+            return _join(" and " if key == "all" else " or ", [e for e, _ in parts]), reads
         if key == "not":
-            inner, reads = self.compile(arg, entry, path)
-            return (lambda c: not inner(c)), reads
+            inner, reads = self._expr(arg, entry, path)
+            return f"not ({inner})", reads
         if key in ("known", "unknown"):
             fid = self._finding_id(arg, entry, path)
-            if key == "known":
-                return (lambda c: fid in c.v), frozenset({fid})
-            return (lambda c: fid not in c.v), frozenset({fid})
+            return f"{fid!r} {'in' if key == 'known' else 'not in'} v", frozenset({fid})
         if key == "at_least":
             if not isinstance(arg, Mapping) or set(arg) != {"n", "of"}:
                 self._fail(entry, path, "expects {n: <int>, of: [conditions]}")
@@ -240,15 +219,16 @@ class Compiler:
             parts = self._list(arg["of"], entry, f"{path}.of")
             if n > len(parts):
                 self._fail(entry, f"{path}.n", f"at least {n} of {len(parts)} conditions can never hold")
-            preds = tuple(p for p, _ in parts)
             reads = frozenset().union(*(r for _, r in parts))
-            return (lambda c: sum(1 for f in preds if f(c)) >= n), reads
+            counted = " + ".join(f"(1 if {e} else 0)" for e, _ in parts)
+            return f"{counted} >= {n}", reads
         if key == "probability":
             return self._probability(arg, entry, path), frozenset()
         if key == "ref":
             if not isinstance(arg, str) or arg not in self.definitions:
                 self._fail(entry, path, f"no named condition {arg!r} in {self.definitions_file}")
-            return self.compile_ref(arg)
+            source = self._ref_source(arg)
+            return source, self._compiled_refs[arg][1]
         return self._finding(key, arg, entry, path)
 
     def _finding_id(self, fid: Any, entry: str, path: str) -> str:
@@ -256,7 +236,7 @@ class Compiler:
             self._fail(entry, path, f"unknown finding {fid!r} (operators are {', '.join(_OPERATORS)})")
         return fid
 
-    def _probability(self, arg: Any, entry: str, path: str) -> Predicate:
+    def _probability(self, arg: Any, entry: str, path: str) -> str:
         if not isinstance(arg, Mapping) or "cause" not in arg or len(arg) != 2:
             self._fail(entry, path, "expects {cause: <id>, <comparison>: <number>}")
         cause = arg["cause"]
@@ -265,40 +245,38 @@ class Compiler:
         (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
         if op not in _COMPARE or isinstance(bound, bool) or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
             self._fail(entry, path, f"expects a comparison with a probability in [0, 1], got {op}: {bound!r}")
-        fn = _COMPARE[op]
-        return lambda c: fn(c.p.get(cause, 0.0), bound)
+        return f"p.get({cause!r}, 0.0) {op} {bound!r}"
 
-    def _finding(self, fid: Any, arg: Any, entry: str, path: str) -> tuple[Predicate, frozenset[str]]:
+    def _finding(self, fid: Any, arg: Any, entry: str, path: str) -> tuple[str, frozenset[str]]:
         fid = self._finding_id(fid, entry, path)
         finding = self.findings[fid]
         reads = frozenset({fid})
+        # every test on a finding first checks it was examined: unknown is never "no"
         if not isinstance(arg, Mapping):
             value = self._value(finding, arg, entry, path)
-            def equals(c: Context) -> bool:
-                v = c.v
-                return fid in v and v[fid] == value
-
-            return equals, reads
-        preds: list[Predicate] = []
+            return f"({fid!r} in v and v[{fid!r}] == {value!r})", reads
+        tests: list[str] = []
         for op, operand in arg.items():
             sub = f"{path}.{op}"
             if op == "in":
                 if not isinstance(operand, list) or not operand:
                     self._fail(entry, sub, "`in` expects a non-empty list of values")
                 allowed = frozenset(self._value(finding, x, entry, sub) for x in operand)
-                preds.append(_member(fid, allowed))
+                name = f"_in_{len(self._namespace)}"
+                self._namespace[name] = allowed
+                tests.append(f"v[{fid!r}] in {name}")
             elif op in _COMPARE:
                 if op not in ("==", "!=") and finding.type != "number":
                     self._fail(entry, sub, f"{op} compares numbers; {fid} is a {finding.type} finding")
                 value = self._value(finding, operand, entry, sub)
                 if finding.type == "number":
                     self.number_constants.setdefault(fid, set()).add(float(value))
-                preds.append(_compare(fid, _COMPARE[op], value))
+                tests.append(f"v[{fid!r}] {op} {value!r}")
             else:
                 self._fail(entry, sub, f"unknown comparison {op!r} (use in, {', '.join(_COMPARE)})")
-        if not preds:
+        if not tests:
             self._fail(entry, path, "an empty comparison")
-        return _all(tuple(preds)), reads
+        return f"({fid!r} in v and {' and '.join(tests)})", reads
 
     def _value(self, finding: Finding, value: Any, entry: str, path: str) -> Any:
         if finding.type == "boolean" and not isinstance(value, bool):
@@ -310,6 +288,13 @@ class Compiler:
         if finding.type == "number" and not math.isfinite(value):
             self._fail(entry, path, f"expects a finite number, got {value!r} (a rule on it could never, or always, fire)")
         return value
+
+
+def _join(joiner: str, exprs: list[str]) -> str:
+    """Join expressions with `and` / `or`, each in parentheses (one alone stays as it is)."""
+    if len(exprs) == 1:
+        return exprs[0]
+    return joiner.join(f"({e})" for e in exprs)
 
 
 # --- the readable side of the language: one line of text, the YAML, the definitions used ---------------

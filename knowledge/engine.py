@@ -26,7 +26,7 @@ from knowledge.case import Case, parse_case
 from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.questions import next_questions
-from knowledge.result import Contribution, DoNot, Group, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
+from knowledge.result import Contribution, DoNot, Group, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion, quick_init
 
 LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
@@ -46,6 +46,7 @@ DISCLAIMER = (
 )
 
 
+@quick_init
 @dataclass(frozen=True)
 class Assessment:  # frozen; cached_property writes its cache to __dict__, which frozen allows
     """The result of `assess`: ranking, red flags, triage, workup and the reasoning behind them."""
@@ -249,21 +250,29 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
     named conditions they share are evaluated once per trial."""
     found: list[tuple[tuple[int, int, int, int], SafetyQuestion]] = []
     known = values.keys()
+    bit = k.finding_bit
+    known_mask = 0
+    for fid in values:
+        known_mask |= bit[fid]
+    unknown_mask = ~known_mask
+    base = base_memo or {}
     for fid, rules in k.safety_rules_by_finding.items():
         if fid in values:
             continue
         live = []
+        own = bit[fid]
         for compiled in rules:
-            is_fired = compiled.rule.id in fired_ids
-            missing = compiled.needs - known
-            if not missing or missing == {fid}:
-                live.append((compiled, is_fired))
+            missing = compiled.needs_mask & unknown_mask
+            if not missing or missing == own:
+                live.append((compiled, compiled.rule.id in fired_ids))
         if not live:
             continue
         effects: dict[str, tuple[SafetyEffect, int]] = {}
         trial = dict(values)
         # named conditions that do not read this finding keep their value whatever the answer
-        seed = {n: v for n, v in (base_memo or {}).items() if fid not in k.ref_reads.get(n, ())}
+        seed = dict(base)
+        for name in k.refs_reading.get(fid, ()):
+            seed.pop(name, None)
         for answer in k.trial_values[fid]:
             trial[fid] = answer
             ctx = Context(trial, probs_by_id)
@@ -380,10 +389,9 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                 do_not.setdefault(a.step, _do_not_item(k, a, r.id, "red_flag"))
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
-    for j in np.flatnonzero(k.cant_miss).tolist():  # only can't-miss causes carry an alarm (schema)
-        cid, p = k.cause_ids[j], float(probs[j])
-        alarm = k.causes[cid].alarm
-        if alarm is None or p < alarm.threshold:
+    for j, cid, alarm in k.alarms:
+        p = probs_list[j]
+        if p < alarm.threshold:
             continue
         p0 = float(prior_row[j])
         if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
@@ -402,7 +410,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, top == LEVEL_RANK["emergency"], known_mask)
 
-    order = np.argsort(-probs, kind="stable").tolist()
+    # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
+    order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)
     return Assessment(
         knowledge_version=k.version,
         case=case,

@@ -31,6 +31,7 @@ from knowledge.schema import (
     AgeBand,
     AvoidRef,
     Cause,
+    CauseAlarm,
     CauseState,
     CorrelatedGroup,
     Finding,
@@ -176,10 +177,15 @@ class Knowledge:
     finding_bit: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     """A finding's bit (1 << its position), for the rules' `needs_mask`."""
     trial_values: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
-    ref_reads: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
-    """For each named condition, the findings it reads (directly or through other names)."""
     """For each finding, the answers worth trying when asking 'would this unknown fire or clear a
     safety rule?': yes/no, every choice, and for numbers each side of every constant a rule uses."""
+    ref_reads: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each named condition, the findings it reads (directly or through other names)."""
+    refs_reading: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
+    """For each finding, the named conditions that read it (the inverse of `ref_reads`)."""
+    alarms: tuple[tuple[int, str, CauseAlarm], ...] = ()
+    """The causes that carry a can't-miss alarm (only can't-miss causes may): (column in `cause_ids`,
+    cause id, alarm), in knowledge order."""
 
     def source_label(self, source_id: str) -> str:
         """The short citation shown for a source id (or 'Estimate (project)')."""
@@ -771,6 +777,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     bit = {fid: 1 << i for fid, i in order.items()}
     red_flags, workup_rules = _with_masks(red_flags, bit), _with_masks(workup_rules, bit)
     cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
+    ref_reads = {name: reads for name, (_, reads) in compiler.compiled_refs().items()}
     return Knowledge(
         version=version,
         data_dir=str(data_dir),
@@ -799,9 +806,21 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         }),
         finding_order=MappingProxyType(order),
         finding_bit=MappingProxyType(bit),
-        ref_reads=MappingProxyType({name: reads for name, (_, reads) in compiler.compiled_refs().items()}),
+        ref_reads=MappingProxyType(ref_reads),
+        refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
         _questions=question_matrices(tables, findings, cant_miss),
+        alarms=_alarms(causes, cause_ids),
     )
+
+
+def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...]) -> tuple[tuple[int, str, CauseAlarm], ...]:
+    """The can't-miss causes that carry an alarm: (column, cause id, alarm), in knowledge order."""
+    out = []
+    for j, cid in enumerate(cause_ids):
+        alarm = causes[cid].alarm
+        if causes[cid].cant_miss and alarm is not None:
+            out.append((j, cid, alarm))
+    return tuple(out)
 
 
 def _with_masks(rules: list[CompiledRule[R]], bit: Mapping[str, int]) -> list[CompiledRule[R]]:

@@ -72,26 +72,33 @@ def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) ->
     # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
     #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
     #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
-    # which needs only matrix-vector products with precomputed Q and Q log Q.
+    # which needs only matrix-vector products with precomputed Q and Q log Q. The expected change in
+    # can't-miss probability is sum_v P(v) |P(cm | v) - P(cm)| = sum_v |sum_{c cm} Q[v,c] p_c - P(cm) P(v)|.
     m = k._questions
     logp = np.log(np.maximum(probs, 1e-300))
     p_answer = m.rows @ probs
     joint_term = m.qlogq_rows @ probs + m.rows @ (probs * logp)
-    exp_h = np.add.reduceat(p_answer * np.log(p_answer) - joint_term, m.starts) / _LN2
+    p_cm = probs[k.cant_miss]
+    cm_now = float(np.add.reduce(p_cm))
+    terms = np.empty((len(p_answer), 2))
+    terms[:, 0] = p_answer * np.log(p_answer) - joint_term
+    terms[:, 1] = np.abs(m.cant_miss_rows @ p_cm - cm_now * p_answer)
+    per_finding = np.add.reduceat(terms, m.starts)
     h_now = float(-(probs @ logp) / _LN2)
-    cm_now = float(probs[k.cant_miss].sum())
-    cm_post = (m.cant_miss_rows @ probs[k.cant_miss]) / p_answer
-    cm_shift = np.add.reduceat(p_answer * np.abs(cm_post - cm_now), m.starts)
-    gain = h_now - exp_h
+    gain = h_now - per_finding[:, 0] / _LN2
+    cm_shift = per_finding[:, 1]
     score = gain + CANT_MISS_WEIGHT * cm_shift
+    # best first; equal scores keep the knowledge's order (a stable sort), so the list is reproducible
+    order = (-score).argsort(kind="stable").tolist()
+    score_list, gain_list, cm_list = score.tolist(), gain.tolist(), cm_shift.tolist()
     out = []
-    for i in np.argsort(-score).tolist():
+    for i in order:
         fid = m.findings[i]
         if fid in known:
             continue
         f = k.findings[fid]
-        out.append(Question(fid, f.label, f.question or f.meaning, round(float(score[i]), 4),
-                            round(float(gain[i]), 4), round(float(cm_shift[i]), 4)))
+        out.append(Question(fid, f.label, f.question or f.meaning, round(score_list[i], 4), round(gain_list[i], 4),
+                            round(cm_list[i], 4)))
         if len(out) == N_QUESTIONS:
             break
     return tuple(out)

@@ -137,3 +137,117 @@ def test_bit_gating_agrees_with_the_set_test(case):
     for compiled in (*KB.red_flags, *KB.workup_rules):
         by_bits = compiled.needs_mask & known_mask == compiled.needs_mask
         assert by_bits == (compiled.needs <= set(case)), compiled.rule.id
+
+
+def _holds(cond, values, probs) -> bool:
+    """A plain walk of the rule language (knowledge/conditions.py's docstring), independent of the
+    compiler that turns conditions into Python source: the oracle for the compiled predicates."""
+    import operator
+
+    ops = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+    for key, arg in cond.items():
+        if key == "all":
+            ok = all(_holds(c, values, probs) for c in arg)
+        elif key == "any":
+            ok = any(_holds(c, values, probs) for c in arg)
+        elif key == "not":
+            ok = not _holds(arg, values, probs)
+        elif key == "known":
+            ok = arg in values
+        elif key == "unknown":
+            ok = arg not in values
+        elif key == "at_least":
+            ok = sum(_holds(c, values, probs) for c in arg["of"]) >= arg["n"]
+        elif key == "probability":
+            (op, bound), = [(o, b) for o, b in arg.items() if o != "cause"]
+            ok = ops[op](probs.get(arg["cause"], 0.0), bound)
+        elif key == "ref":
+            ok = _holds(KB.definitions[arg], values, probs)
+        elif key not in values:
+            ok = False  # unknown is never "no"
+        elif not isinstance(arg, dict):
+            ok = values[key] == arg
+        else:
+            ok = all(values[key] in operand if op == "in" else ops[op](values[key], operand) for op, operand in arg.items())
+        if not ok:
+            return False
+    return True
+
+
+def _edge_value(fid: str) -> st.SearchStrategy:
+    """A value a rule compares against (each side of every number constant, every choice)."""
+    return st.sampled_from(list(KB.trial_values[fid]))
+
+
+edge_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=40).flatmap(
+    lambda ids: st.fixed_dictionaries({fid: _edge_value(fid) for fid in ids})
+)
+
+
+def _every_part() -> list[tuple[str, dict]]:
+    """Every condition node of every rule and named condition (each sub-condition down to single tests),
+    once each, with where it was found."""
+    import json
+
+    seen: dict[str, tuple[str, dict]] = {}
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, dict):
+            if node:
+                seen.setdefault(json.dumps(node, sort_keys=True), (where, node))
+            for key, arg in node.items():
+                if key in ("all", "any"):
+                    for c in arg:
+                        walk(c, where)
+                elif key == "not":
+                    walk(arg, where)
+                elif key == "at_least":
+                    for c in arg["of"]:
+                        walk(c, where)
+                elif key not in ("known", "unknown", "probability", "ref"):
+                    if len(node) > 1:
+                        walk({key: arg}, where)
+                    elif isinstance(arg, dict) and len(arg) > 1:
+                        for op, operand in arg.items():
+                            walk({key: {op: operand}}, where)
+
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        walk(compiled.rule.when, compiled.rule.id)
+    for name, cond in KB.definitions.items():
+        walk(cond, name)
+    return list(seen.values())
+
+
+def _compiled_parts():
+    from knowledge.conditions import Compiler
+
+    compiler = Compiler("test", KB.findings, set(KB.cause_ids), KB.definitions)
+    return [(where, cond, compiler.compile(cond, where)[0]) for where, cond in _every_part()]
+
+
+PARTS = _compiled_parts()
+
+
+def test_the_part_list_reaches_single_tests():
+    """The oracle test below sees leaves as well as whole rules (else a wrong comparison could hide)."""
+    leaves = [c for _, c, _ in PARTS if len(c) == 1 and next(iter(c)) in KB.findings]
+    assert len(leaves) > 100 and len(PARTS) > len(KB.red_flags) + len(KB.workup_rules)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_cases | edge_cases, st.floats(min_value=0, max_value=1))
+def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss):
+    """Every condition of the rules and definitions, and every part of each down to single tests, compiled
+    to Python source, holds exactly when a direct walk of its YAML says it does: on random cases and on
+    cases built from the values the rules compare against."""
+    from knowledge.conditions import CANT_MISS, Context
+
+    a = assess(case)
+    probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
+    probs[CANT_MISS] = p_cant_miss
+    values = a.case.findings
+    ctx = Context(values, probs)
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        assert compiled.test(ctx) == _holds(compiled.rule.when, values, probs), compiled.rule.id
+    for where, cond, test in PARTS:
+        assert test(ctx) == _holds(cond, values, probs), (where, cond)
