@@ -216,7 +216,10 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
     )
     tag = f" ({words.CANT_MISS_TAG})" if cause.cant_miss else ""
     title = text.why_title(f"{cause.name}{tag}", chart.percent(p), cause_id == assessment.cause_ids[0])
-    st.html(f'<div data-lbln="why"><p style="margin:.1rem 0"><b>{escape(title)}</b></p>{body}</div>')
+    state = assessment.state_of(cause_id)
+    state_html = (f'<p class="lbln-meta" data-lbln="why-state" style="margin:0 0 .2rem 0">'
+                  f'{escape(text.state_line(*state))}</p>' if state is not None else "")
+    st.html(f'<div data-lbln="why"><p style="margin:.1rem 0"><b>{escape(title)}</b></p>{state_html}{body}</div>')
 
     by_group: dict[str, list[str]] = {}
     for fid in assessment.unknown_findings:

@@ -68,6 +68,11 @@ def why_title(cause: str, probability_text: str, is_top: bool) -> str:
     return f"Why {cause}: {probability_text} estimated{top}"
 
 
+def state_line(state: str, share: float) -> str:
+    """For a cause the ranking splits into presentations (model.yaml): which one the findings point to."""
+    return f"Mostly as its {state} presentation ({share:.0%} of this estimate)."
+
+
 def unknown_count(n: int) -> str:
     """'12 findings not yet examined'."""
     return f"{n} finding{'s' if n != 1 else ''} not yet examined"

@@ -244,3 +244,18 @@ def test_why_explains_a_picked_cant_miss_cause(kb: knowledge.Knowledge) -> None:
     at.pills(key="why.cause").set_value("metastasis").run()
     assert f"Why {kb.causes['metastasis'].name} (can't miss)" in _html(at)
     assert not at.exception
+
+
+def test_why_names_the_presentation_of_a_cause_with_states(kb: knowledge.Knowledge) -> None:
+    """For a cause the ranking splits into presentations (issue 10), "why" says which one the findings point
+    to and its share; a cause without states gets no such line."""
+    at = _app(age_years="40", tender="true", erythema="true", warmth="true", discharge="keratin", onset="acute")
+    at.pills(key="why.cause").set_value("epidermoid_cyst").run()
+    assessment = knowledge.assess({"age_years": 40, "tender": True, "erythema": True, "warmth": True,
+                                   "discharge": "keratin", "onset": "acute"})
+    state, share = assessment.state_of("epidermoid_cyst")
+    assert state.startswith("inflamed")
+    assert f"Mostly as its {state} presentation ({share:.0%} of this estimate)." in _html(at)
+    at.pills(key="why.cause").set_value("abscess").run()
+    assert assessment.state_of("abscess") is None and 'data-lbln="why-state"' not in _html(at)
+    assert not at.exception
