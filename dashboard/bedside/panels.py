@@ -22,6 +22,8 @@ from dashboard.common.case_url import LinkProblem
 from dashboard.common.markdown import code_span, md_inert
 
 WHY_KEY = "why.cause"
+UNKNOWN_KEY = "why.unknown_open"
+"""Session state: whether the 'not yet examined' list is open (it is drawn, and sent, only then)."""
 EXPORT_LABEL_KEY = "export.label"
 """The optional label of the case summary: in session state only, never in the URL."""
 EXPORT_BUTTON_KEY = "export.download"
@@ -221,17 +223,20 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
                   f'{escape(text.state_line(*state))}</p>' if state is not None else "")
     st.html(f'<div data-lbln="why"><p style="margin:.1rem 0"><b>{escape(title)}</b></p>{state_html}{body}</div>')
 
-    by_group: dict[str, list[str]] = {}
-    for fid in assessment.unknown_findings:
-        by_group.setdefault(kb.findings[fid].group, []).append(kb.findings[fid].label)
-    with st.expander(text.UNKNOWN_HEADING):
-        st.html(
-            f"<p style='margin:0 0 .2rem 0'>{escape(text.unknown_count(len(assessment.unknown_findings)))}</p>"
-            + "".join(
-                f"<p style='margin:0 0 .2rem 0'><b>{escape(words.GROUP_TITLES.get(g, g))}:</b> {escape(', '.join(labels))}</p>"
-                for g, labels in by_group.items()
+    # The list is drawn only while open: closed, it would resend ~2 kB on every tap for a panel
+    # most taps never open (the chips' heading already counts the examined findings).
+    with st.expander(text.UNKNOWN_HEADING, key=UNKNOWN_KEY, on_change="rerun") as box:
+        if box.open:
+            by_group: dict[str, list[str]] = {}
+            for fid in assessment.unknown_findings:
+                by_group.setdefault(kb.findings[fid].group, []).append(kb.findings[fid].label)
+            st.html(
+                f"<p style='margin:0 0 .2rem 0'>{escape(text.unknown_count(len(assessment.unknown_findings)))}</p>"
+                + "".join(
+                    f"<p style='margin:0 0 .2rem 0'><b>{escape(words.GROUP_TITLES.get(g, g))}:</b> {escape(', '.join(labels))}</p>"
+                    for g, labels in by_group.items()
+                )
             )
-        )
 
 
 ZONE_NAME_MAX = 64

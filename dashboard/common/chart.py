@@ -102,15 +102,15 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "text": [bar_text(p, cm) for p, cm in zip(probs, cant_miss, strict=True)],
         # compact rows are too thin for text inside a bar (plotly would shrink it): there every label sits
         # outside, and the axis runs a little past 100% to hold the label of a long bar
-        "textposition": [
-            "inside" if not compact and p >= (INSIDE_FROM_CANT_MISS if cm else INSIDE_FROM) else "outside"
+        "textposition": "outside" if compact else [
+            "inside" if p >= (INSIDE_FROM_CANT_MISS if cm else INSIDE_FROM) else "outside"
             for p, cm in zip(probs, cant_miss, strict=True)
         ],
         "insidetextanchor": "end",
         "insidetextfont": {"color": theme.WHITE, "weight": "bold", "size": 13},
         "cliponaxis": False,
-        "customdata": [[c["id"], cm] for c, cm in zip(causes, cant_miss, strict=True)],
-        "hovertemplate": "%{y}: %{x:.1%} " + words.CHART_AXIS + "<extra></extra>",
+        # no hover text or custom data: the chart is static (PLOTLY_CONFIG) and hovermode is off, so they
+        # would only add bytes to every tap
         "marker": {
             "color": colours,
             "pattern": {

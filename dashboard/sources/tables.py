@@ -358,9 +358,13 @@ def counts_table(kb: knowledge.Knowledge) -> pd.DataFrame:
                 "estimates %": round(100 * estimates / len(items)) if items else 0}
 
     steps = [s for c in kb.workup_rules for s in (*c.rule.steps, *c.rule.avoid)]
+    states = [state for pairs in kb.states.states.values() for _, state in pairs]
     return pd.DataFrame([
         row("cause priors", list(kb.causes.values())),
         row("likelihood entries", list(kb.likelihoods.values())),
+        row("cause states (their shares)", states),
+        row("state likelihood entries", [x for state in states for x in state.likelihoods.values()]),
+        row("correlated groups", list(kb.groups.values())),
         row("red-flag rules", [c.rule for c in kb.red_flags]),
         row(f"workup steps and 'do not's ({len(kb.workup_rules)} rules)", steps),
     ])

@@ -259,3 +259,17 @@ def test_why_names_the_presentation_of_a_cause_with_states(kb: knowledge.Knowled
     at.pills(key="why.cause").set_value("abscess").run()
     assert assessment.state_of("abscess") is None and 'data-lbln="why-state"' not in _html(at)
     assert not at.exception
+
+
+def test_the_not_yet_examined_list_is_drawn_only_when_open(kb: knowledge.Knowledge) -> None:
+    """Closed (the default), the list of findings not yet examined is not drawn or sent; opened, it lists
+    every finding not examined, by group, with the count."""
+    from dashboard.bedside import panels
+
+    count = f"{len(kb.findings) - 2} findings not yet examined"
+    at = _app(age_years="45", tender="true")
+    assert count not in _html(at)
+    at.session_state[panels.UNKNOWN_KEY] = True
+    listed = next(str(el.value) for el in at.run().get("html") if count in str(el.value))
+    assert kb.findings["saddle_anesthesia"].label in listed and kb.findings["tender"].label not in listed
+    assert not at.exception

@@ -184,6 +184,13 @@ def test_counts_say_how_many_entries_are_estimates(kb: knowledge.Knowledge, tabl
     assert counts.loc["likelihood entries", "count"] == len(kb.likelihoods)
     assert counts.loc["likelihood entries", "estimates"] == sum(x.source == kt.ESTIMATE for x in kb.likelihoods.values())
     assert counts.loc["red-flag rules", "count"] == len(kb.red_flags)
+    states = [state for pairs in kb.states.states.values() for _, state in pairs]
+    assert counts.loc["cause states (their shares)", "count"] == len(states) == len(tables.states)
+    assert counts.loc["cause states (their shares)", "estimates"] == sum(x.source == kt.ESTIMATE for x in states)
+    entries = [x for state in states for x in state.likelihoods.values()]
+    assert counts.loc["state likelihood entries", "count"] == len(entries) > 0
+    assert counts.loc["state likelihood entries", "estimates"] == sum(x.source == kt.ESTIMATE for x in entries) > 0
+    assert counts.loc["correlated groups", "count"] == len(kb.groups) == len(tables.groups)
     workup_row = next(i for i in counts.index if i.startswith("workup"))
     assert counts.loc[workup_row, "count"] == len(tables.workup)
     assert counts.loc[workup_row, "estimates"] == int(tables.workup["estimate"].sum())
