@@ -148,6 +148,13 @@ def test_decode_key_and_nesting_errors_are_named(data_copy, payload, fragment):
     _refused(data_copy, "definitions.yaml", fragment, manifest=False)
 
 
+def test_a_file_nested_a_million_deep_is_refused_not_crashed(data_copy):
+    """The parse events are checked for depth before anything is built, so a file of a million nested
+    lists (under the size limit) is a named error, never a stack overflow in the YAML composer."""
+    (data_copy / "definitions.yaml").write_bytes(b"definitions:\n  x: " + b"[" * 900_000 + b"]" * 900_000 + b"\n")
+    _refused(data_copy, "definitions.yaml", "nested more than", manifest=False)
+
+
 def test_a_condition_nested_too_deeply_is_named(data_copy):
     deep = "{not: " * 3000 + "{fever: true}" + "}" * 3000
     _edit(data_copy, "definitions.yaml", "definitions:\n", f"definitions:\n  deep: {deep}\n")
