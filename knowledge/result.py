@@ -26,10 +26,12 @@ def quick_init(cls: T) -> T:
     which on the test machine costs about 2-3 us per item; an assessment makes 15-25 items. This one
     takes the same parameters (with the same defaults and default factories) and stores the same
     attributes, so the class stays frozen (`setattr` still raises), equal, printable and typed as before.
-    A class with `__post_init__` is refused: its checks would be skipped.
+    A class with `__post_init__` or an `init=False` field is refused (neither is handled).
     """
     if hasattr(cls, "__post_init__"):
         raise TypeError(f"{cls.__name__} has __post_init__, which quick_init would skip")
+    if any(not f.init for f in fields(cls)):
+        raise TypeError(f"{cls.__name__} has a field outside __init__ (init=False), which quick_init does not handle")
     names = [f.name for f in fields(cls)]
     namespace: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": MISSING}
     params, lines = [], []

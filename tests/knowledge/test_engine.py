@@ -145,3 +145,46 @@ def test_knowledge_is_immutable():
         KB.findings["fever"] = None  # type: ignore[index]
     with pytest.raises(ValueError, match="read-only"):
         KB.prior[0, 0] = 1.0
+
+
+def test_quick_init_builds_the_same_frozen_items_as_dataclass_does() -> None:
+    """Result items built by quick_init's __init__ hold the same fields (defaults and default factories
+    included), stay frozen, and a class quick_init cannot handle is refused rather than mis-built."""
+    import dataclasses
+
+    import pytest
+
+    from knowledge.result import PlanStep, quick_init
+
+    step = PlanStep("mri", "urgent", "2 weeks", "why", "src", "src_id", "rule_x", "urgent")
+    assert (step.to, step.deferred_because) == (None, None)
+    assert dict(step) == {"step": "mri", "timing": "urgent", "within": "2 weeks", "rationale": "why",
+                          "source": "src", "source_id": "src_id", "rule": "rule_x", "group": "urgent"}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        step.step = "ct"  # type: ignore[misc]
+    assert dataclasses.replace(step, to="spinal_surgery").to == "spinal_surgery"
+
+    @quick_init
+    @dataclasses.dataclass(frozen=True)
+    class WithFactory:
+        a: int
+        b: list = dataclasses.field(default_factory=list)
+
+    x, y = WithFactory(1), WithFactory(2)
+    assert x.b == [] and x.b is not y.b and WithFactory(3, [4]).b == [4]
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        @quick_init
+        @dataclasses.dataclass(frozen=True)
+        class Checked:
+            a: int
+
+            def __post_init__(self) -> None:
+                pass
+
+    with pytest.raises(TypeError, match="init=False"):
+        @quick_init
+        @dataclasses.dataclass(frozen=True)
+        class Derived:
+            a: int
+            b: int = dataclasses.field(init=False, default=0)
