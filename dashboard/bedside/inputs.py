@@ -116,6 +116,11 @@ def groups(kb: knowledge.Knowledge) -> dict[str, list[str]]:
     return {g: by_group[g] for g in order}
 
 
+NOT_APPLICABLE_PREFIX = text.NOT_APPLICABLE.split("{", 1)[0]
+"""How a note of a finding that does not apply at the entered age begins: such a note is information
+(muted), not a problem with what was entered (dark red, like a number the engine cannot use)."""
+
+
 def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, str]:
     """The note under each finding of a group that needs one (pure over `state`, the widget values by
     key): a number the engine cannot use (the engine's words and its unit hint), else a finding that
@@ -208,7 +213,8 @@ def _finding_widget(kb: knowledge.Knowledge, fid: str, finding: knowledge.Findin
             on_change=_finding_changed, args=(kb,),
         )
     if note:
-        st.html(f'<p class="lbln-field-note" data-lbln="field-note" data-finding="{escape(fid)}">{escape(note)}</p>')
+        kind = "lbln-field-note lbln-field-note-info" if note.startswith(NOT_APPLICABLE_PREFIX) else "lbln-field-note"
+        st.html(f'<p class="{kind}" data-lbln="field-note" data-finding="{escape(fid)}">{escape(note)}</p>')
 
 
 CHIPS_KEY = "chips"

@@ -171,3 +171,14 @@ def test_the_assessment_held_for_a_session_is_always_the_case_asked_for() -> Non
     for line, case in zip(shown, cases, strict=True):
         assert line.startswith(repr(sorted(case.items()))), (line, case)
         assert line.endswith("True")
+
+
+def test_a_not_applicable_note_is_information_and_a_bad_number_a_problem(kb: knowledge.Knowledge) -> None:
+    """A finding that cannot apply at the entered age gets a muted note (information: an adult's
+    'child moves about alone'); a number the engine cannot use keeps the dark-red problem note."""
+    at = _app(age_years="45")
+    at.number_input(key="f.size_cm").set_value(400.0).run()
+    page = _html(at.run())
+    info = 'class="lbln-field-note lbln-field-note-info" data-lbln="field-note" data-finding="independently_mobile"'
+    problem = 'class="lbln-field-note" data-lbln="field-note" data-finding="size_cm"'
+    assert info in page and problem in page
