@@ -59,7 +59,7 @@ MAX_VERSION_CHARS = 40
 
 
 MAX_DEPTH = 64
-"""Deepest nesting of lists and mappings a data file may have (the files nest at most 14 deep)."""
+"""Deepest nesting of lists and mappings a data file may have (on 2026-12-01 the files nest at most 14 deep)."""
 
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser when PyYAML has it (the pinned wheel does): about ten times faster than the
@@ -87,7 +87,7 @@ def _check_events(text: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                msg = f"is nested more than {MAX_DEPTH} deep (lists and mappings inside each other)"
+                msg = f"lists and mappings are nested more than {MAX_DEPTH} deep here (the knowledge files need far fewer)"
                 raise yaml.composer.ComposerError(None, None, msg, event.start_mark)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
