@@ -24,8 +24,8 @@ compiler has checked against the vocabulary, and `in` lists as named constants.
 
 from __future__ import annotations
 
+import itertools
 import math
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -55,14 +55,8 @@ class Context:
 
 Predicate = Callable[[Context], bool]
 
-_COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
+_COMPARE = ("==", "!=", "<", "<=", ">", ">=")
+"""The comparisons of the language; each is written into the generated source as the same Python operator."""
 _OPERATORS = ("all", "any", "not", "known", "unknown", "at_least", "probability", "ref")
 CANT_MISS = "cant_miss"
 """The pseudo-cause id that stands for all can't-miss causes together in `probability`."""
@@ -120,6 +114,7 @@ class Compiler:
         """Each compiled named condition's function name in the generated code's namespace."""
         self._namespace: dict[str, Any] = {"__builtins__": {}}
         """The globals of every generated function: the named conditions' functions and `in` lists."""
+        self._constant_ids = itertools.count()
         self._compiling: list[str] = []
         self.number_constants: dict[str, set[float]] = {}
         """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
@@ -143,18 +138,20 @@ class Compiler:
         workup fallback, which applies only when nothing else did)."""
         expr, reads = self._expr(cond, entry, path, allow_always)
         source = f"def test(c):\n    v = c.v\n    p = c.p\n    return {expr}\n"
-        return self._define(source, "test", entry, path), reads
+        return self._define(source, "test", entry, path, keep=False), reads
 
     # Strictly private helpers below.
 
-    def _define(self, source: str, name: str, entry: str, path: str) -> Predicate:
-        """Compile one generated function in the shared namespace; too deep a condition is a named error."""
+    def _define(self, source: str, name: str, entry: str, path: str, *, keep: bool) -> Predicate:
+        """Compile one generated function in the shared namespace, left there when other functions call
+        it by name (`keep`: a named condition) and taken out otherwise (a rule's own test); too deep a
+        condition is a named error."""
         try:
             code = compile(source, f"<{self.file}: {entry}>", "exec")
         except (RecursionError, MemoryError, SyntaxError) as err:
             raise KnowledgeFileError(self.file, entry, path, "the condition is nested too deeply") from err
         exec(code, self._namespace)  # noqa: S102 - source built only from checked ids and values (module docstring)
-        fn: Predicate = self._namespace.pop(name) if name == "test" else self._namespace[name]
+        fn: Predicate = self._namespace[name] if keep else self._namespace.pop(name)
         return fn
 
     def _ref_source(self, name: str) -> str:
@@ -173,7 +170,7 @@ class Compiler:
             key = repr(name)
             source = (f"def {function}(c):\n    memo = c.memo\n    if {key} in memo:\n        return memo[{key}]\n"
                       f"    v = c.v\n    p = c.p\n    value = memo[{key}] = {expr}\n    return value\n")
-            fn = self._define(source, function, name, "definition")
+            fn = self._define(source, function, name, "definition", keep=True)
         finally:
             self.file = outer
             self._compiling.pop()
@@ -262,7 +259,7 @@ class Compiler:
                 if not isinstance(operand, list) or not operand:
                     self._fail(entry, sub, "`in` expects a non-empty list of values")
                 allowed = frozenset(self._value(finding, x, entry, sub) for x in operand)
-                name = f"_in_{len(self._namespace)}"
+                name = f"_in_{next(self._constant_ids)}"
                 self._namespace[name] = allowed
                 tests.append(f"v[{fid!r}] in {name}")
             elif op in _COMPARE:

@@ -251,10 +251,7 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
     found: list[tuple[tuple[int, int, int, int], SafetyQuestion]] = []
     known = values.keys()
     bit = k.finding_bit
-    known_mask = 0
-    for fid in values:
-        known_mask |= bit[fid]
-    unknown_mask = ~known_mask
+    unknown_mask = ~_known_mask(k, values)
     base = base_memo or {}
     for fid, rules in k.safety_rules_by_finding.items():
         if fid in values:
@@ -297,6 +294,15 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
     # then the rules most engaged with what is already entered, then how many rules it decides
     found.sort(key=lambda v: v[0])
     return tuple(q for _, q in found)
+
+
+def _known_mask(k: Knowledge, values: Mapping[str, Any]) -> int:
+    """The entered findings as bits of `Knowledge.finding_bit` (a rule runs when its `needs_mask` is inside)."""
+    mask = 0
+    bit = k.finding_bit
+    for fid in values:
+        mask |= bit[fid]
+    return mask
 
 
 def _effect_rank(e: SafetyEffect) -> int:
@@ -375,10 +381,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     fired: list[RedFlag] = []
     do_not: dict[str, DoNot] = {}
     top = 0
-    bit = k.finding_bit
-    known_mask = 0
-    for fid in values:
-        known_mask |= bit[fid]
+    known_mask = _known_mask(k, values)
     for compiled in k.red_flags:
         need = compiled.needs_mask
         if need & known_mask == need and compiled.test(ctx):
