@@ -12,7 +12,9 @@ draw. The page URL is kept equal to the case, so a copied link reopens it.
 What a tap reruns: the page is drawn in keyed fragments (the strip, the chips, the results column,
 one per group of findings); a finding's widget reruns the strip, the chips and the results, and only
 the groups whose widgets or notes change (`inputs.fragments_to_rerun`). The title, the style block,
-the link notice and the other finding widgets are neither rerun nor sent again.
+the link notice, the summary label and download button (drawn once per case: they build the file on
+click from the assessment the results column holds for them) and the other finding widgets are neither
+rerun nor sent again.
 """
 
 from __future__ import annotations
@@ -88,6 +90,7 @@ def _results() -> None:
     names = page.short_names()
     case = inputs.read_case(kb)
     assessment = assessment_of(kb, case)
+    panels.hold_for_export(assessment)  # first: a download tapped just after this tap gets this case
     link.write_link(case, kb)
     panels.banner(assessment)
     panels.ranking(assessment, names)
@@ -96,7 +99,6 @@ def _results() -> None:
     panels.next_question(assessment, kb)
     panels.flags_and_workup(assessment, kb)
     panels.copy_buttons(assessment, kb, names)
-    panels.summary_download(assessment, kb)
 
 
 def render() -> None:
@@ -124,3 +126,4 @@ def render() -> None:
     with right, st.container(key="lbln-results"):
         st.html('<div id="lbln-results" data-lbln="results-top"></div>')  # the strip's 'Full results' link
         _results()
+        panels.summary_download(kb)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, tzinfo
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import streamlit as st
@@ -28,6 +29,7 @@ EXPORT_LABEL_KEY = "export.label"
 """The optional label of the case summary: in session state only, never in the URL."""
 EXPORT_BUTTON_KEY = "export.download"
 _EXPORT_HOLDER_KEY = "export.label_holder"
+_HELD_ASSESSMENT = "assessment"
 LABEL_SETTLE_S = 0.2
 """How long the summary waits, on click, for a label committed by that same tap to arrive."""
 WHY_TOP = 6
@@ -290,7 +292,7 @@ def _keep_label() -> None:
 
 
 @st.fragment
-def _label_field(holder: dict[str, str]) -> None:
+def _label_field(holder: dict[str, Any]) -> None:
     """The optional label: a fragment, so committing it reruns the field alone, never the page."""
     _cap_label_state()
     holder["label"] = summary.clean_label(st.text_input(
@@ -299,28 +301,37 @@ def _label_field(holder: dict[str, str]) -> None:
     ))
 
 
-def summary_download(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """An optional label and the 'Download case summary' button.
+def hold_for_export(assessment: knowledge.Assessment) -> None:
+    """Keep the assessment on the page for the download button, which builds the summary from it on click."""
+    st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})[_HELD_ASSESSMENT] = assessment
+
+
+def summary_download(kb: knowledge.Knowledge) -> None:
+    """An optional label and the 'Download case summary' button, drawn once by the page (not by a tap).
 
     The HTML is built only when the button is pressed (a callable `data`, which Streamlit runs on
-    click, off the script thread), so a rerun pays for the two widgets only; the clock is read at
-    that moment too.
+    click, off the script thread), from the assessment the results column last drew
+    (`hold_for_export`) and the clock at that moment, so a tap neither reruns nor resends the two
+    widgets.
 
     The label is typed and then, usually, the button tapped at once: the tap takes the focus from
     the field, which commits the label in a rerun racing the click. Streamlit drops a click on a
     download button that a finished rerun has replaced, so the label field is a fragment of its
     own: its rerun leaves the button (and the click) alone. The button reads the label at click
     time from a holder of this session, which the field's callback fills first thing in that
-    rerun; the click waits LABEL_SETTLE_S for it.
+    rerun; the click waits LABEL_SETTLE_S for it (and so for a tap's results run just before).
     """
     zone = _browser_zone()
-    holder: dict[str, str] = st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})
+    holder: dict[str, Any] = st.session_state.setdefault(_EXPORT_HOLDER_KEY, {})
     label_col, button_col = st.columns(2, gap="small", vertical_alignment="bottom")
     with label_col:
         _label_field(holder)
 
     def build() -> str:
         time.sleep(LABEL_SETTLE_S)  # off the script thread: the page does not wait
+        assessment = holder.get(_HELD_ASSESSMENT)
+        if assessment is None:  # the results column has not been drawn in this session
+            assessment = knowledge.assess({}, kb)
         return summary.case_summary_html(assessment, kb, _now(zone), holder.get("label", ""))
 
     with button_col:

@@ -37,8 +37,10 @@ def clean_label(value: object) -> str:
 
 
 def summary_filename(now: datetime) -> str:
-    """The download's file name: `lump-summary-YYYYMMDD-HHMM.html`."""
-    return f"lump-summary-{now:%Y%m%d-%H%M}.html"
+    """The download's file name: `lump-summary-YYYYMMDD.html`. The page draws the button once per case (on
+    opening and on reset, not on each tap), so the name carries the day the case was started and no clock
+    time that would be stale by the time of the click; the exact time is inside the file (`generated_text`)."""
+    return f"lump-summary-{now:%Y%m%d}.html"
 
 
 def generated_text(now: datetime) -> str:

@@ -37,7 +37,7 @@ def test_a_finding_tap_sends_the_results_and_no_other_finding_widget(navigator, 
     assert size < TAP_BYTES_MAX, f"a tap received {size} bytes"
     assert b"Causes by estimated probability" in reply  # the chart was sent again
     assert b'data-lbln="triage"' in reply  # and the banner
-    for other in ("f.sex", "f.location", "f.saddle_anesthesia", "f.consistency", "f.erythema"):
+    for other in ("f.sex", "f.location", "f.saddle_anesthesia", "f.consistency", "f.erythema", "export.download", "export.label"):
         assert other.encode() not in reply, f"the tap sent {other} again"
     assert b"f.tender" not in reply  # not even the tapped widget: it already shows its answer
     nav.assert_clean()

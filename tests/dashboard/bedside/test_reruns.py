@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import knowledge
-from dashboard.bedside import inputs
+from dashboard.bedside import inputs, panels
 
 APP = Path(__file__).resolve().parents[3] / "streamlit_app.py"
 
@@ -115,6 +115,23 @@ def test_a_finding_tap_redraws_strip_chips_and_results_and_no_finding_widget(kb:
     assert _finding_widgets(at) == set()  # not one of the finding widgets is drawn (or sent) again
     assert not any(b.key == inputs.RESET_KEY for b in at.button)  # nor the rest of the page
     assert at.query_params["tender"] == "true"
+    assert not at.exception
+
+
+def test_a_tap_leaves_the_download_row_alone_and_hands_it_the_new_assessment(kb: knowledge.Knowledge) -> None:
+    """The summary label and download button are drawn once per case (opening, reset), not by a tap; the
+    button builds its file on click from the assessment the tap's results run held for it."""
+    at = _app(age_years="50")
+    assert len(at.get("download_button")) == 1
+    at.button_group(key="f.tender").set_value(True).run()
+    assert not at.get("download_button") and not any(t.key == panels.EXPORT_LABEL_KEY for t in at.text_input)
+    held = at.session_state[panels._EXPORT_HOLDER_KEY][panels._HELD_ASSESSMENT]
+    assert held.case.findings == {"age_years": 50.0, "tender": True}
+    assert held.probabilities == knowledge.assess({"age_years": 50.0, "tender": True}, kb).probabilities
+    at.run()
+    at.button(key=inputs.RESET_KEY).click().run()  # a new case: the whole page, the button with it
+    assert len(at.get("download_button")) == 1
+    assert at.session_state[panels._EXPORT_HOLDER_KEY][panels._HELD_ASSESSMENT].case.findings == {}
     assert not at.exception
 
 

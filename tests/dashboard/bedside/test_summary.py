@@ -189,8 +189,9 @@ def test_an_empty_case_gives_a_routine_summary_with_everything_not_examined(kb: 
 
 
 def test_filename_and_time_stamp_follow_the_clock_given() -> None:
-    """The file name is lump-summary-YYYYMMDD-HHMM.html; the stamp names the zone and its offset from UTC."""
-    assert export.summary_filename(NOW) == "lump-summary-20260309-0705.html"
+    """The file name is lump-summary-YYYYMMDD.html (no clock time: the button is drawn once per case); the stamp
+    names the zone and its offset from UTC."""
+    assert export.summary_filename(NOW) == "lump-summary-20260309.html"
     summer = datetime(2026, 7, 1, 23, 59, tzinfo=ZoneInfo("Europe/London"))
     assert export.generated_text(summer) == "2026-07-01 23:59 BST (UTC+01:00)"
     assert export.generated_text(datetime(2026, 7, 1, 9, 0, tzinfo=timezone(timedelta(hours=-5)))) == "2026-07-01 09:00 (UTC-05:00)"
