@@ -25,7 +25,7 @@ import streamlit as st
 
 import knowledge
 from dashboard.bedside import inputs, link, panels, text
-from dashboard.common import dropped_link, page
+from dashboard.common import dropped_link, page, theme
 
 
 def _reset() -> None:
@@ -108,7 +108,7 @@ def render() -> None:
     if opened is not None:
         inputs.start(kb, opened)
 
-    page.style()
+    page.style(theme.BEDSIDE_STYLE)
     panels.copy_script()
     panels.header(kb.version)
     panels.link_problems(link.link_problems())

@@ -24,6 +24,6 @@ def short_names() -> dict[str, str]:
     return {cid: cause.short for cid, cause in knowledge_base().causes.items()}
 
 
-def style() -> None:
-    """Inject the small style block (touch targets, level colours, print layout)."""
-    st.html(theme.STYLE)
+def style(extra: str = "") -> None:
+    """Inject the small style block (touch targets, level colours, print layout), and a page's own `extra`."""
+    st.html(theme.STYLE + extra)

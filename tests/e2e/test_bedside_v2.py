@@ -55,6 +55,10 @@ _WHOLLY_SHOWN_JS = """e => {
   // the element's box inside the viewport and inside every ancestor that clips (a scrolling column)
   const r = e.getBoundingClientRect();
   if (r.top < 0 || r.left < 0 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5) return false;
+  // and not under the page header, which stays over the top of the screen (outside the scrolling main)
+  const head = document.querySelector('[data-testid=stHeader]');
+  const h = head && !head.contains(e) ? head.getBoundingClientRect() : null;
+  if (h && h.height > 0 && r.top < h.bottom - 0.5 && r.bottom > h.top) return false;
   for (let a = e.parentElement; a; a = a.parentElement) {
     const s = getComputedStyle(a);
     if (s.overflowY === 'visible' && s.overflowX === 'visible') continue;
@@ -84,6 +88,13 @@ def test_after_a_tap_the_answer_and_the_action_stay_in_view(navigator, viewport,
     if missing:
         shot = nav.screenshot(f"v2-not-in-view-{viewport}-{fid}")
         pytest.fail(f"not wholly in view after tapping {fid}: {missing}; see {shot}")
+    if group == TAPS[-1][0]:  # the last group: scrolled on to the very end of the page, still in view
+        nav.page.evaluate("() => { document.querySelector('[data-testid=stMain]').scrollTop = 1e6; }")
+        nav.page.wait_for_timeout(300)
+        missing = _kept_in_view(nav)
+        if missing:
+            shot = nav.screenshot(f"v2-not-in-view-{viewport}-page-end")
+            pytest.fail(f"not wholly in view at the end of the page: {missing}; see {shot}")
     if fid == "saddle_anesthesia":  # the emergency's action is said where the eye is
         where = "triage" if viewport == "landscape" else "strip-action"
         assert "MRI within 4 hours" in nav.panel(where).inner_text()
