@@ -99,14 +99,24 @@ def browser(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("shared_chromium")
 
 
-def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[str, int]]) -> Iterator[Any]:
-    """The body of a screen-factory fixture: yields `open_(size, query, scale)`, which opens a new touch
-    context (its own Streamlit session) as `page_class`, and closes every context it opened afterwards."""
+def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[str, int]],
+            shared: dict[tuple[str, float], Any] | None = None) -> Iterator[Any]:
+    """The body of a screen-factory fixture: yields `open_(size, query, scale)`, which opens a page (its
+    own Streamlit session) as `page_class` in a new touch context, and closes what it opened afterwards.
+
+    With `shared` (a dict the caller keeps), pages of one size and scale open in one context kept across
+    tests instead: each is still its own Streamlit session, but the browser's cache of Streamlit's page
+    code (7.5 MB) stays warm, which saves seconds a test. Only for pages with no identity to keep apart
+    (the bedside page); the teaching screens get a context each."""
     opened: list[Any] = []
 
     def open_(size: str, query: str = "", scale: float = 1) -> Any:
-        context = browser.new_context(viewport=sizes[size], has_touch=True, device_scale_factor=scale)
-        context.set_default_timeout(TIMEOUT_MS)
+        context = None if shared is None else shared.get((size, scale))
+        if context is None:
+            context = browser.new_context(viewport=sizes[size], has_touch=True, device_scale_factor=scale)
+            context.set_default_timeout(TIMEOUT_MS)
+            if shared is not None:
+                shared[(size, scale)] = context
         screen = page_class(context, app_url, size)
         opened.append(screen)
         screen.open(query)
@@ -114,13 +124,25 @@ def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[
 
     yield open_
     for screen in opened:
-        screen.context.close()
+        if shared is None:
+            screen.context.close()
+        else:
+            screen.page.close()
+
+
+@pytest.fixture(scope="session")
+def _tablet_contexts() -> Iterator[dict[tuple[str, float], Any]]:
+    """The bedside navigator's browser contexts, one per tablet size and scale, for the whole session."""
+    contexts: dict[tuple[str, float], Any] = {}
+    yield contexts
+    for context in contexts.values():
+        context.close()
 
 
 @pytest.fixture
-def navigator(browser: Any, app_url: str) -> Iterator[Any]:
+def navigator(browser: Any, app_url: str, _tablet_contexts: dict[tuple[str, float], Any]) -> Iterator[Any]:
     """A factory: `navigator("portrait", "?age_years=45")` opens the app on a touch tablet."""
-    yield from screens(browser, app_url, NavigatorPage, VIEWPORTS)
+    yield from screens(browser, app_url, NavigatorPage, VIEWPORTS, _tablet_contexts)
 
 
 # endregion
@@ -137,8 +159,8 @@ class NavigatorPage:
         self.viewport = viewport
         self.hosts: set[str] = set()
         self.console_errors: list[str] = []
-        context.on("request", self._record_request)
         self.page = context.new_page()
+        self.page.on("request", self._record_request)  # the page's own (its context may hold other pages)
         self.page.on("console", self._record_console)
         self.page.on("pageerror", lambda err: self.console_errors.append(str(err)))
 

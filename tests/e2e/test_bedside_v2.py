@@ -179,6 +179,7 @@ def test_copy_to_note_and_copy_link(navigator, app_url):
     nav.page.get_by_role("button", name="Copy link").tap()
     expect(nav.page.locator("#lbln-copy-status")).to_contain_text("Copy link")
     assert _clipboard(nav, app_url) == nav.page.url
+    nav.context.clear_permissions()  # the tablet's context is shared with later tests
 
 
 def test_neurological_examination_normal_in_one_tap(navigator):
