@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from html import escape
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 import streamlit as st
 
@@ -116,30 +116,33 @@ def groups(kb: knowledge.Knowledge) -> dict[str, list[str]]:
     return {g: by_group[g] for g in order}
 
 
-NOT_APPLICABLE_PREFIX = text.NOT_APPLICABLE.split("{", 1)[0]
-"""How a note of a finding that does not apply at the entered age begins: such a note is information
-(muted), not a problem with what was entered (dark red, like a number the engine cannot use)."""
+class FieldNote(NamedTuple):
+    """A note under a finding's widget: its words, and whether it is information (a finding that does not
+    apply at the entered age: muted) rather than a problem with what was entered (dark red)."""
+
+    text: str
+    info: bool = False
 
 
-def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, str]:
+def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, FieldNote]:
     """The note under each finding of a group that needs one (pure over `state`, the widget values by
     key): a number the engine cannot use (the engine's words and its unit hint), else a finding that
     does not apply at the age entered, with the reason."""
     age = usable_age(kb, state)
-    out: dict[str, str] = {}
+    out: dict[str, FieldNote] = {}
     for fid in groups(kb).get(group, []):
         if kb.findings[fid].type == "number":
             problem = entry.number_problem(kb, fid, state.get(widget_key(fid)))
             if problem:
-                out[fid] = f"{problem} {text.NOT_USED}"
+                out[fid] = FieldNote(f"{problem} {text.NOT_USED}")
                 continue
         reason = entry.not_applicable(kb, fid, age)
         if reason:
-            out[fid] = f"{text.NOT_APPLICABLE.format(age=age)}: {reason}"
+            out[fid] = FieldNote(f"{text.NOT_APPLICABLE.format(age=age)}: {reason}", info=True)
     return out
 
 
-def fragments_to_rerun(kb: knowledge.Knowledge, state: Mapping[str, Any], drawn: Mapping[str, Mapping[str, str]],
+def fragments_to_rerun(kb: knowledge.Knowledge, state: Mapping[str, Any], drawn: Mapping[str, Mapping[str, FieldNote]],
                        redraw: Iterable[str] = ()) -> list[str]:
     """The fragment keys a change of findings reruns (pure): the strip, the chips and the results; each
     group whose field notes now differ from the ones it was drawn with (`drawn`); and the groups of the
@@ -183,7 +186,7 @@ def _choice_formatter(labels: Mapping[str, str]):
     return fmt
 
 
-def _finding_widget(kb: knowledge.Knowledge, fid: str, finding: knowledge.Finding, note: str | None) -> None:
+def _finding_widget(kb: knowledge.Knowledge, fid: str, finding: knowledge.Finding, note: FieldNote | None) -> None:
     key = widget_key(fid)
     help_text = finding.meaning or finding.question or None
     if finding.type == "number":
@@ -213,8 +216,8 @@ def _finding_widget(kb: knowledge.Knowledge, fid: str, finding: knowledge.Findin
             on_change=_finding_changed, args=(kb,),
         )
     if note:
-        kind = "lbln-field-note lbln-field-note-info" if note.startswith(NOT_APPLICABLE_PREFIX) else "lbln-field-note"
-        st.html(f'<p class="{kind}" data-lbln="field-note" data-finding="{escape(fid)}">{escape(note)}</p>')
+        kind = "lbln-field-note lbln-field-note-info" if note.info else "lbln-field-note"
+        st.html(f'<p class="{kind}" data-lbln="field-note" data-finding="{escape(fid)}">{escape(note.text)}</p>')
 
 
 CHIPS_KEY = "chips"

@@ -108,7 +108,7 @@ def render() -> None:
     if opened is not None:
         inputs.start(kb, opened)
 
-    page.style(theme.BEDSIDE_CSS)
+    page.style(theme.BEDSIDE_STYLE)
     panels.copy_script()
     panels.header(kb.version)
     panels.link_problems(link.link_problems())

@@ -329,10 +329,8 @@ def summary_download(kb: knowledge.Knowledge) -> None:
 
     def build() -> str:
         time.sleep(LABEL_SETTLE_S)  # off the script thread: the page does not wait
-        assessment = holder.get(_HELD_ASSESSMENT)
-        if assessment is None:  # the results column has not been drawn in this session
-            assessment = knowledge.assess({}, kb)
-        return summary.case_summary_html(assessment, kb, _now(zone), holder.get("label", ""))
+        # the results column, drawn before this button in every run that draws it, has always held one
+        return summary.case_summary_html(holder[_HELD_ASSESSMENT], kb, _now(zone), holder.get("label", ""))
 
     with button_col:
         st.download_button(

@@ -24,7 +24,7 @@ def short_names() -> dict[str, str]:
     return {cid: cause.short for cid, cause in knowledge_base().causes.items()}
 
 
-def style(extra_css: str = "") -> None:
-    """Inject the small style block (touch targets, level colours, print layout), with a page's own rules
-    (`extra_css`) inside the same block."""
-    st.html(theme.STYLE.removesuffix("</style>") + extra_css + "</style>" if extra_css else theme.STYLE)
+def style(block: str = theme.STYLE) -> None:
+    """Inject the small style block (touch targets, level colours, print layout), or a page's own block
+    built on it (theme.BEDSIDE_STYLE)."""
+    st.html(block)

@@ -207,13 +207,14 @@ one style block: st.html keeps only the first <style> of an element.
 STYLE = _css().removesuffix("</style>") + PRINT_CSS + "</style>"
 """The style block, built once at import."""
 
-BEDSIDE_CSS = """
+BEDSIDE_STYLE = STYLE.removesuffix("</style>") + """
 @media not all and (orientation:portrait) and (max-width:1100px){
 [data-testid="stMainBlockContainer"]{padding-bottom:0;}
 .st-key-lbln-findings{padding-bottom:2rem;}
 }
-"""
-"""The bedside page's own rules (landscape), added to its style block: the space below the page moves into
-the findings column. The sticky results column can never leave the two columns' block, so with that space
-below the block, scrolling to the very end pushed the column up by it, under the pinned page header (the
-banner's top edge hidden). Inside the findings column the space makes the block reach the page's end."""
+</style>"""
+"""The bedside page's style block: STYLE with its own landscape rules inside the same block. The space
+below the page moves into the findings column: the sticky results column can never leave the two
+columns' block, so with that space below the block, scrolling to the very end pushed the column up by
+it, under the pinned page header (the banner's top edge hidden). Inside the findings column the space
+makes the block reach the page's end."""

@@ -131,8 +131,9 @@ def screens(browser: Any, app_url: str, page_class: type, sizes: dict[str, dict[
 
 
 @pytest.fixture(scope="session")
-def _tablet_contexts() -> Iterator[dict[tuple[str, float], Any]]:
-    """The bedside navigator's browser contexts, one per tablet size and scale, for the whole session."""
+def _tablet_contexts(browser: Any) -> Iterator[dict[tuple[str, float], Any]]:
+    """The bedside navigator's browser contexts, one per tablet size and scale, for the whole session
+    (closed before the browser they live in)."""
     contexts: dict[tuple[str, float], Any] = {}
     yield contexts
     for context in contexts.values():

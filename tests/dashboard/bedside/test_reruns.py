@@ -46,7 +46,7 @@ def _group(kb: knowledge.Knowledge, name: str) -> set[str]:
 # --- pure: which fragments a change reruns ---------------------------------------------------------
 
 
-def _drawn(kb: knowledge.Knowledge, state: dict[str, object]) -> dict[str, dict[str, str]]:
+def _drawn(kb: knowledge.Knowledge, state: dict[str, object]) -> dict[str, dict[str, inputs.FieldNote]]:
     """The field notes every group would be drawn with for these widget values."""
     return {g: inputs.field_notes(kb, g, state) for g in inputs.groups(kb)}
 
@@ -71,6 +71,7 @@ def test_an_age_that_changes_notes_reruns_the_groups_with_those_notes(kb: knowle
     keys = inputs.fragments_to_rerun(kb, toddler, drawn)
     assert inputs.group_fragment("neuro") in keys
     assert "saddle_anesthesia" in inputs.field_notes(kb, "neuro", toddler)
+    assert inputs.field_notes(kb, "neuro", toddler)["saddle_anesthesia"].info  # information, not a problem
     assert inputs.fragments_to_rerun(kb, toddler, _drawn(kb, toddler)) == list(inputs.EVERY_TAP)
     # an age where no finding has a note (10 -> 11) reruns no group; a note names the age, so 50 -> 60 does
     ten = {inputs.widget_key("age_years"): 10.0}
@@ -84,7 +85,8 @@ def test_a_number_out_of_range_reruns_its_group_with_the_engines_hint(kb: knowle
     group = kb.findings["size_cm"].group
     assert inputs.group_fragment(group) in inputs.fragments_to_rerun(kb, state, _drawn(kb, {}))
     note = inputs.field_notes(kb, group, state)["size_cm"]
-    assert "mm" in note and note.endswith(inputs.text.NOT_USED)
+    assert "mm" in note.text and note.text.endswith(inputs.text.NOT_USED)
+    assert not note.info  # a problem with what was entered, not information
 
 
 def test_an_age_out_of_range_gives_no_age_notes(kb: knowledge.Knowledge) -> None:
