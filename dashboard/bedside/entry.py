@@ -1,5 +1,6 @@
 """Quick entry, as pure functions (no Streamlit): the neurological 'normal' set, findings that cannot
-apply at an age, and the problem of a number out of range.
+apply at an age, the problem of a number out of range, and the check of a number (in range, or the age
+left out) where a unit slip or a gap would change the answer.
 
 The knowledge vocabulary has no age applicability, so the small table below holds it, each row with
 the reason a clinician would give. A finding marked here is still offered (a clinician may know
@@ -79,3 +80,46 @@ def number_problem(kb: knowledge.Knowledge, finding_id: str, value: float | None
         return None
     problems = knowledge.case_problems({finding_id: value}, kb)
     return "; ".join(p.problem for p in problems if p.finding == finding_id) or None
+
+
+INJURY_FINDINGS = ("bruising", "recent_trauma")
+"""The findings that make a child's age decide the infant safeguarding rule (red flag
+`infant_bruise_safeguarding`, NICE CG89)."""
+SLIP_CHILD_AGE_TO = 18
+"""Whole-number ages from 1 up to this (years) could be months typed in the years box: the safeguarding
+rule reads ages under 18 months, so a baby of 1 to 17 months typed as 1 to 17 years is lost to it."""
+SLIP_SIZE_FROM_CM = 20
+"""A size from here up is checked for millimetres typed as centimetres (project estimate: a lump of 20 cm
+or more on the back is rare, and 20 to 50 mm is a common size)."""
+
+
+_SAFEGUARDING = ("with a bruise or an injury, a baby who is not yet moving about alone needs the same-day "
+                 "safeguarding assessment (NICE CG89)")
+
+
+def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any]) -> str | None:
+    """A question about a number where a slip or a gap would change the answer (hazard log HAZ-09, HAZ-14),
+    or None. A number in range is still used as entered: the note asks the clinician to look, it decides
+    nothing. `case` needs only the answers of INJURY_FINDINGS (True for yes).
+
+    - The age not entered, with a bruise or a recent injury answered yes: the infant safeguarding rule
+      needs the age and stays silent without it.
+    - The age a whole number from 1 to 17, with the same: months typed as years would silence that rule.
+    - The size 20 cm or more: millimetres typed as centimetres would send a small lump down the sarcoma
+      pathway.
+    """
+    if finding_id not in kb.findings or number_problem(kb, finding_id, value):
+        return None
+    if finding_id == "age_years":
+        if not any(case.get(fid) is True for fid in INJURY_FINDINGS if fid in kb.findings):
+            return None
+        if value is None:
+            return f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67)."
+        if float(value).is_integer() and 1 <= value < SLIP_CHILD_AGE_TO:
+            return (f"Check the age: {value:g} years. If the child is {value:g} months old, enter {value / 12:.2f}: "
+                    f"{_SAFEGUARDING}.")
+        return None
+    if finding_id == "size_cm" and value is not None and value >= SLIP_SIZE_FROM_CM:
+        return (f"Check the size: {value:g} cm is a very large lump. If it was measured in millimetres, "
+                f"enter {value / 10:g} (cm).")
+    return None

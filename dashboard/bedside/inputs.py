@@ -126,15 +126,23 @@ class FieldNote(NamedTuple):
 
 def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, FieldNote]:
     """The note under each finding of a group that needs one (pure over `state`, the widget values by
-    key): a number the engine cannot use (the engine's words and its unit hint), else a finding that
-    does not apply at the age entered, with the reason."""
+    key): a number the engine cannot use (the engine's words and its unit hint); else a number it uses
+    that may be a unit slip that matters, or the age left out where a rule needs it (`entry.number_check`:
+    the note asks for a look and decides nothing); else a finding that does not apply at the age
+    entered, with the reason."""
     age = usable_age(kb, state)
     out: dict[str, FieldNote] = {}
     for fid in groups(kb).get(group, []):
         if kb.findings[fid].type == "number":
-            problem = entry.number_problem(kb, fid, state.get(widget_key(fid)))
+            value = state.get(widget_key(fid))
+            problem = entry.number_problem(kb, fid, value)
             if problem:
                 out[fid] = FieldNote(f"{problem} {text.NOT_USED}")
+                continue
+            injuries = {f: state.get(widget_key(f)) for f in entry.INJURY_FINDINGS}
+            check = entry.number_check(kb, fid, value, injuries)
+            if check:
+                out[fid] = FieldNote(check)
                 continue
         reason = entry.not_applicable(kb, fid, age)
         if reason:

@@ -1,5 +1,5 @@
 """Pure parts of the bedside page v2: the copy-to-note text, quick entry (neurological normal, age
-applicability, numbers out of range) and the portrait strip."""
+applicability, numbers out of range, number checks) and the portrait strip."""
 
 from __future__ import annotations
 
@@ -85,6 +85,55 @@ def test_number_problem_is_the_engines_own(kb: knowledge.Knowledge) -> None:
     assert "months" in (entry.number_problem(kb, "age_years", 450.0) or "")
     assert entry.number_problem(kb, "size_cm", 4.0) is None
     assert entry.number_problem(kb, "size_cm", None) is None
+
+
+@pytest.mark.parametrize(("fid", "value", "case", "asks"), [
+    ("age_years", 8.0, {"bruising": True}, True),
+    ("age_years", 1.0, {"recent_trauma": True}, True),
+    ("age_years", 17.0, {"bruising": True, "recent_trauma": False}, True),
+    ("age_years", 8.0, {"bruising": False, "recent_trauma": False}, False),  # no injury: the age decides no safeguarding rule
+    ("age_years", 8.0, {}, False),  # injury not examined
+    ("age_years", 8.5, {"bruising": True}, False),  # not a whole number: not months typed as years
+    ("age_years", 0.5, {"bruising": True}, False),  # already in years under 1
+    ("age_years", 18.0, {"bruising": True}, False),
+    ("age_years", 45.0, {"recent_trauma": True}, False),
+    ("age_years", None, {"bruising": True}, True),  # the age left out: the safeguarding rule needs it
+    ("age_years", None, {"bruising": False}, False),
+    ("size_cm", 20.0, {}, True),
+    ("size_cm", 50.0, {}, True),
+    ("size_cm", 19.5, {}, False),
+    ("size_cm", 4.0, {}, False),
+    ("size_cm", 120.0, {}, False),  # out of range: the engine's own problem note says it, not this check
+    ("tender", True, {}, False),
+])
+def test_number_check_asks_only_where_a_slip_or_gap_would_change_the_answer(
+        kb: knowledge.Knowledge, fid: str, value: float | None, case: dict, asks: bool) -> None:
+    check = entry.number_check(kb, fid, value, case)
+    assert (check is not None) is asks, check
+    if check and fid == "age_years" and value is None:
+        assert check.startswith("Enter the age") and "NICE CG89" in check
+    elif check and fid == "age_years":
+        assert f"enter {value / 12:.2f}" in check and "NICE CG89" in check
+    if check and fid == "size_cm":
+        assert f"enter {value / 10:g} (cm)" in check
+
+
+def test_the_age_the_check_suggests_is_one_the_safeguarding_rule_reads(kb: knowledge.Knowledge) -> None:
+    """What the age check is for: 8 months typed as 8 leaves a bruised baby routine; the age it suggests
+    (0.67) fires the infant safeguarding rule. If the rule's ages change, this test says so."""
+    typed = knowledge.assess({"age_years": 8, "bruising": True}, kb)
+    suggested = knowledge.assess({"age_years": round(8 / 12, 2), "bruising": True}, kb)
+    assert "infant_bruise_safeguarding" not in {f.id for f in typed.red_flags}
+    assert "infant_bruise_safeguarding" in {f.id for f in suggested.red_flags}
+    for months in range(1, entry.SLIP_CHILD_AGE_TO):
+        a = knowledge.assess({"age_years": round(months / 12, 2), "bruising": True}, kb)
+        assert "infant_bruise_safeguarding" in {f.id for f in a.red_flags}, months
+
+
+def test_the_size_the_check_suggests_leaves_the_sarcoma_size_rule(kb: knowledge.Knowledge) -> None:
+    """30 mm typed as 30 fires the 5 cm sarcoma rule; the suggested 3 cm does not."""
+    assert "sarcoma_size_5cm" in {f.id for f in knowledge.assess({"age_years": 45, "size_cm": 30}, kb).red_flags}
+    assert "sarcoma_size_5cm" not in {f.id for f in knowledge.assess({"age_years": 45, "size_cm": 3}, kb).red_flags}
 
 
 def test_strip_has_level_first_action_and_top_three(kb: knowledge.Knowledge) -> None:

@@ -89,6 +89,23 @@ def test_a_number_out_of_range_reruns_its_group_with_the_engines_hint(kb: knowle
     assert not note.info  # a problem with what was entered, not information
 
 
+def test_a_bruise_on_a_child_whose_age_may_be_months_reruns_the_age_field_with_its_check(kb: knowledge.Knowledge) -> None:
+    """Age 8 and then bruising answered yes: the age field (another group) is redrawn with the check, a
+    problem-style note; answering no takes it away again; with no age entered the field asks for one."""
+    age = {inputs.widget_key("age_years"): 8.0}
+    bruised = {**age, inputs.widget_key("bruising"): True}
+    patient = kb.findings["age_years"].group
+    assert "age_years" not in inputs.field_notes(kb, patient, age)
+    assert inputs.group_fragment(patient) in inputs.fragments_to_rerun(kb, bruised, _drawn(kb, age))
+    note = inputs.field_notes(kb, patient, bruised)["age_years"]
+    assert "0.67" in note.text and not note.info
+    cleared = {**age, inputs.widget_key("bruising"): False}
+    assert inputs.group_fragment(patient) in inputs.fragments_to_rerun(kb, cleared, _drawn(kb, bruised))
+    assert "age_years" not in inputs.field_notes(kb, patient, cleared)
+    # no age at all: the field asks for it
+    assert inputs.field_notes(kb, patient, {inputs.widget_key("bruising"): True})["age_years"].text.startswith("Enter the age")
+
+
 def test_an_age_out_of_range_gives_no_age_notes(kb: knowledge.Knowledge) -> None:
     """The engine cannot use an age of 450: the age field says so, and no finding is said not to apply."""
     state: dict[str, object] = {inputs.widget_key("age_years"): 450.0}
@@ -190,6 +207,14 @@ def test_the_assessment_held_for_a_session_is_always_the_case_asked_for() -> Non
     for line, case in zip(shown, cases, strict=True):
         assert line.startswith(repr(sorted(case.items()))), (line, case)
         assert line.endswith("True")
+
+
+def test_the_age_check_is_drawn_under_the_age_field_when_a_bruise_is_entered() -> None:
+    """Through the page: a link with age 8 and bruising draws the check under the age field; the age is
+    still used (the chip shows it)."""
+    page = _html(_app(age_years="8", bruising="true"))
+    assert 'data-lbln="field-note" data-finding="age_years">Check the age: 8 years.' in page
+    assert 'data-finding="age_years"' not in _html(_app(age_years="8", bruising="false"))
 
 
 def test_a_not_applicable_note_is_information_and_a_bad_number_a_problem(kb: knowledge.Knowledge) -> None:
