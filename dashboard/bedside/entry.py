@@ -95,11 +95,21 @@ or more on the back is rare, and 20 to 50 mm is a common size)."""
 
 _SAFEGUARDING = ("with a bruise or an injury, a baby who is not yet moving about alone needs the same-day "
                  "safeguarding assessment (NICE CG89)")
+_SAFEGUARDING_SHORT = "a bruised or injured baby not yet moving about alone needs same-day safeguarding (NICE CG89)"
 
 
-def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any]) -> str | None:
+class NumberCheck(NamedTuple):
+    """A check of one number: the note under its field, and the short line the results column and the
+    portrait strip show (where the field may be scrolled out of view)."""
+
+    finding: str
+    field: str
+    line: str
+
+
+def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any]) -> NumberCheck | None:
     """A question about a number where a slip or a gap would change the answer (hazard log HAZ-09, HAZ-14),
-    or None. A number in range is still used as entered: the note asks the clinician to look, it decides
+    or None. A number in range is still used as entered: the check asks the clinician to look, it decides
     nothing. `case` needs only the answers of INJURY_FINDINGS (True for yes).
 
     - The age not entered, with a bruise or a recent injury answered yes: the infant safeguarding rule
@@ -114,12 +124,35 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
         if not any(case.get(fid) is True for fid in INJURY_FINDINGS if fid in kb.findings):
             return None
         if value is None:
-            return f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67)."
+            return NumberCheck(
+                finding_id,
+                f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67).",
+                f"Enter the age: {_SAFEGUARDING_SHORT}.",
+            )
         if float(value).is_integer() and 1 <= value < SLIP_CHILD_AGE_TO:
-            return (f"Check the age: {value:g} years. If the child is {value:g} months old, enter {value / 12:.2f}: "
-                    f"{_SAFEGUARDING}.")
+            return NumberCheck(
+                finding_id,
+                f"Check the age: {value:g} years. If the child is {value:g} months old, enter {value / 12:.2f}: "
+                f"{_SAFEGUARDING}.",
+                f"Check the age: {value:g} years, or {value:g} months (enter {value / 12:.2f})? {_SAFEGUARDING_SHORT[0].upper()}"
+                f"{_SAFEGUARDING_SHORT[1:]}.",
+            )
         return None
     if finding_id == "size_cm" and value is not None and value >= SLIP_SIZE_FROM_CM:
-        return (f"Check the size: {value:g} cm is a very large lump. If it was measured in millimetres, "
-                f"enter {value / 10:g} (cm).")
+        return NumberCheck(
+            finding_id,
+            f"Check the size: {value:g} cm is a very large lump. If it was measured in millimetres, enter {value / 10:g} (cm).",
+            f"Check the size: {value:g} cm, or {value:g} mm (enter {value / 10:g})?",
+        )
     return None
+
+
+def number_checks(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> list[NumberCheck]:
+    """Every check of a case (the findings the engine uses), in the knowledge's order of findings."""
+    out = []
+    for fid, finding in kb.findings.items():
+        if finding.type == "number":
+            check = number_check(kb, fid, case.get(fid), case)
+            if check is not None:
+                out.append(check)
+    return out

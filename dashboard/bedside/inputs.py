@@ -142,7 +142,7 @@ def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -
             injuries = {f: state.get(widget_key(f)) for f in entry.INJURY_FINDINGS}
             check = entry.number_check(kb, fid, value, injuries)
             if check:
-                out[fid] = FieldNote(check)
+                out[fid] = FieldNote(check.field)
                 continue
         reason = entry.not_applicable(kb, fid, age)
         if reason:

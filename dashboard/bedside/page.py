@@ -1,10 +1,11 @@
 """The bedside page: the answer and the action stay in view (issue 11).
 
 Landscape: the findings on the left scroll with the page; the results column on the right sticks to
-the screen (banner with the first action, the highest flag's card, the reconciling line, the chart,
-then the rest, scrolling on its own if taller than the screen). Portrait: the columns stack (findings
-first) under a pinned strip of fixed height (triage, first action, top three causes, a link to the full
-results). Which layout shows is decided by the style block's media queries; the server draws both.
+the screen (banner with the first action, any number check, the highest flag's card, the reconciling
+line, the chart, then the rest, scrolling on its own if taller than the screen). Portrait: the columns
+stack (findings first) under a pinned strip of fixed height (triage, first action or, on a routine
+triage, the first number check, top three causes, a link to the full results). Which layout shows
+is decided by the style block's media queries; the server draws both.
 
 Read -> decide -> draw: the widgets' values become a case dict, `knowledge.assess` decides, the panels
 draw. The page URL is kept equal to the case, so a copied link reopens it.
@@ -24,7 +25,7 @@ from collections.abc import Callable
 import streamlit as st
 
 import knowledge
-from dashboard.bedside import inputs, link, panels, text
+from dashboard.bedside import entry, inputs, link, panels, text
 from dashboard.common import dropped_link, page, theme
 
 
@@ -60,7 +61,8 @@ def assessment_of(kb: knowledge.Knowledge, case: dict[str, object]) -> knowledge
 def _strip() -> None:
     """The portrait pinned strip (hidden on a landscape screen by the style block)."""
     kb = page.knowledge_base()
-    panels.strip(assessment_of(kb, inputs.read_case(kb)), page.short_names())
+    case = inputs.read_case(kb)
+    panels.strip(assessment_of(kb, case), page.short_names(), entry.number_checks(kb, case))
 
 
 @st.fragment(key=inputs.CHIPS_FRAGMENT)
@@ -92,7 +94,7 @@ def _results() -> None:
     assessment = assessment_of(kb, case)
     panels.hold_for_export(assessment)  # first: a download tapped just after this tap gets this case
     link.write_link(case, kb)
-    panels.banner(assessment)
+    panels.banner(assessment, entry.number_checks(kb, case))
     panels.ranking(assessment, names)
     panels.why_urgent(assessment, kb, names)
     panels.why(assessment, kb, names)

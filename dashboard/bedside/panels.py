@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from html import escape
 from typing import Any
@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 import streamlit as st
 
 import knowledge
-from dashboard.bedside import inputs, note, summary, text
+from dashboard.bedside import entry, inputs, note, summary, text
 from dashboard.common import assessment_html, chart, theme, words
 from dashboard.common.case_url import LinkProblem
 from dashboard.common.markdown import code_span, md_inert
@@ -48,10 +48,20 @@ def header(version: str) -> None:
             st.markdown(text.how_text(version))
 
 
-def banner(assessment: knowledge.Assessment) -> None:
-    """The triage banner (level in words, icon and colour, the first action) and, right under it, the
-    card of the highest flag it links to: one element, so a tap sends and draws one."""
-    st.html(assessment_html.banner_html(assessment) + assessment_html.top_flag_html(assessment))
+def checks_html(checks: Sequence[entry.NumberCheck]) -> str:
+    """The short lines of the number checks (pure; empty when there are none)."""
+    return "".join(
+        f'<p class="lbln-check" data-lbln="check" data-finding="{escape(c.finding)}">\u26a0 {escape(c.line)}</p>'
+        for c in checks
+    )
+
+
+def banner(assessment: knowledge.Assessment, checks: Sequence[entry.NumberCheck] = ()) -> None:
+    """The triage banner (level in words, icon and colour, the first action), the number checks (a slip
+    or a gap that would change the answer: they sit here because the field may be scrolled away) and,
+    right under them, the card of the highest flag the banner links to: one element, so a tap sends and
+    draws one."""
+    st.html(assessment_html.banner_html(assessment) + checks_html(checks) + assessment_html.top_flag_html(assessment))
 
 
 def why_urgent(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:
@@ -65,10 +75,17 @@ def flags_and_workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge) 
     st.html(assessment_html.flags_html(assessment, kb, skip_top=True) + assessment_html.workup_html(assessment, kb))
 
 
-def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> str:
+def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str],
+               checks: Sequence[entry.NumberCheck] = ()) -> str:
     """The pinned strip of a portrait screen (pure): the triage and its first action, the top three
-    causes as small bars, and a link to the full results. Fixed height, so it never moves the findings."""
+    causes as small bars, and a link to the full results. Fixed height, so it never moves the findings.
+    On a routine triage the first number check takes the action's place: the routine answer rests on it."""
     style = assessment_html.banner_level(assessment)
+    line = escape(assessment_html.triage_line(assessment))
+    check = ""
+    if checks and assessment.triage == "routine":
+        line = f'<span class="lbln-strip-check">\u26a0 {escape(checks[0].line)}</span>'
+        check = f' data-check="{escape(checks[0].finding)}"'
     head = (
         f"{words.TRIAGE}: {words.NOT_ASSESSED}" if style == "none"
         else f"{theme.LEVELS[style].icon} {words.TRIAGE}: {words.LEVEL_WORDS[assessment.triage]}"
@@ -85,16 +102,16 @@ def strip_html(assessment: knowledge.Assessment, short_names: Mapping[str, str])
         )
     return (
         f'<div class="lbln-strip lbln-{escape(style)}" data-lbln="strip" data-level="{escape("none" if style == "none" else assessment.triage)}">'
-        f'<p class="lbln-strip-line" data-lbln="strip-action"><b>{escape(head)}</b> — {escape(assessment_html.triage_line(assessment))}</p>'
+        f'<p class="lbln-strip-line" data-lbln="strip-action"{check}><b>{escape(head)}</b> — {line}</p>'
         f'<div class="lbln-strip-row"><ol class="lbln-mini" data-lbln="strip-causes" aria-label="{escape(text.TOP_THREE)}">{"".join(bars)}</ol>'
         f'<a class="lbln-strip-link" href="#lbln-results">{escape(text.FULL_RESULTS)} \u2193</a></div></div>'
     )
 
 
-def strip(assessment: knowledge.Assessment, short_names: Mapping[str, str]) -> None:
+def strip(assessment: knowledge.Assessment, short_names: Mapping[str, str], checks: Sequence[entry.NumberCheck] = ()) -> None:
     """The portrait pinned strip (hidden on a landscape screen by the style block; the page draws it
     inside its `lbln-strip` container)."""
-    st.html(strip_html(assessment, short_names))
+    st.html(strip_html(assessment, short_names, checks))
 
 
 def _problem_line(p: LinkProblem) -> str:

@@ -101,6 +101,25 @@ def test_after_a_tap_the_answer_and_the_action_stay_in_view(navigator, viewport,
     nav.assert_clean()
 
 
+@BOTH
+def test_a_bruise_on_a_child_brings_the_age_check_into_view(navigator, viewport):
+    """Age 8 entered, then bruising tapped far below it: the age field is off screen, so the check that 8
+    may be months must show where the eye is (landscape: under the banner, with the chart still in view;
+    portrait: in the pinned strip, in place of the routine line). Hazard log HAZ-09."""
+    nav = navigator(viewport, "?age_years=8")
+    nav.open_group("Skin")
+    control = nav.finding("bruising")
+    nav.settle_in_middle(control)
+    nav.enter("bruising", "yes", "true")
+    shown = nav.panel("check") if viewport == "landscape" else nav.page.locator("[data-lbln='strip-action'][data-check='age_years']")
+    shown.wait_for(state="visible")
+    assert "Check the age: 8 years, or 8 months (enter 0.67)?" in shown.inner_text()
+    assert shown.evaluate(_WHOLLY_SHOWN_JS), f"the age check is not wholly on screen: {shown.bounding_box()}"
+    missing = _kept_in_view(nav)
+    assert not missing, f"not wholly in view with the check shown: {missing}"
+    nav.assert_clean()
+
+
 @pytest.mark.parametrize(
     ("query", "level", "must", "must_not"),
     [
@@ -238,9 +257,11 @@ def test_how_the_numbers_are_made_never_pushes_the_banner(navigator):
 # --- accessibility ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query", ["", LIPOMA_LINK, CES_LINK], ids=["empty", "urgent-lipoma", "emergency"])
+@pytest.mark.parametrize("query", ["", LIPOMA_LINK, CES_LINK, "?age_years=8&bruising=true&size_cm=25"],
+                         ids=["empty", "urgent-lipoma", "emergency", "number-checks"])
 def test_bedside_has_no_axe_violations(navigator, query):
-    """axe-core WCAG 2.0/2.1 A and AA: no violation on the bedside page in three states."""
+    """axe-core WCAG 2.0/2.1 A and AA: no violation on the bedside page in four states (the last with the
+    number checks under the fields and the banner)."""
     nav = navigator("landscape", query)
     found = axe_violations(nav.page)
     assert found == [], found

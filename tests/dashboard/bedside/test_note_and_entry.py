@@ -110,12 +110,23 @@ def test_number_check_asks_only_where_a_slip_or_gap_would_change_the_answer(
         kb: knowledge.Knowledge, fid: str, value: float | None, case: dict, asks: bool) -> None:
     check = entry.number_check(kb, fid, value, case)
     assert (check is not None) is asks, check
-    if check and fid == "age_years" and value is None:
-        assert check.startswith("Enter the age") and "NICE CG89" in check
-    elif check and fid == "age_years":
-        assert f"enter {value / 12:.2f}" in check and "NICE CG89" in check
-    if check and fid == "size_cm":
-        assert f"enter {value / 10:g} (cm)" in check
+    if check is None:
+        return
+    assert check.finding == fid and len(check.line) < len(check.field)
+    if fid == "age_years" and value is None:
+        assert check.field.startswith("Enter the age") and check.line.startswith("Enter the age")
+        assert "NICE CG89" in check.field and "NICE CG89" in check.line
+    elif fid == "age_years":
+        assert f"enter {value / 12:.2f}" in check.field and f"enter {value / 12:.2f}" in check.line
+        assert "NICE CG89" in check.field and "NICE CG89" in check.line
+    if fid == "size_cm":
+        assert f"enter {value / 10:g} (cm)" in check.field and f"enter {value / 10:g})" in check.line
+
+
+def test_number_checks_of_a_case_in_the_order_of_findings(kb: knowledge.Knowledge) -> None:
+    checks = entry.number_checks(kb, {"size_cm": 30.0, "bruising": True})
+    assert [c.finding for c in checks] == ["age_years", "size_cm"]
+    assert entry.number_checks(kb, {"size_cm": 3.0, "age_years": 8.0, "bruising": False}) == []
 
 
 def test_the_age_the_check_suggests_is_one_the_safeguarding_rule_reads(kb: knowledge.Knowledge) -> None:
@@ -144,6 +155,27 @@ def test_strip_has_level_first_action_and_top_three(kb: knowledge.Knowledge) -> 
     assert 'href="#lbln-results"' in html
     empty = panels.strip_html(knowledge.assess({}, kb), {})
     assert 'data-level="none"' in empty and "ROUTINE" not in empty
+
+
+def test_a_number_check_takes_the_routine_line_of_the_strip_and_sits_under_the_banner(kb: knowledge.Knowledge) -> None:
+    """A bruised child of '8': the strip says the check instead of 'no red flag'; an urgent triage keeps its
+    action in the strip; the banner element carries the check's line, escaped."""
+    case = {"age_years": 8, "bruising": True}
+    a = knowledge.assess(case, kb)
+    assert a.triage == "routine"
+    checks = entry.number_checks(kb, case)
+    html = panels.strip_html(a, {}, checks)
+    assert 'data-check="age_years"' in html and "Check the age: 8 years, or 8 months (enter 0.67)?" in html
+    assert "Check the age" not in panels.strip_html(a, {})
+    urgent = {"age_years": 45, "size_cm": 30}
+    u = knowledge.assess(urgent, kb)
+    assert u.triage == "urgent"
+    strip = panels.strip_html(u, {}, entry.number_checks(kb, urgent))
+    assert "Check the size" not in strip and "data-check" not in strip
+    line = panels.checks_html(entry.number_checks(kb, urgent))
+    assert line.startswith('<p class="lbln-check" data-lbln="check" data-finding="size_cm">') and "enter 3)?" in line
+    forged = entry.NumberCheck("size_cm", "x", "<script>")
+    assert "<script>" not in panels.checks_html([forged]) and "&lt;script&gt;" in panels.checks_html([forged])
 
 
 def test_copy_buttons_escape_the_note() -> None:

@@ -210,10 +210,12 @@ def test_the_assessment_held_for_a_session_is_always_the_case_asked_for() -> Non
 
 
 def test_the_age_check_is_drawn_under_the_age_field_when_a_bruise_is_entered() -> None:
-    """Through the page: a link with age 8 and bruising draws the check under the age field; the age is
-    still used (the chip shows it)."""
+    """Through the page: a link with age 8 and bruising draws the check under the age field, its short line
+    under the banner and in the portrait strip."""
     page = _html(_app(age_years="8", bruising="true"))
     assert 'data-lbln="field-note" data-finding="age_years">Check the age: 8 years.' in page
+    assert 'data-lbln="check" data-finding="age_years">\u26a0 Check the age: 8 years, or 8 months' in page  # under the banner
+    assert 'data-check="age_years"' in page  # the portrait strip
     assert 'data-finding="age_years"' not in _html(_app(age_years="8", bruising="false"))
 
 
