@@ -53,14 +53,18 @@ serve: $(STAMP) ## Open the app to a ward or classroom network through nginx + T
 deploy-test: $(STAMP) ## Run only the deployment tests (nginx, TLS, limits, login; needs nginx and /usr/bin/chromium)
 	$(PY) -m pytest tests/deploy
 
-test: $(STAMP) ## Run the whole test suite (browser tests need /usr/bin/chromium)
-	$(PY) -m pytest
+# The suite runs on both cores of the 2-core machine (pytest-xdist; each worker has its own Streamlit
+# servers and Chromium). TEST_WORKERS=0 runs it in one process, as a single test is usually run.
+TEST_WORKERS ?= 2
+
+test: $(STAMP) ## Run the whole test suite on TEST_WORKERS processes (browser tests need /usr/bin/chromium)
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 test-fast: $(STAMP) ## Run the tests without the browser tests (and without the benchmarks)
-	$(PY) -m pytest -m "not e2e and not benchmark"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not benchmark"
 
 e2e: $(STAMP) ## Run only the browser tests (Playwright + /usr/bin/chromium)
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -n $(TEST_WORKERS) -m e2e
 
 bench: $(STAMP) ## Benchmark the engine (median time per assess on random valid cases)
 	$(PY) -m pytest tests/benchmarks -m benchmark --benchmark-only --benchmark-columns=min,median,mean,max,rounds -q -p no:randomly
