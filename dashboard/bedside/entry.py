@@ -84,10 +84,10 @@ def number_problem(kb: knowledge.Knowledge, finding_id: str, value: float | None
 
 INJURY_FINDINGS = ("bruising", "recent_trauma")
 """The findings that make a child's age decide the infant safeguarding rule (red flag
-`infant_bruise_safeguarding`, NICE CG89)."""
-SLIP_CHILD_AGE_TO = 18
-"""Whole-number ages from 1 up to this (years) could be months typed in the years box: the safeguarding
-rule reads ages under 18 months, so a baby of 1 to 17 months typed as 1 to 17 years is lost to it."""
+`infant_bruise_safeguarding`, NICE CG89): with one answered yes, a missing age is asked for."""
+MONTHS_SLIP_TO = 24
+"""Whole-number ages from 1 up to this (years) could be a baby's or toddler's age in months typed in the
+years box (ages under 2 are often given in months). Such an age is checked by reading it as months."""
 SLIP_SIZE_FROM_CM = 20
 """A size from here up is checked for millimetres typed as centimetres (project estimate: a lump of 20 cm
 or more on the back is rare, and 20 to 50 mm is a common size)."""
@@ -107,37 +107,80 @@ class NumberCheck(NamedTuple):
     line: str
 
 
+def _acting_flags(assessment: knowledge.Assessment) -> dict[str, knowledge.RedFlag]:
+    """The urgent and emergency flags of an assessment, by id."""
+    return {f.id: f for f in assessment.red_flags if f.level != "warning"}
+
+
+def months_reading(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> tuple[float, knowledge.RedFlag | None, knowledge.RedFlag | None] | None:
+    """If the case's age is a whole number from 1 to 23 and reading it as months would change the urgent
+    or emergency flags: (the age in years that months would mean, the most severe flag that reading
+    would add, the most severe it would take away); else None. Pure: two assessments of the case."""
+    value = case.get("age_years")
+    if value is None or not float(value).is_integer() or not 1 <= value < MONTHS_SLIP_TO:
+        return None
+    months = round(value / 12, 2)
+    as_years = _acting_flags(knowledge.assess(case, kb))
+    as_months = _acting_flags(knowledge.assess({**case, "age_years": months}, kb))
+    if as_years.keys() == as_months.keys():
+        return None
+    rank = {"urgent": 1, "emergency": 2}
+
+    def most_severe(flags: list[knowledge.RedFlag]) -> knowledge.RedFlag | None:
+        return max(flags, key=lambda f: rank.get(f.level, 0), default=None)
+
+    added = most_severe([f for fid, f in as_months.items() if fid not in as_years])
+    removed = most_severe([f for fid, f in as_years.items() if fid not in as_months])
+    return months, added, removed
+
+
+def _flag_words(flag: knowledge.RedFlag) -> str:
+    """A flag in a few words: its level, what it is about (the head of its message) and its source's short
+    name (none for the project's own estimate)."""
+    head = flag.message.split(":", 1)[0].split(". ", 1)[0].strip().rstrip(".")
+    source = flag.source.split(":", 1)[0].strip()
+    return f"{flag.level.upper()}: {head}" + ("" if source.startswith("Estimate") else f" ({source})")
+
+
 def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any]) -> NumberCheck | None:
     """A question about a number where a slip or a gap would change the answer (hazard log HAZ-09, HAZ-14),
     or None. A number in range is still used as entered: the check asks the clinician to look, it decides
-    nothing. `case` needs only the answers of INJURY_FINDINGS (True for yes).
+    nothing. `case` is the case the engine assesses (with `value` as its `finding_id`).
 
     - The age not entered, with a bruise or a recent injury answered yes: the infant safeguarding rule
       needs the age and stays silent without it.
-    - The age a whole number from 1 to 17, with the same: months typed as years would silence that rule.
+    - The age a whole number from 1 to 23 that, read as months, would change the urgent or emergency red
+      flags (`months_reading`): months typed as years would silence an infant rule (safeguarding, for
+      one) or fire a child's rule in a baby. The check says what would change, so the clinician sees why
+      it asks. A change of the ranking or the plan alone is not asked about.
     - The size 20 cm or more: millimetres typed as centimetres would send a small lump down the sarcoma
       pathway.
     """
     if finding_id not in kb.findings or number_problem(kb, finding_id, value):
         return None
     if finding_id == "age_years":
-        if not any(case.get(fid) is True for fid in INJURY_FINDINGS if fid in kb.findings):
-            return None
         if value is None:
+            if not any(case.get(fid) is True for fid in INJURY_FINDINGS if fid in kb.findings):
+                return None
             return NumberCheck(
                 finding_id,
                 f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67).",
                 f"Enter the age: {_SAFEGUARDING_SHORT}.",
             )
-        if float(value).is_integer() and 1 <= value < SLIP_CHILD_AGE_TO:
-            return NumberCheck(
-                finding_id,
-                f"Check the age: {value:g} years. If the child is {value:g} months old, enter {value / 12:.2f}: "
-                f"{_SAFEGUARDING}.",
-                f"Check the age: {value:g} years, or {value:g} months (enter {value / 12:.2f})? {_SAFEGUARDING_SHORT[0].upper()}"
-                f"{_SAFEGUARDING_SHORT[1:]}.",
-            )
-        return None
+        reading = months_reading(kb, {**case, "age_years": value})
+        if reading is None:
+            return None
+        months, added, removed = reading
+        if added is not None:
+            change = f"as {value:g} months it would be {_flag_words(added)}"
+        else:
+            assert removed is not None  # the two readings' flags differ, so one of them has a flag the other lacks
+            change = f"as {value:g} months, {_flag_words(removed)} would not apply"
+        return NumberCheck(
+            finding_id,
+            f"Check the age: {value:g} years. If the child is {value:g} months old, enter {months:.2f} (years): {change}.",
+            f"Check the age: {value:g} years, or {value:g} months (enter {months:.2f})? {change[0].upper()}{change[1:]}.",
+        )
     if finding_id == "size_cm" and value is not None and value >= SLIP_SIZE_FROM_CM:
         return NumberCheck(
             finding_id,

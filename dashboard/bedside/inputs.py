@@ -81,8 +81,12 @@ def read_case(kb: knowledge.Knowledge) -> dict[str, Any]:
     """The case the widgets hold: only the examined findings (a finding left out is unknown). A number
     the engine cannot use (out of range) is left out too, so the page shows and the engine uses the same
     case; `field_notes` says why."""
+    return case_of(kb, st.session_state)
+
+
+def case_of(kb: knowledge.Knowledge, state: Mapping[str, Any]) -> dict[str, Any]:
+    """`read_case` over any mapping of widget values by key (pure)."""
     case: dict[str, Any] = {}
-    state = st.session_state
     for fid, finding in kb.findings.items():
         value = state.get(widget_key(fid))
         if value is None or (isinstance(value, str) and value == NOT_EXAMINED):
@@ -139,8 +143,7 @@ def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -
             if problem:
                 out[fid] = FieldNote(f"{problem} {text.NOT_USED}")
                 continue
-            injuries = {f: state.get(widget_key(f)) for f in entry.INJURY_FINDINGS}
-            check = entry.number_check(kb, fid, value, injuries)
+            check = entry.number_check(kb, fid, value, case_of(kb, state))
             if check:
                 out[fid] = FieldNote(check.field)
                 continue

@@ -89,7 +89,8 @@ def test_number_problem_is_the_engines_own(kb: knowledge.Knowledge) -> None:
 
 @pytest.mark.parametrize(("fid", "value", "case", "asks"), [
     ("age_years", 8.0, {"bruising": True}, True),
-    ("age_years", 1.0, {"recent_trauma": True}, True),
+    ("age_years", 1.0, {"recent_trauma": True}, False),  # 1 year already fires the infant rule: months change nothing
+    ("age_years", 2.0, {"recent_trauma": True}, True),
     ("age_years", 17.0, {"bruising": True, "recent_trauma": False}, True),
     ("age_years", 8.0, {"bruising": False, "recent_trauma": False}, False),  # no injury: the age decides no safeguarding rule
     ("age_years", 8.0, {}, False),  # injury not examined
@@ -129,6 +130,28 @@ def test_number_checks_of_a_case_in_the_order_of_findings(kb: knowledge.Knowledg
     assert entry.number_checks(kb, {"size_cm": 3.0, "age_years": 8.0, "bruising": False}) == []
 
 
+@pytest.mark.parametrize("case", [
+    {"age_years": 8, "bruising": True},
+    {"age_years": 5, "location": "natal_cleft", "sinus_pits": True},
+    {"age_years": 6, "vascular_mark": True, "location": "midline_lumbar"},
+    {"age_years": 3, "location": "midline_lumbar", "hair_tuft": True},
+    {"age_years": 8},
+    {"age_years": 12, "recent_trauma": True, "size_cm": 3},
+], ids=["bruise", "cleft-pit", "vascular-mark", "hair-tuft", "age-only", "injury-12"])
+def test_a_whole_number_age_is_checked_exactly_when_months_would_change_the_flags(kb: knowledge.Knowledge, case: dict) -> None:
+    """The age check is not a list of findings: it asks when reading the age as months changes the urgent
+    or emergency flags the engine fires (worked out here from two assessments), and says the change."""
+    def acting(c: dict) -> set[str]:
+        return {f.id for f in knowledge.assess(c, kb).red_flags if f.level != "warning"}
+
+    months = round(case["age_years"] / 12, 2)
+    differs = acting(case) != acting({**case, "age_years": months})
+    check = entry.number_check(kb, "age_years", float(case["age_years"]), case)
+    assert (check is not None) is differs
+    if check is not None:
+        assert f"enter {months:.2f}" in check.line and f"As {case['age_years']} months" in check.line
+
+
 def test_the_age_the_check_suggests_is_one_the_safeguarding_rule_reads(kb: knowledge.Knowledge) -> None:
     """What the age check is for: 8 months typed as 8 leaves a bruised baby routine; the age it suggests
     (0.67) fires the infant safeguarding rule. If the rule's ages change, this test says so."""
@@ -136,7 +159,7 @@ def test_the_age_the_check_suggests_is_one_the_safeguarding_rule_reads(kb: knowl
     suggested = knowledge.assess({"age_years": round(8 / 12, 2), "bruising": True}, kb)
     assert "infant_bruise_safeguarding" not in {f.id for f in typed.red_flags}
     assert "infant_bruise_safeguarding" in {f.id for f in suggested.red_flags}
-    for months in range(1, entry.SLIP_CHILD_AGE_TO):
+    for months in range(1, 18):  # the rule's ages: under 18 months unless moving about alone
         a = knowledge.assess({"age_years": round(months / 12, 2), "bruising": True}, kb)
         assert "infant_bruise_safeguarding" in {f.id for f in a.red_flags}, months
 
