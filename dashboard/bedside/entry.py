@@ -9,7 +9,7 @@ better); the mark only says the question does not fit the patient's age.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import knowledge
@@ -112,16 +112,23 @@ def _acting_flags(assessment: knowledge.Assessment) -> dict[str, knowledge.RedFl
     return {f.id: f for f in assessment.red_flags if f.level != "warning"}
 
 
-def months_reading(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> tuple[float, knowledge.RedFlag | None, knowledge.RedFlag | None] | None:
+Assess = Callable[[dict[str, Any]], knowledge.Assessment]
+"""How a check assesses a case: `knowledge.assess` by default; the page passes its session's memo, so a
+tap assesses each reading once however many places show the check."""
+
+
+def months_reading(kb: knowledge.Knowledge, case: Mapping[str, Any], assess: Assess | None = None,
+                   ) -> tuple[float, knowledge.RedFlag | None, knowledge.RedFlag | None] | None:
     """If the case's age is a whole number from 1 to 23 and reading it as months would change the urgent
     or emergency flags: (the age in years that months would mean, the most severe flag that reading
     would add, the most severe it would take away); else None. Pure: two assessments of the case."""
     value = case.get("age_years")
     if value is None or not float(value).is_integer() or not 1 <= value < MONTHS_SLIP_TO:
         return None
+    run = assess or (lambda c: knowledge.assess(c, kb))
     months = round(value / 12, 2)
-    as_years = _acting_flags(knowledge.assess(case, kb))
-    as_months = _acting_flags(knowledge.assess({**case, "age_years": months}, kb))
+    as_years = _acting_flags(run(dict(case)))
+    as_months = _acting_flags(run({**case, "age_years": months}))
     if as_years.keys() == as_months.keys():
         return None
     rank = {"urgent": 1, "emergency": 2}
@@ -142,7 +149,8 @@ def _flag_words(flag: knowledge.RedFlag) -> str:
     return f"{flag.level.upper()}: {head}" + ("" if source.startswith("Estimate") else f" ({source})")
 
 
-def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any]) -> NumberCheck | None:
+def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any],
+                 assess: Assess | None = None) -> NumberCheck | None:
     """A question about a number where a slip or a gap would change the answer (hazard log HAZ-09, HAZ-14),
     or None. A number in range is still used as entered: the check asks the clinician to look, it decides
     nothing. `case` is the case the engine assesses (with `value` as its `finding_id`).
@@ -167,7 +175,7 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
                 f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67).",
                 f"Enter the age: {_SAFEGUARDING_SHORT}.",
             )
-        reading = months_reading(kb, {**case, "age_years": value})
+        reading = months_reading(kb, {**case, "age_years": value}, assess)
         if reading is None:
             return None
         months, added, removed = reading
@@ -190,12 +198,12 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
     return None
 
 
-def number_checks(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> list[NumberCheck]:
+def number_checks(kb: knowledge.Knowledge, case: Mapping[str, Any], assess: Assess | None = None) -> list[NumberCheck]:
     """Every check of a case (the findings the engine uses), in the knowledge's order of findings."""
     out = []
     for fid, finding in kb.findings.items():
         if finding.type == "number":
-            check = number_check(kb, fid, case.get(fid), case)
+            check = number_check(kb, fid, case.get(fid), case, assess)
             if check is not None:
                 out.append(check)
     return out

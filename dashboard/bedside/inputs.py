@@ -103,6 +103,31 @@ def case_key(case: Mapping[str, Any]) -> tuple[tuple[str, str, Any], ...]:
     return tuple(sorted((fid, type(value).__name__, value) for fid, value in case.items()))
 
 
+_ASSESSED = "lbln.assessed"
+"""Session state: the last few cases assessed (by `case_key`, with the knowledge version) and their assessments."""
+_ASSESSED_KEPT = 4
+"""A tap needs the case and, for a child's whole-number age, the case read with the age in months."""
+
+
+def assessed(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> knowledge.Assessment:
+    """`knowledge.assess` of a case, once per case in a session: a tap reruns the strip, the results and the
+    field notes, which all need it (and the age check needs the months reading as well)."""
+    memo: dict[Any, knowledge.Assessment] = st.session_state.setdefault(_ASSESSED, {})
+    key = (kb.version, case_key(case))
+    held = memo.get(key)
+    if held is None:
+        held = knowledge.assess(dict(case), kb)
+        if len(memo) >= _ASSESSED_KEPT:
+            memo.pop(next(iter(memo)))  # the oldest
+        memo[key] = held
+    return held
+
+
+def session_assess(kb: knowledge.Knowledge) -> entry.Assess:
+    """`assessed` for this knowledge, as the checks take it."""
+    return lambda case: assessed(kb, case)
+
+
 def usable_age(kb: knowledge.Knowledge, state: Mapping[str, Any]) -> float | None:
     """The age the widgets hold if the engine can use it (None when not entered or out of range)."""
     value = state.get(widget_key(AGE))
@@ -128,7 +153,8 @@ class FieldNote(NamedTuple):
     info: bool = False
 
 
-def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, FieldNote]:
+def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any],
+                assess: entry.Assess | None = None) -> dict[str, FieldNote]:
     """The note under each finding of a group that needs one (pure over `state`, the widget values by
     key): a number the engine cannot use (the engine's words and its unit hint); else a number it uses
     that may be a unit slip that matters, or the age left out where a rule needs it (`entry.number_check`:
@@ -143,7 +169,7 @@ def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -
             if problem:
                 out[fid] = FieldNote(f"{problem} {text.NOT_USED}")
                 continue
-            check = entry.number_check(kb, fid, value, case_of(kb, state))
+            check = entry.number_check(kb, fid, value, case_of(kb, state), assess)
             if check:
                 out[fid] = FieldNote(check.field)
                 continue
@@ -154,18 +180,18 @@ def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -
 
 
 def fragments_to_rerun(kb: knowledge.Knowledge, state: Mapping[str, Any], drawn: Mapping[str, Mapping[str, FieldNote]],
-                       redraw: Iterable[str] = ()) -> list[str]:
+                       redraw: Iterable[str] = (), assess: entry.Assess | None = None) -> list[str]:
     """The fragment keys a change of findings reruns (pure): the strip, the chips and the results; each
     group whose field notes now differ from the ones it was drawn with (`drawn`); and the groups of the
     findings in `redraw` (findings a callback set, whose widgets must show the new value)."""
     wanted = {kb.findings[fid].group for fid in redraw if fid in kb.findings}
-    wanted |= {g for g in groups(kb) if field_notes(kb, g, state) != drawn.get(g, {})}
+    wanted |= {g for g in groups(kb) if field_notes(kb, g, state, assess) != drawn.get(g, {})}
     return [*EVERY_TAP, *(group_fragment(g) for g in groups(kb) if g in wanted)]
 
 
 def rerun_after_change(kb: knowledge.Knowledge, redraw: Iterable[str] = ()) -> NoReturn:
     """From a widget callback: rerun only what a change of findings affects (`fragments_to_rerun`)."""
-    st.rerun(fragments_to_rerun(kb, st.session_state, st.session_state.get(_NOTES_DRAWN, {}), redraw))
+    st.rerun(fragments_to_rerun(kb, st.session_state, st.session_state.get(_NOTES_DRAWN, {}), redraw, session_assess(kb)))
 
 
 def _finding_changed(kb: knowledge.Knowledge) -> None:
@@ -309,7 +335,7 @@ def group_title(group: str) -> str:
 def group(kb: knowledge.Knowledge, name: str) -> None:
     """Draw the finding widgets of one group with their notes (its fragment's body), and remember the
     notes drawn, so that a later change reruns this group only when they change."""
-    notes = field_notes(kb, name, st.session_state)
+    notes = field_notes(kb, name, st.session_state, session_assess(kb))
     st.session_state.setdefault(_NOTES_DRAWN, {})[name] = notes
     for fid in groups(kb)[name]:
         _finding_widget(kb, fid, kb.findings[fid], notes.get(fid))

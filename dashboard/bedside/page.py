@@ -41,20 +41,11 @@ def _undo() -> None:
     inputs.undo(page.knowledge_base())
 
 
-_ASSESSED = "lbln.assessed"
-"""Session state: the last case assessed (its `inputs.case_key`) and its assessment."""
-
-
 def assessment_of(kb: knowledge.Knowledge, case: dict[str, object]) -> knowledge.Assessment:
-    """`knowledge.assess` of the case, once per case in a session: a tap reruns the strip and the results,
-    which both need it, and a why pick reruns the results with the same case (and its safety questions)."""
-    key = (kb.version, inputs.case_key(case))
-    held = st.session_state.get(_ASSESSED)
-    if held is not None and held[0] == key:
-        return held[1]
-    assessment = knowledge.assess(case, kb)
-    st.session_state[_ASSESSED] = (key, assessment)
-    return assessment
+    """`knowledge.assess` of the case, once per case in a session (`inputs.assessed`): a tap reruns the
+    strip and the results, which both need it, and a why pick reruns the results with the same case (and
+    its safety questions)."""
+    return inputs.assessed(kb, case)
 
 
 @st.fragment(key=inputs.STRIP_FRAGMENT)
@@ -62,7 +53,7 @@ def _strip() -> None:
     """The portrait pinned strip (hidden on a landscape screen by the style block)."""
     kb = page.knowledge_base()
     case = inputs.read_case(kb)
-    panels.strip(assessment_of(kb, case), page.short_names(), entry.number_checks(kb, case))
+    panels.strip(assessment_of(kb, case), page.short_names(), entry.number_checks(kb, case, inputs.session_assess(kb)))
 
 
 @st.fragment(key=inputs.CHIPS_FRAGMENT)
@@ -94,7 +85,7 @@ def _results() -> None:
     assessment = assessment_of(kb, case)
     panels.hold_for_export(assessment)  # first: a download tapped just after this tap gets this case
     link.write_link(case, kb)
-    panels.banner(assessment, entry.number_checks(kb, case))
+    panels.banner(assessment, entry.number_checks(kb, case, inputs.session_assess(kb)))
     panels.ranking(assessment, names)
     panels.why_urgent(assessment, kb, names)
     panels.why(assessment, kb, names)

@@ -209,6 +209,26 @@ def test_the_assessment_held_for_a_session_is_always_the_case_asked_for() -> Non
         assert line.endswith("True")
 
 
+def test_a_tap_assesses_each_case_once_even_with_the_age_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child's whole-number age is checked by assessing the case a second time with the age in months.
+    The strip, the results and the age field all show that check, yet a tap assesses the new case and its
+    months reading once each (the session's memo, `inputs.assessed`), not once per place."""
+    at = _app(age_years="8", bruising="true")
+    calls: list[dict] = []
+    real = knowledge.assess
+
+    def counting(case, kb=None):
+        calls.append(dict(case))
+        return real(case, kb)
+
+    monkeypatch.setattr(knowledge, "assess", counting)
+    at.button_group(key="f.tender").set_value(True).run()
+    assert 'data-lbln="check" data-finding="age_years"' in _html(at)
+    keys = [inputs.case_key(c) for c in calls]
+    assert len(keys) == len(set(keys)) == 2, calls  # the case with tender, and the same read as 8 months
+    assert {c["age_years"] for c in calls} == {8.0, round(8 / 12, 2)}
+
+
 def test_the_age_check_is_drawn_under_the_age_field_when_a_bruise_is_entered() -> None:
     """Through the page: a link with age 8 and bruising draws the check under the age field, its short line
     under the banner and in the portrait strip."""
