@@ -93,17 +93,15 @@ SLIP_SIZE_FROM_CM = 20
 or more on the back is rare, and 20 to 50 mm is a common size)."""
 
 
-_SAFEGUARDING = ("with a bruise or an injury, a baby who is not yet moving about alone needs the same-day "
-                 "safeguarding assessment (NICE CG89)")
-_SAFEGUARDING_SHORT = "a bruised or injured baby not yet moving about alone needs same-day safeguarding (NICE CG89)"
+_SAFEGUARDING = "a bruised or injured baby not yet moving about alone needs same-day safeguarding (NICE CG89)"
 
 
 class NumberCheck(NamedTuple):
-    """A check of one number: the note under its field, and the short line the results column and the
-    portrait strip show (where the field may be scrolled out of view)."""
+    """A check of one number: the line the results column (under the banner) and the portrait strip show.
+    Not under the field: the field is often scrolled away from the finding just tapped, and a note there
+    would cost every such tap a redraw of the field's whole group."""
 
     finding: str
-    field: str
     line: str
 
 
@@ -170,11 +168,7 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
         if value is None:
             if not any(case.get(fid) is True for fid in INJURY_FINDINGS if fid in kb.findings):
                 return None
-            return NumberCheck(
-                finding_id,
-                f"Enter the age: {_SAFEGUARDING}. Under 2 years, enter months as a fraction (8 months = 0.67).",
-                f"Enter the age: {_SAFEGUARDING_SHORT}.",
-            )
+            return NumberCheck(finding_id, f"Enter the age: {_SAFEGUARDING} (under 2 years, 8 months is 0.67).")
         reading = months_reading(kb, {**case, "age_years": value}, assess)
         if reading is None:
             return None
@@ -186,15 +180,10 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
             change = f"as {value:g} months, {_flag_words(removed)} would not apply"
         return NumberCheck(
             finding_id,
-            f"Check the age: {value:g} years. If the child is {value:g} months old, enter {months:.2f} (years): {change}.",
             f"Check the age: {value:g} years, or {value:g} months (enter {months:.2f})? {change[0].upper()}{change[1:]}.",
         )
     if finding_id == "size_cm" and value is not None and value >= SLIP_SIZE_FROM_CM:
-        return NumberCheck(
-            finding_id,
-            f"Check the size: {value:g} cm is a very large lump. If it was measured in millimetres, enter {value / 10:g} (cm).",
-            f"Check the size: {value:g} cm, or {value:g} mm (enter {value / 10:g})?",
-        )
+        return NumberCheck(finding_id, f"Check the size: {value:g} cm, or {value:g} mm (enter {value / 10:g})?")
     return None
 
 

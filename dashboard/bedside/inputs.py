@@ -81,12 +81,8 @@ def read_case(kb: knowledge.Knowledge) -> dict[str, Any]:
     """The case the widgets hold: only the examined findings (a finding left out is unknown). A number
     the engine cannot use (out of range) is left out too, so the page shows and the engine uses the same
     case; `field_notes` says why."""
-    return case_of(kb, st.session_state)
-
-
-def case_of(kb: knowledge.Knowledge, state: Mapping[str, Any]) -> dict[str, Any]:
-    """`read_case` over any mapping of widget values by key (pure)."""
     case: dict[str, Any] = {}
+    state = st.session_state
     for fid, finding in kb.findings.items():
         value = state.get(widget_key(fid))
         if value is None or (isinstance(value, str) and value == NOT_EXAMINED):
@@ -110,8 +106,8 @@ _ASSESSED_KEPT = 4
 
 
 def assessed(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> knowledge.Assessment:
-    """`knowledge.assess` of a case, once per case in a session: a tap reruns the strip, the results and the
-    field notes, which all need it (and the age check needs the months reading as well)."""
+    """`knowledge.assess` of a case, once per case in a session: a tap reruns the strip and the results,
+    which both need it and its number checks (the age check also needs the case read in months)."""
     memo: dict[Any, knowledge.Assessment] = st.session_state.setdefault(_ASSESSED, {})
     key = (kb.version, case_key(case))
     held = memo.get(key)
@@ -153,25 +149,18 @@ class FieldNote(NamedTuple):
     info: bool = False
 
 
-def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any],
-                assess: entry.Assess | None = None) -> dict[str, FieldNote]:
+def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any]) -> dict[str, FieldNote]:
     """The note under each finding of a group that needs one (pure over `state`, the widget values by
-    key): a number the engine cannot use (the engine's words and its unit hint); else a number it uses
-    that may be a unit slip that matters, or the age left out where a rule needs it (`entry.number_check`:
-    the note asks for a look and decides nothing); else a finding that does not apply at the age
-    entered, with the reason."""
+    key): a number the engine cannot use (the engine's words and its unit hint), else a finding that
+    does not apply at the age entered, with the reason. (A number in range that may be a slip is asked
+    about under the banner, not here: `entry.number_check`.)"""
     age = usable_age(kb, state)
     out: dict[str, FieldNote] = {}
     for fid in groups(kb).get(group, []):
         if kb.findings[fid].type == "number":
-            value = state.get(widget_key(fid))
-            problem = entry.number_problem(kb, fid, value)
+            problem = entry.number_problem(kb, fid, state.get(widget_key(fid)))
             if problem:
                 out[fid] = FieldNote(f"{problem} {text.NOT_USED}")
-                continue
-            check = entry.number_check(kb, fid, value, case_of(kb, state), assess)
-            if check:
-                out[fid] = FieldNote(check.field)
                 continue
         reason = entry.not_applicable(kb, fid, age)
         if reason:
@@ -180,18 +169,18 @@ def field_notes(kb: knowledge.Knowledge, group: str, state: Mapping[str, Any],
 
 
 def fragments_to_rerun(kb: knowledge.Knowledge, state: Mapping[str, Any], drawn: Mapping[str, Mapping[str, FieldNote]],
-                       redraw: Iterable[str] = (), assess: entry.Assess | None = None) -> list[str]:
+                       redraw: Iterable[str] = ()) -> list[str]:
     """The fragment keys a change of findings reruns (pure): the strip, the chips and the results; each
     group whose field notes now differ from the ones it was drawn with (`drawn`); and the groups of the
     findings in `redraw` (findings a callback set, whose widgets must show the new value)."""
     wanted = {kb.findings[fid].group for fid in redraw if fid in kb.findings}
-    wanted |= {g for g in groups(kb) if field_notes(kb, g, state, assess) != drawn.get(g, {})}
+    wanted |= {g for g in groups(kb) if field_notes(kb, g, state) != drawn.get(g, {})}
     return [*EVERY_TAP, *(group_fragment(g) for g in groups(kb) if g in wanted)]
 
 
 def rerun_after_change(kb: knowledge.Knowledge, redraw: Iterable[str] = ()) -> NoReturn:
     """From a widget callback: rerun only what a change of findings affects (`fragments_to_rerun`)."""
-    st.rerun(fragments_to_rerun(kb, st.session_state, st.session_state.get(_NOTES_DRAWN, {}), redraw, session_assess(kb)))
+    st.rerun(fragments_to_rerun(kb, st.session_state, st.session_state.get(_NOTES_DRAWN, {}), redraw))
 
 
 def _finding_changed(kb: knowledge.Knowledge) -> None:
@@ -335,7 +324,7 @@ def group_title(group: str) -> str:
 def group(kb: knowledge.Knowledge, name: str) -> None:
     """Draw the finding widgets of one group with their notes (its fragment's body), and remember the
     notes drawn, so that a later change reruns this group only when they change."""
-    notes = field_notes(kb, name, st.session_state, session_assess(kb))
+    notes = field_notes(kb, name, st.session_state)
     st.session_state.setdefault(_NOTES_DRAWN, {})[name] = notes
     for fid in groups(kb)[name]:
         _finding_widget(kb, fid, kb.findings[fid], notes.get(fid))
