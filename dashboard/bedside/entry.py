@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import knowledge
+from dashboard.common.assessment_html import FLAG_RANK, flag_subject
 
 NEURO_GROUP = "neuro"
 """The vocabulary's group of the neurological findings."""
@@ -129,10 +130,8 @@ def months_reading(kb: knowledge.Knowledge, case: Mapping[str, Any], assess: Ass
     as_months = _acting_flags(run({**case, "age_years": months}))
     if as_years.keys() == as_months.keys():
         return None
-    rank = {"urgent": 1, "emergency": 2}
-
     def most_severe(flags: list[knowledge.RedFlag]) -> knowledge.RedFlag | None:
-        return max(flags, key=lambda f: rank.get(f.level, 0), default=None)
+        return max(flags, key=lambda f: FLAG_RANK.get(f.level, 0), default=None)
 
     added = most_severe([f for fid, f in as_months.items() if fid not in as_years])
     removed = most_severe([f for fid, f in as_years.items() if fid not in as_months])
@@ -140,11 +139,10 @@ def months_reading(kb: knowledge.Knowledge, case: Mapping[str, Any], assess: Ass
 
 
 def _flag_words(flag: knowledge.RedFlag) -> str:
-    """A flag in a few words: its level, what it is about (the head of its message) and its source's short
-    name (none for the project's own estimate)."""
-    head = flag.message.split(":", 1)[0].split(". ", 1)[0].strip().rstrip(".")
+    """A flag in a few words: its level, what it is about (the banner's `flag_subject`) and its source's
+    short name (none for the project's own estimate)."""
     source = flag.source.split(":", 1)[0].strip()
-    return f"{flag.level.upper()}: {head}" + ("" if source.startswith("Estimate") else f" ({source})")
+    return f"{flag.level.upper()}: {flag_subject(flag)}" + ("" if source.startswith("Estimate") else f" ({source})")
 
 
 def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, case: Mapping[str, Any],
