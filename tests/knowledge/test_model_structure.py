@@ -215,6 +215,21 @@ def test_spinal_metastasis_state_with_pain_and_weakness(kb):
     assert b.state_of("metastasis")[0].startswith("skin")
 
 
+def test_bowel_obstruction_with_a_flank_lump_raises_the_incarcerated_hernia(kb):
+    """Vomiting or obstruction is a ranking finding (2026.11.4): a new tender flank lump with vomiting ranks
+    the hernia among the first three, in its incarcerated state; without vomiting it stays far down. In a
+    soft, painless, long-standing flank lump the reducible state stays the more likely one."""
+    acute = {"age_years": 54, "location": "flank", "tender": True, "onset": "acute"}
+    calm = knowledge.assess({**acute, "vomiting_or_obstruction": False}, kb)
+    sick = knowledge.assess({**acute, "vomiting_or_obstruction": True}, kb)
+    assert sick.probability("lumbar_hernia") > 10 * calm.probability("lumbar_hernia")
+    assert "lumbar_hernia" in sick.cause_ids[:3] and "lumbar_hernia" not in calm.cause_ids[:3]
+    assert sick.state_of("lumbar_hernia")[0].startswith("incarcerated")
+    quiet = knowledge.assess({"age_years": 76, "location": "flank", "consistency": "soft", "tender": False,
+                              "onset": "chronic", "vomiting_or_obstruction": True}, kb)
+    assert quiet.state_of("lumbar_hernia")[0] == "reducible"
+
+
 def test_state_weights_add_up_and_states_sum_to_the_cause(kb):
     sm = kb.states
     for states in sm.states.values():
