@@ -9,6 +9,8 @@ and sources page). Every text from the knowledge is escaped here.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any, NamedTuple
@@ -80,16 +82,25 @@ def _first_clause(text_: str) -> str:
     return text_.strip().rstrip(".")
 
 
+_SPANS = frozenset({"hours", "days", "weeks", "months"})
+_PLAIN_WHEN = {"same day": "the same day"}
+
+
 def first_action(flag: knowledge.RedFlag) -> str:
     """What a flag asks to do first and how soon, from its own action and `within` (pure):
     'Immediate hospital assessment (MRI within 4 hours)', 'Urgent direct-access ultrasound within 2 weeks'."""
     clause = _first_clause(flag.action)
     within = (flag.within or "").strip().rstrip(".")
-    if not within or within.lower() in clause.lower():
+    said = clause.lower().replace("-", " ")
+    when = within.lower().replace("-", " ")
+    if not within or when in said or (when == "immediately" and re.search(r"\b(now|immediate|immediately)\b", said)):
         return clause
-    if "within" in within.lower():
+    if "within" in when:
         return f"{clause} ({within})"
-    return f"{clause} within {within}"
+    if when[0].isdigit() or when in _SPANS:
+        return f"{clause} within {within}"
+    # a time that is not a span ('same day', 'immediately', 'as soon as possible') is said as it is
+    return f"{clause} {_PLAIN_WHEN.get(when, within)}"
 
 
 def flag_subject(flag: knowledge.RedFlag) -> str:

@@ -64,6 +64,28 @@ def test_first_action_keeps_brackets_and_adds_timing_once() -> None:
     assert h.first_action(same) == "Scan within 2 weeks"
 
 
+@pytest.mark.parametrize(("action", "within", "said"), [
+    ("Emergency whole-spine MRI; then c", "same day", "Emergency whole-spine MRI the same day"),
+    ("Same-day neurosurgical assessment and MRI; c", "same day", "Same-day neurosurgical assessment and MRI"),
+    ("Emergency department now: resuscitation; c", "immediately", "Emergency department now: resuscitation"),
+    ("Surgical review; c", "immediately", "Surgical review immediately"),
+    ("Specialist review; c", "as soon as possible (weeks)", "Specialist review as soon as possible (weeks)"),
+    ("Prompt surgical review; c", "days", "Prompt surgical review within days"),
+    ("Very urgent X-ray; c", "48 hours", "Very urgent X-ray within 48 hours"),
+])
+def test_first_action_says_a_time_that_is_not_a_span_without_within(action: str, within: str, said: str) -> None:
+    """'within same day' and 'within immediately' are not English: a span takes 'within', a moment does not,
+    and a time the action already says (same-day, now) is not said twice."""
+    flag = knowledge.RedFlag(id="z", level="urgent", message="M", action=action, within=within, source="S", source_id="s")
+    assert h.first_action(flag) == said
+
+
+def test_no_red_flag_of_the_knowledge_reads_within_a_moment(kb: knowledge.Knowledge) -> None:
+    for compiled in kb.red_flags:
+        line = h.first_action(compiled.rule)
+        assert "within same day" not in line and "within immediately" not in line and "within as soon" not in line, line
+
+
 def test_why_urgent_only_for_a_benign_top_cause_under_urgent_triage(kb: knowledge.Knowledge) -> None:
     line = h.why_urgent_text(knowledge.assess(LIPOMA, kb), kb, {})
     assert line is not None and "URGENT" in line and "Lipoma" in line and "NICE NG12" in line
