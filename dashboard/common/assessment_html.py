@@ -10,7 +10,6 @@ and sources page). Every text from the knowledge is escaped here.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any, NamedTuple
