@@ -112,6 +112,16 @@ def test_triage_at_least_rule_level(kind: str, rule_id: str, expect: str, case: 
         assert a.triage == "emergency"
 
 
+@pytest.mark.parametrize(("kind", "rule_id", "expect", "case"), _example_params(kinds=("red_flags",), expects=("fires",)))
+def test_an_emergency_flag_puts_an_immediate_step_in_the_plan(kind: str, rule_id: str, expect: str, case: dict[str, Any]) -> None:
+    """An emergency triage must come with something to do now in the plan, not only steps deferred until
+    after the emergency: a red flag widened or added without its workup rule fails here."""
+    if _levels()[rule_id] != "emergency":
+        return
+    a = assess(case)
+    assert any(w.timing == "immediate" for w in a.workup), f"{rule_id}: no immediate step; plan {[w.step for w in a.workup]}"
+
+
 @pytest.mark.parametrize(("kind", "rule_id", "expect", "case"), _example_params(kinds=("red_flags",), mark_defects=False))
 def test_triage_is_highest_fired_level_on_every_example(kind: str, rule_id: str, expect: str, case: dict[str, Any]) -> None:
     """On every red-flag example the triage is exactly the highest level that fired, and routine when only warnings fired."""
