@@ -54,6 +54,13 @@ class Context:
 
 
 Predicate = Callable[[Context], bool]
+Scan = Callable[[Context, int], list[int]]
+"""A whole file's rules tested in one call (`Compiler.compile_scan`): (context, known-findings mask) -> positions that fired."""
+
+
+def scan_nothing(c: Context, known: int) -> list[int]:
+    """The scan of a file with no rules."""
+    return []
 
 _COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 """The comparisons of the language; each is written into the generated source as the same Python operator."""
@@ -93,6 +100,46 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
     return frozenset().union(*parts)
 
 
+def one_of_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, frozenset[str] | None] | None = None,
+                    ) -> frozenset[str] | None:
+    """A set of findings at least one of which must be examined for the condition to hold, or None when
+    the condition can hold with none examined (`not`, `unknown`, `probability`, an empty condition).
+
+    A sound bound, like `needed_findings`, for the conditions that bound does not help: `any` needs
+    nothing in particular, but it needs one of its parts' findings. A finding test holds only if the
+    finding was examined; `all` holds only if each part does, so any part's set will do (the smallest
+    is kept); `any` and `at_least` hold only if some part does, so the union, when every part has one.
+    Call only on conditions that compiled.
+    """
+    memo = {} if _memo is None else _memo
+    if not isinstance(cond, Mapping) or not cond:
+        return None
+    best: frozenset[str] | None = None
+    for key, arg in cond.items():  # the keys of one mapping must all hold: like `all`
+        if key == "all":
+            part = _smallest([one_of_findings(c, definitions, memo) for c in arg])
+        elif key in ("any", "at_least"):
+            children = [one_of_findings(c, definitions, memo) for c in (arg if key == "any" else arg["of"])]
+            part = None if any(c is None for c in children) else frozenset().union(*children)  # type: ignore[arg-type]
+        elif key in ("not", "unknown", "probability"):
+            part = None
+        elif key == "known":
+            part = frozenset({arg})
+        elif key == "ref":
+            if arg not in memo:
+                memo[arg] = one_of_findings(definitions[arg], definitions, memo)
+            part = memo[arg]
+        else:  # a finding comparison
+            part = frozenset({key})
+        best = _smallest([best, part])
+    return best
+
+
+def _smallest(sets: list[frozenset[str] | None]) -> frozenset[str] | None:
+    known = [s for s in sets if s is not None]
+    return min(known, key=lambda s: (len(s), sorted(s))) if known else None
+
+
 class Compiler:
     """Compiles conditions of one file against the vocabulary and the cause list."""
 
@@ -116,6 +163,8 @@ class Compiler:
         """The globals of every generated function: the named conditions' functions and `in` lists."""
         self._constant_ids = itertools.count()
         self._compiling: list[str] = []
+        self._expressions: dict[tuple[str, str], str] = {}
+        """Each rule's compiled expression, by (file, entry), for `compile_scan`."""
         self.number_constants: dict[str, set[float]] = {}
         """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
 
@@ -137,8 +186,27 @@ class Compiler:
         An empty condition would always hold: it is refused, except where the caller allows it (a
         workup fallback, which applies only when nothing else did)."""
         expr, reads = self._expr(cond, entry, path, allow_always)
-        source = f"def test(c):\n    v = c.v\n    p = c.p\n    return {expr}\n"
+        self._expressions[(self.file, entry)] = expr
+        source = f"def test(c):\n    v = c.v\n    p = c.p\n    memo = c.memo\n    return {expr}\n"
         return self._define(source, "test", entry, path, keep=False), reads
+
+    def compile_scan(self, rules: list[tuple[str, int, int]]) -> Scan:
+        """One function that tests, in order, rules of the current file already compiled with `compile`:
+        `scan(c, known_mask)` returns the positions (in `rules`) of those whose condition holds. Each
+        rule is given as (entry, needs_mask, one_of_mask): the bits of `needed_findings` (all examined)
+        and, when that is empty, of `one_of_findings` (at least one examined); a rule whose bound fails
+        cannot hold and is not evaluated.
+
+        It is the same expressions as the rules' own `test` functions, written one after the other in
+        one function, so a case pays one call for the whole file instead of one per rule."""
+        lines = ["def scan(c, known):", "    v = c.v", "    p = c.p", "    memo = c.memo", "    hits = []", "    hit = hits.append"]
+        for i, (entry, mask, one_of) in enumerate(rules):
+            expr = self._expressions[(self.file, entry)]
+            guard = f"(known & {mask}) == {mask} and " if mask else f"(known & {one_of}) and " if one_of else ""
+            lines.append(f"    if {guard}({expr}):\n        hit({i})")
+        lines.append("    return hits")
+        scan: Scan = self._define("\n".join(lines) + "\n", "scan", "(all rules)", "when", keep=False)  # type: ignore[assignment]
+        return scan
 
     # Strictly private helpers below.
 
@@ -157,7 +225,7 @@ class Compiler:
     def _ref_source(self, name: str) -> str:
         """The expression that calls a named condition's function (compiling it the first time)."""
         if name in self._ref_function:
-            return f"{self._ref_function[name]}(c)"
+            return self._ref_call(name)
         if name in self._compiling:
             cycle = " -> ".join([*self._compiling, name])
             raise KnowledgeFileError(self.definitions_file, name, "ref", f"definitions refer to each other in a cycle: {cycle}")
@@ -176,7 +244,14 @@ class Compiler:
             self._compiling.pop()
         self._ref_function[name] = function
         self._compiled_refs[name] = (fn, reads)
-        return f"{function}(c)"
+        return self._ref_call(name)
+
+    def _ref_call(self, name: str) -> str:
+        """The expression that reads a named condition: its value from the memo when this case has it
+        already (no call), else a call of its function (which stores it there). Every generated function
+        has `memo` (the Context's memo) as a local."""
+        key = repr(name)
+        return f"(memo[{key}] if {key} in memo else {self._ref_function[name]}(c))"
 
     def _expr(self, cond: Any, entry: str, path: str, allow_always: bool = False) -> tuple[str, frozenset[str]]:
         if not isinstance(cond, Mapping):

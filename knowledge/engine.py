@@ -11,14 +11,19 @@ the cause against under all other causes together (weighted by the age-band prio
 raised the cause, below 1 it lowered it.
 
 Next best question: see knowledge/questions.py.
+
+`assess` computes what the triage and the plan need (the ranking, red flags, workup). The views built
+from it, the next questions, the explanation and the not-yet-asked safety search, are computed on first
+use and kept on the Assessment, so a caller pays only for what it shows (`make bench` times both).
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -26,18 +31,25 @@ from knowledge.case import Case, parse_case
 from knowledge.conditions import CANT_MISS, Context
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.questions import next_questions
-from knowledge.result import Contribution, DoNot, Group, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion, quick_init
+from knowledge.result import (
+    LEVEL_RANK,
+    TIMING_RANK,
+    Contribution,
+    DoNot,
+    PlanStep,
+    Question,
+    RedFlag,
+    SafetyEffect,
+    SafetyQuestion,
+    quick_init,
+)
 
-LEVEL_RANK = {"emergency": 2, "urgent": 1, "warning": 0}
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
 TRIAGE_LEVELS = tuple(TRIAGE_OF_RANK[rank] for rank in sorted(TRIAGE_OF_RANK))
 """The triage levels, lowest first (the one triage order of the project)."""
-TIMING_RANK = {"immediate": 0, "urgent": 1, "routine": 2}
 GROUPS = ("immediate", "urgent", "routine", "after_emergency")
 """The plan's groups, in the order they are shown and done."""
 GROUP_RANK = {g: i for i, g in enumerate(GROUPS)}
-DEFERRED_BECAUSE = ("An emergency flag has fired: this step would delay the emergency pathway. "
-                    "Do it after the emergency is dealt with, if it is still needed.")
 EXPLAIN_MIN_LR = 1.1
 """A finding whose likelihood ratio for a cause lies within [1/1.1, 1.1] is not listed as moving it."""
 DISCLAIMER = (
@@ -64,27 +76,63 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     """The plan, in the order to do it (its groups of urgency in order)."""
     avoid: tuple[DoNot, ...]
     """The do-not list: never in the plan."""
-    next_questions: tuple[Question, ...]
-    unknown_findings: tuple[str, ...]
     workup_rules_fired: tuple[str, ...]
     """Ids of the workup rules whose condition held (fallbacks only when they were used)."""
     _contrib_findings: tuple[str, ...] = field(repr=False)
-    _contrib: np.ndarray = field(repr=False)
-    """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order)."""
+    """The entered findings the ranking used, in the order of their rows in `_contrib`."""
+    _rows: list[int] = field(repr=False)
+    """Their rows in the stacked likelihood tables (`StateModel.row_start`)."""
+    _row_weights: list[float] | None = field(repr=False)
+    """Their weights when a correlated group damps them (None: all 1)."""
+    _band: int = field(repr=False)
+    """The row of `Knowledge.prior` used (the age band, or age not entered)."""
+    _probs: np.ndarray = field(repr=False)
+    """The causes' probabilities in knowledge order."""
     _knowledge: Knowledge = field(repr=False)
-    _fired_ids: frozenset[str] = field(repr=False, default=frozenset())
     _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
     _memo: Mapping[str, bool] = field(repr=False, default_factory=dict)
     """The named conditions already evaluated for this case (the safety search reuses those an answer cannot change)."""
     _state_probs: np.ndarray | None = field(repr=False, default=None)
     """The posterior of every state column (knowledge order: `Knowledge.states`)."""
 
+    # What follows is derived from the fields above on first use and then kept: `assess` computes what
+    # triage and the plan need, and each view (the next questions, the explanation, the safety search)
+    # costs its time only when something shows it.
+
+    @functools.cached_property
+    def next_questions(self) -> tuple[Question, ...]:
+        """The best unexamined findings to ask next (knowledge/questions.py), best first."""
+        return next_questions(self._knowledge, self._probs, self.case.findings, self._probs_by_id[CANT_MISS])
+
+    @functools.cached_property
+    def unknown_findings(self) -> tuple[str, ...]:
+        """The findings not examined, in knowledge order."""
+        values = self.case.findings
+        return tuple([fid for fid in self._knowledge.findings if fid not in values])
+
+    @functools.cached_property
+    def _contrib(self) -> np.ndarray:
+        """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order):
+        each entered value under the cause against under all the other causes together, weighted by the
+        age band's prior (damped like the ranking when a correlated group damps it)."""
+        k = self._knowledge
+        if not self._rows:
+            return np.empty((0, len(k.cause_ids)))
+        llrows = k.states.cause_stacked.take(self._rows, axis=0)
+        if self._row_weights is not None:
+            llrows = np.array(self._row_weights)[:, None] * llrows
+        lin = np.exp(llrows)
+        prior = k.prior[self._band]
+        rest = ((lin @ prior)[:, None] - lin * prior) / (1 - prior)
+        return llrows - np.log(rest)
+
     @functools.cached_property
     def safety_questions(self) -> tuple[SafetyQuestion, ...]:
         """For each unexamined finding whose answer alone would fire an emergency or urgent rule, or
         clear one that counted it as possibly present: which rules, with which answer. Most decisive
         first. Computed on first use (it tries every answer), so `assess` itself stays fast."""
-        return _safety_questions(self._knowledge, self.case.findings, self._probs_by_id, self._fired_ids, self._memo)
+        fired_ids = frozenset(f.id for f in self.red_flags)
+        return _safety_questions(self._knowledge, self.case.findings, self._probs_by_id, fired_ids, self._memo)
 
     @property
     def unasked_red_flag_findings(self) -> tuple[str, ...]:
@@ -99,7 +147,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         for cid, p in zip(self.cause_ids, self.probabilities, strict=True):
             item: dict[str, Any] = {"id": cid, "name": k.causes[cid].name, "probability": round(p, 6),
                                     "cant_miss": k.causes[cid].cant_miss}
-            state = self.state_of(cid) if cid in k.states.states else None
+            state = self.state_of(cid)
             if state is not None:
                 item["state"] = state[0]
                 item["state_share"] = round(state[1], 4)
@@ -109,16 +157,20 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     def state_of(self, cause_id: str) -> tuple[str, float] | None:
         """For a cause with states (model.yaml): the name of the state that explains most of it and that
         state's share of the cause's probability; None for a cause without states."""
-        k = self._knowledge
-        j = k.cause_ids.index(cause_id)
-        cols = np.flatnonzero(k.states.cause_index == j)
-        if len(cols) < 2 or self._state_probs is None:
+        sm = self._knowledge.states
+        cols = sm.columns_of.get(cause_id)
+        if cols is None or self._state_probs is None:
             return None
-        part = self._state_probs[cols]
-        total = float(part.sum())
-        best = int(np.argmax(part))
-        share = float(part[best]) / total if total > 0 else float(k.states.weights[cols[best]])
-        return k.states.names[int(cols[best])], share
+        state_probs = self._state_probs_list
+        part = [state_probs[c] for c in cols]
+        total = sum(part)
+        best = max(range(len(part)), key=part.__getitem__)  # the first of equal shares, as argmax
+        share = part[best] / total if total > 0 else float(sm.weights[cols[best]])
+        return sm.names[cols[best]], share
+
+    @functools.cached_property
+    def _state_probs_list(self) -> list[float]:
+        return [] if self._state_probs is None else self._state_probs.tolist()
 
     def probability(self, cause_id: str) -> float:
         """The estimated probability of one cause."""
@@ -189,55 +241,63 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
     do-not list never enters the plan, however many rules ask for it.
+
+    One entry per (step, target): the most urgent (then earliest-phase) request wins, the earliest
+    rule on a tie; a step asked for by any emergency pathway stays on the emergency path.
     """
+    # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None], list[Any]] = {}
     fallbacks = []
     fired: list[str] = []
-    for order, compiled in enumerate(k.workup_rules):
-        need = compiled.needs_mask
-        if need & known_mask != need or not compiled.test(ctx):
-            continue
+    rules = k.workup_rules
+    for order in k.workup_scan(ctx, known_mask):
+        compiled = rules[order]
         rule = compiled.rule
         if rule.fallback:
-            fallbacks.append((order, rule))
+            fallbacks.append((order, compiled))
             continue
         fired.append(rule.id)
-        for s in rule.steps:
-            _add_step(k, chosen, order, rule, s)
-        for a in rule.avoid:
-            do_not.setdefault(a.step, _do_not_item(k, a, rule.id, "workup"))
-    kept = {key: v for key, v in chosen.items() if key[0] not in do_not}
+        _add_steps(chosen, order, compiled, rule.emergency)
+        for step, item in compiled.do_not_items:
+            if step not in do_not:
+                do_not[step] = item
+    kept = {key: v for key, v in chosen.items() if key[0] not in do_not} if do_not else chosen
     if not kept:
-        for order, rule in fallbacks:
-            fired.append(rule.id)
-            for s in rule.steps:
-                if s.step not in do_not:
-                    _add_step(k, kept, order, rule, s)
+        for order, compiled in fallbacks:
+            fired.append(compiled.rule.id)
+            _add_steps(kept, order, compiled, compiled.rule.emergency, skip=do_not)
     ranked = []
-    for (timing_rank, phase, order), (s, rule_id), on_emergency_path in kept.values():
-        deferred = emergency and not on_emergency_path and s.timing != "immediate"
-        group: Group = "after_emergency" if deferred else s.timing
-        item = PlanStep(s.step, s.timing, s.within, s.rationale, k.source_label(s.source), s.source, rule_id, group,
-                        s.to, DEFERRED_BECAUSE if deferred else None)
-        ranked.append(((GROUP_RANK[group], phase, timing_rank, order), item))
-    ranked.sort(key=lambda v: v[0])
-    return tuple(item for _, item in ranked), tuple(do_not.values()), tuple(fired)
+    for timing_rank, phase, order, prepared, on_emergency_path in kept.values():
+        if emergency and not on_emergency_path and timing_rank:  # not immediate: it waits
+            ranked.append(((_AFTER_EMERGENCY, phase, timing_rank, order), prepared.deferred))
+        else:
+            ranked.append(((_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item))
+    ranked.sort(key=_first)
+    return tuple([item for _, item in ranked]), tuple(do_not.values()), tuple(fired)
 
 
-def _add_step(k: Knowledge, chosen: dict, order: int, rule: Any, s: Any) -> None:
-    """Keep one entry per (step, target): the most urgent (then earliest-phase) request wins; a step
-    asked for by any emergency pathway stays on the emergency path."""
-    phase = s.phase if s.phase is not None else k.step_phase[s.step]
-    key = (s.step, s.to)
-    rank = (TIMING_RANK[s.timing], phase, order)
-    item = (s, rule.id)
-    old = chosen.get(key)
-    if old is None:
-        chosen[key] = [rank, item, rule.emergency]
-        return
-    if rank[:2] < old[0][:2]:
-        old[0], old[1] = rank, item
-    old[2] = old[2] or rule.emergency
+_AFTER_EMERGENCY = GROUP_RANK["after_emergency"]
+_GROUP_OF_TIMING = tuple(GROUP_RANK[t] for t in sorted(TIMING_RANK, key=TIMING_RANK.__getitem__))
+"""A step's group rank, indexed by its timing rank (a step that does not wait is in its timing's group)."""
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]
+
+
+def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, skip: Mapping[str, Any] | None = None) -> None:
+    """Add a rule's prepared steps to the plan entries (see `_workup`), leaving out the steps in `skip`."""
+    for prepared in compiled.plan:
+        if skip is not None and prepared.key[0] in skip:
+            continue
+        old = chosen.get(prepared.key)
+        if old is None:
+            chosen[prepared.key] = [prepared.timing_rank, prepared.phase, order, prepared, emergency]
+            continue
+        if (prepared.timing_rank, prepared.phase) < (old[0], old[1]):
+            old[0], old[1], old[2], old[3] = prepared.timing_rank, prepared.phase, order, prepared
+        if emergency:
+            old[4] = True
 
 
 def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapping[str, float],
@@ -309,25 +369,19 @@ def _effect_rank(e: SafetyEffect) -> int:
     return (0 if e.level == "emergency" else 2) + (0 if e.effect == "fire" else 1)
 
 
-def _group_weights(group_of: Mapping[str, tuple[int, float]], entered: list[str]) -> dict[str, float]:
-    """The weight of each entered finding of a correlated group: 1 / (1 + (m - 1) r) with m the group's
-    entered findings and r its correlation (model.yaml); findings outside groups are left out (weight 1)."""
-    if not group_of:
-        return {}
-    members: dict[int, list[str]] = {}
-    corr: dict[int, float] = {}
-    for fid in entered:
-        g = group_of.get(fid)
-        if g is not None:
-            members.setdefault(g[0], []).append(fid)
-            corr[g[0]] = g[1]
-    out: dict[str, float] = {}
-    for gi, fids in members.items():
-        if len(fids) > 1:
-            w = 1.0 / (1.0 + (len(fids) - 1) * corr[gi])
-            for fid in fids:
-                out[fid] = w
-    return out
+def _row_weights(grouped: Mapping[tuple[int, float], list[int]], n: int) -> list[float] | None:
+    """The weight of each of the n entered findings' rows: 1 / (1 + (m - 1) r) for a finding of a correlated
+    group with m entered findings and correlation r (model.yaml), 1 otherwise; None when no group has two
+    entered findings (every weight 1). `grouped` maps each group (index, r) to its findings' positions."""
+    weights = None
+    for (_, r), members in grouped.items():
+        if len(members) > 1:
+            if weights is None:
+                weights = [1.0] * n
+            w = 1.0 / (1.0 + (len(members) - 1) * r)
+            for i in members:
+                weights[i] = w
+    return weights
 
 
 def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -> Assessment:
@@ -339,57 +393,62 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     case = parse_case(case, k)
     values = case.findings
 
-    age = values.get("age_years")
-    band = k.band_index(age)
+    band = k.band_index(values.get("age_years"))
     sm = k.states
-    tables = k.tables
-    start = sm.row_start
-    entered = [fid for fid in values if fid in start]
     # one row of the stacked tables per entered finding; a correlated group's rows are damped (model.yaml)
-    rows = [start[fid] + tables[fid].row_of(values[fid]) for fid in entered]
-    weights = _group_weights(k.group_of, entered)
-    if weights:
-        w = np.array([weights.get(fid, 1.0) for fid in entered])
-        logpost = sm.log_prior[band] + w @ sm.stacked[rows]
-        llrows = w[:, None] * sm.cause_stacked[rows]
+    value_row, number_rows, group_of = sm.value_row, sm.number_rows, k.group_of
+    entered: list[str] = []
+    rows: list[int] = []
+    grouped: dict[tuple[int, float], list[int]] = {}  # correlated group -> positions of its findings in `entered`
+    bit = k.finding_bit
+    known_mask = 0  # the entered findings as bits (a rule runs only when its needed findings' bits are in)
+    for fid, value in values.items():
+        known_mask |= bit[fid]
+        row = value_row.get((fid, value))
+        if row is None:
+            if fid not in number_rows:
+                continue  # a finding the ranking does not use
+            start, bounds = number_rows[fid]
+            row = start + bisect.bisect_right(bounds, value)
+        group = group_of.get(fid)
+        if group is not None:
+            if group in grouped:
+                grouped[group].append(len(rows))
+            else:
+                grouped[group] = [len(rows)]
+        entered.append(fid)
+        rows.append(row)
+    weights = _row_weights(grouped, len(rows)) if grouped else None
+    # (ufuncs called directly: the array methods .sum() and .max() add a Python-level call each)
+    if weights is not None:
+        logpost = sm.log_prior[band] + np.array(weights) @ sm.stacked.take(rows, axis=0)
     elif rows:
-        logpost = sm.log_prior[band] + sm.stacked[rows].sum(axis=0)
-        llrows = sm.cause_stacked[rows]
+        logpost = sm.log_prior[band] + np.add.reduce(sm.stacked.take(rows, axis=0))
     else:
         logpost = sm.log_prior[band].copy()
-        llrows = None
-    logpost -= logpost.max()
-    state_probs = np.exp(logpost)
-    state_probs /= state_probs.sum()
+    logpost -= np.maximum.reduce(logpost)
+    state_probs = np.exp(logpost, out=logpost)
+    state_probs /= np.add.reduce(state_probs)
     probs = np.bincount(sm.cause_index, weights=state_probs, minlength=len(k.cause_ids))
 
     probs_list = probs.tolist()
     probs_by_id = dict(zip(k.cause_ids, probs_list, strict=True))
-    probs_by_id[CANT_MISS] = float(probs[k.cant_miss].sum())
-
-    # explanation: LR of each entered value for each cause against the prior-weighted rest
-    if llrows is not None:
-        lin = np.exp(llrows)
-        prior = k.prior[band]
-        rest = ((lin @ prior)[:, None] - lin * prior) / (1 - prior)
-        contrib = llrows - np.log(rest)
-    else:
-        contrib = np.empty((0, len(k.cause_ids)))
+    probs_by_id[CANT_MISS] = sum([probs_list[j] for j in k.cant_miss_index])
 
     # red flags and triage
     ctx = Context(values, probs_by_id)
     fired: list[RedFlag] = []
     do_not: dict[str, DoNot] = {}
     top = 0
-    known_mask = _known_mask(k, values)
-    for compiled in k.red_flags:
-        need = compiled.needs_mask
-        if need & known_mask == need and compiled.test(ctx):
-            r = compiled.rule
-            fired.append(RedFlag(r.id, r.level, r.message, r.action, r.within, k.source_label(r.source), r.source, r.note))
-            top = max(top, LEVEL_RANK[r.level])
-            for a in r.do_not:
-                do_not.setdefault(a.step, _do_not_item(k, a, r.id, "red_flag"))
+    red_flags = k.red_flags
+    for i in k.red_flag_scan(ctx, known_mask):
+        compiled = red_flags[i]
+        fired.append(cast(RedFlag, compiled.flag))  # set on every red-flag rule (loader._prepared_flags)
+        if compiled.level_rank > top:
+            top = compiled.level_rank
+        for step, item in compiled.do_not_items:
+            if step not in do_not:
+                do_not[step] = item
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
     for j, cid, alarm in k.alarms:
@@ -408,31 +467,36 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         top = max(top, LEVEL_RANK[alarm.level])
         for a in alarm.do_not:
             do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
-    fired.sort(key=lambda f: -LEVEL_RANK[f.level])
-    fired_ids = frozenset(f.id for f in fired)
+    if len(fired) > 1:
+        fired.sort(key=_minus_level_rank)
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, top == LEVEL_RANK["emergency"], known_mask)
 
     # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
     order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)
+    cause_ids = k.cause_ids
     return Assessment(
         knowledge_version=k.version,
         case=case,
         age_band=k.age_bands[band].id if band < len(k.age_bands) else None,
-        cause_ids=tuple([k.cause_ids[i] for i in order]),
+        cause_ids=tuple([cause_ids[i] for i in order]),
         probabilities=tuple([probs_list[i] for i in order]),
         triage=TRIAGE_OF_RANK[top],
         red_flags=tuple(fired),
         workup=workup,
         avoid=avoid,
-        next_questions=next_questions(k, probs, values),
-        unknown_findings=tuple([fid for fid in k.findings if fid not in values]),
-        _fired_ids=fired_ids,
-        _probs_by_id=probs_by_id,
-        _memo=ctx.memo,
         workup_rules_fired=workup_fired,
         _contrib_findings=tuple(entered),
-        _contrib=contrib,
+        _rows=rows,
+        _row_weights=weights,
+        _band=band,
+        _probs=probs,
         _knowledge=k,
+        _probs_by_id=probs_by_id,
+        _memo=ctx.memo,
         _state_probs=state_probs,
     )
+
+
+def _minus_level_rank(flag: RedFlag) -> int:
+    return -LEVEL_RANK[flag.level]

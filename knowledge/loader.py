@@ -23,9 +23,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge import manifest
-from knowledge.conditions import Compiler, Predicate, needed_findings
+from knowledge.conditions import Compiler, Predicate, Scan, needed_findings, one_of_findings, scan_nothing
 from knowledge.errors import KnowledgeFileError, validation_error
 from knowledge.questions import QuestionMatrices, question_matrices
+from knowledge.result import DEFERRED_BECAUSE, LEVEL_RANK, TIMING_RANK, DoNot, Origin, PlanStep, RedFlag
 from knowledge.schema import (
     ESTIMATE,
     AgeBand,
@@ -113,9 +114,26 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 R = TypeVar("R", RedFlagRule, WorkupRule)
 
 
+class PreparedStep(NamedTuple):
+    """One step of a workup rule, as the plan shows it, built once when the knowledge loads."""
+
+    key: tuple[str, str | None]
+    """(step, referral target): the plan keeps one entry per key."""
+    timing_rank: int
+    phase: int
+    item: PlanStep
+    """The step in its own group (its timing)."""
+    deferred: PlanStep
+    """The same step waiting in `after_emergency` (used when an emergency fires and the step is not on
+    an emergency path and not immediate)."""
+
+
 @dataclass(frozen=True)
 class CompiledRule(Generic[R]):
-    """A rule (red flag or workup) with its condition compiled; `reads` lists the findings it looks at."""
+    """A rule (red flag or workup) with its condition compiled; `reads` lists the findings it looks at.
+
+    What the rule shows when it fires depends on the rule alone, so it is built once here (`flag`,
+    `do_not_items`, `plan`) and the engine hands out the same frozen items on every assessment."""
 
     rule: R
     test: Predicate
@@ -124,6 +142,14 @@ class CompiledRule(Generic[R]):
     """Findings that must be examined for the rule to fire (the engine skips it otherwise)."""
     needs_mask: int = 0
     """`needs` as bits of `Knowledge.finding_bit` (one integer test per rule instead of a set comparison)."""
+    flag: RedFlag | None = None
+    """A red-flag rule's item as shown when it fires."""
+    level_rank: int = 0
+    """A red-flag rule's level as a triage rank (`LEVEL_RANK`)."""
+    do_not_items: tuple[tuple[str, DoNot], ...] = ()
+    """The rule's do-not items (a red flag's `do_not`, a workup rule's `avoid`), each with its step id."""
+    plan: tuple[PreparedStep, ...] = ()
+    """A workup rule's steps as the plan shows them."""
     _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
 
     @property
@@ -205,12 +231,16 @@ class Knowledge:
     alarms: tuple[tuple[int, str, CauseAlarm], ...] = ()
     """The causes that carry a can't-miss alarm (only can't-miss causes may): (column in `cause_ids`,
     cause id, alarm), in knowledge order."""
+    cant_miss_index: tuple[int, ...] = ()
+    """The columns of the can't-miss causes in `cause_ids`."""
+    red_flag_scan: Scan = scan_nothing
+    """Every red flag tested in one call: the positions in `red_flags` of those that fire (conditions.Compiler.compile_scan)."""
+    workup_scan: Scan = scan_nothing
+    """The same for `workup_rules`."""
 
     def source_label(self, source_id: str) -> str:
         """The short citation shown for a source id (or 'Estimate (project)')."""
-        if source_id == ESTIMATE:
-            return "Estimate (project; see note)"
-        return self.sources[source_id].label
+        return _source_label(self.sources, source_id)
 
     def entry_for(self, cause_id: str, finding_id: str) -> tuple[Likelihood, bool]:
         """The likelihood entry the engine uses for a cause and a finding, and whether it is the cause's
@@ -512,6 +542,13 @@ class StateModel:
     states: Mapping[str, tuple[tuple[str, CauseState], ...]]
     """cause id -> its states as written in model.yaml (id, entry)."""
     row_start: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    columns_of: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """cause id -> its state columns, for the causes with states (two or more)."""
+    value_row: Mapping[tuple[str, Any], int] = field(default_factory=lambda: MappingProxyType({}))
+    """(yes/no or choice finding id, value) -> its row in `stacked` (the table's row plus `row_start`)."""
+    number_rows: Mapping[str, tuple[int, tuple[float, ...]]] = field(default_factory=lambda: MappingProxyType({}))
+    """Number finding id -> (`row_start`, the upper bounds of its bins): its row is the start plus the
+    count of bounds at or below the value."""
     """finding id -> the row where its categories start in `stacked` and `cause_stacked`."""
     stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     """Every finding's `log_tables` stacked (rows: finding categories; columns: states), so the ranking
@@ -626,10 +663,15 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
     empty_s, empty_c = np.empty((0, len(ids))), np.empty((0, len(cause_ids)))
     stacked = np.vstack(list(log_tables.values())) if log_tables else empty_s
     cause_stacked = np.vstack([cause_tables[fid].log for fid in log_tables]) if log_tables else empty_c
+    columns_of = {cid: cols for cid in cause_ids
+                  if len(cols := tuple(col for col, j in enumerate(cause_index) if cause_ids[j] == cid)) > 1}
+    value_row = {(fid, value): starts[fid] + row for fid in log_tables for value, row in cause_tables[fid].index.items()}
+    number_rows = {fid: (starts[fid], cause_tables[fid].bounds) for fid in log_tables if cause_tables[fid].bounds}
     model = StateModel(tuple(ids), tuple(names), _frozen(index), _frozen(w), _frozen(log_prior),
                        MappingProxyType(log_tables), MappingProxyType(dict(states)),
-                       MappingProxyType(starts), _frozen(np.ascontiguousarray(stacked)),
-                       _frozen(np.ascontiguousarray(cause_stacked)))
+                       MappingProxyType(starts), MappingProxyType(columns_of), MappingProxyType(value_row),
+                       MappingProxyType(number_rows),
+                       _frozen(np.ascontiguousarray(stacked)), _frozen(np.ascontiguousarray(cause_stacked)))
     return model, cause_tables
 
 
@@ -795,7 +837,12 @@ def build_unchecked(data_dir: Path) -> Knowledge:
 
     order = {fid: i for i, fid in enumerate(findings)}
     bit = {fid: 1 << i for fid, i in order.items()}
-    red_flags, workup_rules = _with_masks(red_flags, bit), _with_masks(workup_rules, bit)
+    red_flags = _prepared_flags(_with_masks(red_flags, bit), sources)
+    workup_rules = _prepared_workup(_with_masks(workup_rules, bit), steps.phase, sources)
+    compiler.file = "red_flags.yaml"
+    red_flag_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in red_flags])
+    compiler.file = "workup.yaml"
+    workup_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in workup_rules])
     cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
     ref_reads = {name: reads for name, (_, reads) in compiler.compiled_refs().items()}
     return Knowledge(
@@ -830,6 +877,9 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
         _questions=question_matrices(tables, findings, cant_miss),
         alarms=_alarms(causes, cause_ids),
+        cant_miss_index=tuple(int(j) for j in np.flatnonzero(cant_miss)),
+        red_flag_scan=red_flag_scan,
+        workup_scan=workup_scan,
     )
 
 
@@ -846,6 +896,54 @@ def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...]) -> tuple[tu
 def _with_masks(rules: list[CompiledRule[R]], bit: Mapping[str, int]) -> list[CompiledRule[R]]:
     """The rules with `needs_mask` set from their needed findings' bits."""
     return [dataclasses.replace(r, needs_mask=sum(bit[f] for f in r.needs)) for r in rules]
+
+
+def _scan_entry(compiled: CompiledRule[R], definitions: Mapping[str, Any], bit: Mapping[str, int]) -> tuple[str, int, int]:
+    """(rule id, needs_mask, one-of mask) for `Compiler.compile_scan`."""
+    one_of = one_of_findings(compiled.rule.when, definitions) or frozenset()
+    return compiled.rule.id, compiled.needs_mask, sum(bit[f] for f in one_of)
+
+
+def _source_label(sources: Mapping[str, Source], source_id: str) -> str:
+    if source_id == ESTIMATE:
+        return "Estimate (project; see note)"
+    return sources[source_id].label
+
+
+def _do_not_items(avoid: tuple[AvoidRef, ...], origin_id: str, kind: Origin,
+                  sources: Mapping[str, Source]) -> tuple[tuple[str, DoNot], ...]:
+    return tuple((a.step, DoNot(a.step, a.rationale, _source_label(sources, a.source), a.source, origin_id, kind, a.note))
+                 for a in avoid)
+
+
+def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str, Source]) -> list[CompiledRule[RedFlagRule]]:
+    """The red-flag rules with the items they show built once."""
+    out = []
+    for compiled in rules:
+        r = compiled.rule
+        flag = RedFlag(r.id, r.level, r.message, r.action, r.within, _source_label(sources, r.source), r.source, r.note)
+        out.append(dataclasses.replace(compiled, flag=flag, level_rank=LEVEL_RANK[r.level],
+                                       do_not_items=_do_not_items(r.do_not, r.id, "red_flag", sources)))
+    return out
+
+
+def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[str, int],
+                     sources: Mapping[str, Source]) -> list[CompiledRule[WorkupRule]]:
+    """The workup rules with their steps and avoid items built once."""
+    out = []
+    for compiled in rules:
+        r = compiled.rule
+        plan = []
+        for s in r.steps:
+            label = _source_label(sources, s.source)
+            item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
+            deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
+                                DEFERRED_BECAUSE)
+            phase = s.phase if s.phase is not None else step_phase[s.step]
+            plan.append(PreparedStep((s.step, s.to), TIMING_RANK[s.timing], phase, item, deferred))
+        out.append(dataclasses.replace(compiled, plan=tuple(plan),
+                                       do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
+    return out
 
 
 @functools.lru_cache(maxsize=4)

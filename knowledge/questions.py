@@ -33,13 +33,14 @@ class QuestionMatrices:
 
     rows: np.ndarray
     """Q[v, c] = P(category v | cause c), all askable findings stacked."""
-    qlogq_rows: np.ndarray
-    """Q log Q (for the expected-entropy term)."""
-    cant_miss_rows: np.ndarray
-    """Q restricted to the can't-miss causes."""
+    stacked: np.ndarray
+    """Q, Q log Q and Q restricted to the can't-miss causes (other columns zero), stacked in that order:
+    one matrix-vector product gives P(answer), the first entropy term and the can't-miss share."""
     starts: np.ndarray
     """Row where each finding's block starts."""
     findings: tuple[str, ...]
+    texts: tuple[tuple[str, str, str], ...]
+    """For each finding: (id, label, the question asked at the bedside)."""
 
 
 def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[str, Finding],
@@ -59,46 +60,44 @@ def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[s
         return a
 
     return QuestionMatrices(
-        rows=frozen(rows),
-        qlogq_rows=frozen(rows * np.log(rows)),
-        cant_miss_rows=frozen(np.ascontiguousarray(rows[:, cant_miss])),
+        rows=frozen(np.ascontiguousarray(rows)),
+        stacked=frozen(np.ascontiguousarray(np.vstack([rows, rows * np.log(rows), rows * cant_miss]))),
         starts=frozen(np.array(starts, dtype=np.intp)),
         findings=q_findings,
+        texts=tuple((fid, findings[fid].label, findings[fid].question or findings[fid].meaning) for fid in q_findings),
     )
 
 
-def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any]) -> tuple[Question, ...]:
-    """The N_QUESTIONS best unexamined findings to ask next, best first."""
+def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any], cant_miss_now: float) -> tuple[Question, ...]:
+    """The N_QUESTIONS best unexamined findings to ask next, best first. `cant_miss_now` is the current
+    total probability of the can't-miss causes (the engine has it already)."""
     # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
     #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
     #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
     # which needs only matrix-vector products with precomputed Q and Q log Q. The expected change in
     # can't-miss probability is sum_v P(v) |P(cm | v) - P(cm)| = sum_v |sum_{c cm} Q[v,c] p_c - P(cm) P(v)|.
     m = k._questions
-    logp = np.log(np.maximum(probs, 1e-300))
-    p_answer = m.rows @ probs
-    joint_term = m.qlogq_rows @ probs + m.rows @ (probs * logp)
-    p_cm = probs[k.cant_miss]
-    cm_now = float(np.add.reduce(p_cm))
-    terms = np.empty((len(p_answer), 2))
-    terms[:, 0] = p_answer * np.log(p_answer) - joint_term
-    terms[:, 1] = np.abs(m.cant_miss_rows @ p_cm - cm_now * p_answer)
+    n = len(m.rows)
+    plogp = probs * np.log(np.maximum(probs, 1e-300))
+    y = m.stacked @ probs
+    p_answer = y[:n]
+    terms = np.empty((n, 2))
+    terms[:, 0] = p_answer * np.log(p_answer) - (y[n:2 * n] + m.rows @ plogp)
+    terms[:, 1] = np.abs(y[2 * n:] - cant_miss_now * p_answer)
     per_finding = np.add.reduceat(terms, m.starts)
-    h_now = float(-(probs @ logp) / _LN2)
-    gain = h_now - per_finding[:, 0] / _LN2
-    cm_shift = per_finding[:, 1]
-    score = gain + CANT_MISS_WEIGHT * cm_shift
+    per_finding[:, 0] *= -1 / _LN2
+    per_finding[:, 0] -= float(plogp.sum()) / _LN2  # gain: the entropy now minus the expected entropy after
+    gain_list, cm_list = per_finding.T.tolist()
+    score_list = [g + CANT_MISS_WEIGHT * c for g, c in zip(gain_list, cm_list, strict=True)]
     # best first; equal scores keep the knowledge's order (a stable sort), so the list is reproducible
-    order = (-score).argsort(kind="stable").tolist()
-    score_list, gain_list, cm_list = score.tolist(), gain.tolist(), cm_shift.tolist()
+    order = sorted(range(len(score_list)), key=score_list.__getitem__, reverse=True)
     out = []
+    texts = m.texts
     for i in order:
-        fid = m.findings[i]
+        fid, label, question = texts[i]
         if fid in known:
             continue
-        f = k.findings[fid]
-        out.append(Question(fid, f.label, f.question or f.meaning, round(score_list[i], 4), round(gain_list[i], 4),
-                            round(cm_list[i], 4)))
+        out.append(Question(fid, label, question, round(score_list[i], 4), round(gain_list[i], 4), round(cm_list[i], 4)))
         if len(out) == N_QUESTIONS:
             break
     return tuple(out)

@@ -18,6 +18,14 @@ Group = Literal["immediate", "urgent", "routine", "after_emergency"]
 Origin = Literal["red_flag", "workup", "cant_miss"]
 T = TypeVar("T", bound=type)
 
+LEVEL_RANK: dict[str, int] = {"emergency": 2, "urgent": 1, "warning": 0}
+"""A red flag's level as a triage rank (2 emergency, 1 urgent; a warning leaves the triage routine)."""
+TIMING_RANK: dict[str, int] = {"immediate": 0, "urgent": 1, "routine": 2}
+"""A plan step's timing, most urgent first."""
+DEFERRED_BECAUSE = ("An emergency flag has fired: this step would delay the emergency pathway. "
+                    "Do it after the emergency is dealt with, if it is still needed.")
+"""Why a step waits in the group `after_emergency`."""
+
 
 def quick_init(cls: T) -> T:
     """Give a frozen dataclass an `__init__` that fills the instance's dict in one step.

@@ -34,9 +34,24 @@ CASES = [knowledge.parse_case(_random_case(random.Random(SEED + i))) for i in ra
 
 
 def test_bench_assess(benchmark):
-    """Median time of one `assess` (ranking, red flags, triage, workup, explanation data, next questions)."""
+    """Median time of one `assess`: ranking, red flags, triage and workup. The views built from it on first use
+    (next questions, explanations, the safety search) are timed in `test_bench_assess_and_page_views`."""
     cycle = itertools.cycle(CASES)
     benchmark.pedantic(lambda: knowledge.assess(next(cycle)), rounds=5000, iterations=1, warmup_rounds=200)
+
+
+def _as_the_bedside_page_reads_it(case) -> None:
+    """`assess` and the views the bedside page shows on every tap, each computed on first use: the chart's
+    causes, the next questions, the explanation of the top cause, the not-yet-asked safety search and the
+    findings not examined."""
+    a = knowledge.assess(case)
+    _ = (a.causes, a.next_questions, a.explanation(a.cause_ids[0]), a.safety_questions, a.unknown_findings)
+
+
+def test_bench_assess_and_page_views(benchmark):
+    """Median time of one `assess` plus every view the bedside page reads from it (the page's engine cost per tap)."""
+    cycle = itertools.cycle(CASES)
+    benchmark.pedantic(lambda: _as_the_bedside_page_reads_it(next(cycle)), rounds=3000, iterations=1, warmup_rounds=100)
 
 
 def test_bench_assess_raw_and_json(benchmark):

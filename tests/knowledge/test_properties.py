@@ -251,3 +251,45 @@ def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss):
         assert compiled.test(ctx) == _holds(compiled.rule.when, values, probs), compiled.rule.id
     for where, cond, test in PARTS:
         assert test(ctx) == _holds(cond, values, probs), (where, cond)
+
+
+sparse_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=4).flatmap(
+    lambda ids: st.fixed_dictionaries({fid: _value(fid) for fid in ids})
+)
+"""Cases with few findings: most rules' bounds fail, which is where a wrong bound would hide a rule."""
+
+
+def _context(a):
+    from knowledge.conditions import CANT_MISS, Context
+
+    probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
+    probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
+    return Context(a.case.findings, probs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_cases | sparse_cases)
+def test_one_of_findings_bound_is_sound(case):
+    """A rule whose condition holds has at least one of its `one_of_findings` examined (when it has such a set)."""
+    from knowledge.conditions import one_of_findings
+
+    ctx = _context(assess(case))
+    for compiled in (*KB.red_flags, *KB.workup_rules):
+        one_of = one_of_findings(compiled.rule.when, KB.definitions)
+        if one_of is not None and compiled.test(ctx):
+            assert one_of & set(case), f"{compiled.rule.id} held with none of {sorted(one_of)} examined"
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_cases | sparse_cases)
+def test_the_scan_fires_exactly_the_rules_whose_condition_holds(case):
+    """The engine tests each file's rules in one generated function with the bounds as guards; for any case
+    it must return exactly the rules whose own test holds, in file order (each on a fresh context, so
+    neither shares the other's memo)."""
+    a = assess(case)
+    known_mask = 0
+    for fid in case:
+        known_mask |= KB.finding_bit[fid]
+    for rules, scan in ((KB.red_flags, KB.red_flag_scan), (KB.workup_rules, KB.workup_scan)):
+        expected = [i for i, compiled in enumerate(rules) if compiled.test(_context(a))]
+        assert scan(_context(a), known_mask) == expected

@@ -283,3 +283,29 @@ def test_fallback_applies_only_when_no_other_rule_fires() -> None:
     assert "clinical_review" not in b.workup_rules_fired
     assert "bony_lump_xray" in b.workup_rules_fired
     assert "observe" not in [w["step"] for w in b.workup]
+
+
+def test_the_items_built_at_load_are_the_rules_own():
+    """Red flags, do-not items and plan steps are built once when the knowledge loads and handed out on
+    every assessment; each must say exactly what its rule says, with its source's label."""
+    from knowledge.result import DEFERRED_BECAUSE, DoNot, PlanStep, RedFlag
+
+    KB = load_knowledge()
+    for compiled in KB.red_flags:
+        r = compiled.rule
+        assert compiled.flag == RedFlag(r.id, r.level, r.message, r.action, r.within, KB.source_label(r.source), r.source, r.note)
+        assert [step for step, _ in compiled.do_not_items] == [a.step for a in r.do_not]
+        assert [item for _, item in compiled.do_not_items] == [
+            DoNot(a.step, a.rationale, KB.source_label(a.source), a.source, r.id, "red_flag", a.note) for a in r.do_not]
+    for compiled in KB.workup_rules:
+        r = compiled.rule
+        assert [item for _, item in compiled.do_not_items] == [
+            DoNot(a.step, a.rationale, KB.source_label(a.source), a.source, r.id, "workup", a.note) for a in r.avoid]
+        assert len(compiled.plan) == len(r.steps)
+        for prepared, s in zip(compiled.plan, r.steps, strict=True):
+            label = KB.source_label(s.source)
+            assert prepared.key == (s.step, s.to)
+            assert prepared.phase == (s.phase if s.phase is not None else KB.step_phase[s.step])
+            assert prepared.item == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to)
+            assert prepared.deferred == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id,
+                                                 "after_emergency", s.to, DEFERRED_BECAUSE)

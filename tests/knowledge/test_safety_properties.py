@@ -109,5 +109,5 @@ def test_safety_search_reusing_evaluated_conditions_finds_the_same(case):
     from knowledge.engine import _safety_questions
 
     a = assess(case)
-    fresh = _safety_questions(KB, a.case.findings, a._probs_by_id, a._fired_ids, None)
+    fresh = _safety_questions(KB, a.case.findings, a._probs_by_id, frozenset(f.id for f in a.red_flags), None)
     assert [q.to_dict() for q in a.safety_questions] == [q.to_dict() for q in fresh]
