@@ -542,6 +542,7 @@ class StateModel:
     states: Mapping[str, tuple[tuple[str, CauseState], ...]]
     """cause id -> its states as written in model.yaml (id, entry)."""
     row_start: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """finding id -> the row where its categories start in `stacked` and `cause_stacked`."""
     columns_of: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """cause id -> its state columns, for the causes with states (two or more)."""
     value_row: Mapping[tuple[str, Any], int] = field(default_factory=lambda: MappingProxyType({}))
@@ -549,7 +550,6 @@ class StateModel:
     number_rows: Mapping[str, tuple[int, tuple[float, ...]]] = field(default_factory=lambda: MappingProxyType({}))
     """Number finding id -> (`row_start`, the upper bounds of its bins): its row is the start plus the
     count of bounds at or below the value."""
-    """finding id -> the row where its categories start in `stacked` and `cause_stacked`."""
     stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     """Every finding's `log_tables` stacked (rows: finding categories; columns: states), so the ranking
     gathers all entered rows in one step."""
