@@ -199,11 +199,28 @@ class Compiler:
 
         It is the same expressions as the rules' own `test` functions, written one after the other in
         one function, so a case pays one call for the whole file instead of one per rule."""
-        lines = ["def scan(c, known):", "    v = c.v", "    p = c.p", "    memo = c.memo", "    hits = []", "    hit = hits.append"]
+        # Rules are grouped under one test of a bit they all need (the lowest bit of their needed
+        # findings), or of the one-of mask they share, so a case pays one test per group rather than
+        # one per rule; the hits are sorted back into file order at the end.
+        groups: dict[str, list[str]] = {}
         for i, (entry, mask, one_of) in enumerate(rules):
             expr = self._expressions[(self.file, entry)]
-            guard = f"(known & {mask}) == {mask} and " if mask else f"(known & {one_of}) and " if one_of else ""
-            lines.append(f"    if {guard}({expr}):\n        hit({i})")
+            if mask:
+                anchor = mask & -mask
+                outer = f"known & {anchor}"
+                inner = f"(known & {mask}) == {mask} and " if mask != anchor else ""
+            else:
+                outer = f"known & {one_of}" if one_of else ""
+                inner = ""
+            groups.setdefault(outer, []).append(f"if {inner}({expr}):\n    hit({i})")
+        lines = ["def scan(c, known):", "    v = c.v", "    p = c.p", "    memo = c.memo", "    hits = []", "    hit = hits.append"]
+        for outer, tests in groups.items():
+            indent = "    "
+            if outer:
+                lines.append(f"    if {outer}:")
+                indent = "        "
+            lines.extend(indent + line.replace("\n", "\n" + indent) for line in tests)
+        lines.append("    hits.sort()")
         lines.append("    return hits")
         scan: Scan = self._define("\n".join(lines) + "\n", "scan", "(all rules)", "when", keep=False)  # type: ignore[assignment]
         return scan
