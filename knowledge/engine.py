@@ -231,10 +231,6 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         }
 
 
-def _do_not_item(k: Knowledge, a: Any, origin: str, kind: Any) -> DoNot:
-    return DoNot(a.step, a.rationale, k.source_label(a.source), a.source, origin, kind, a.note)
-
-
 def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, known_mask: int,
             ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
@@ -451,7 +447,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                 do_not[step] = item
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
-    for j, cid, alarm in k.alarms:
+    for j, cid, alarm, alarm_do_not in k.alarms:
         p = probs_list[j]
         if p < alarm.threshold:
             continue
@@ -465,8 +461,9 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                              alarm.action, "", k.source_label(alarm.source), alarm.source, alarm.note,
                              cid, round(p, 4), alarm.threshold))
         top = max(top, LEVEL_RANK[alarm.level])
-        for a in alarm.do_not:
-            do_not.setdefault(a.step, _do_not_item(k, a, f"alarm_{cid}", "cant_miss"))
+        for step, item in alarm_do_not:
+            if step not in do_not:
+                do_not[step] = item
     if len(fired) > 1:
         fired.sort(key=_minus_level_rank)
 

@@ -174,15 +174,6 @@ class LikelihoodTable:
     index: Mapping[Any, int] = field(default_factory=lambda: MappingProxyType({}))
     """For yes/no and choice findings, value -> row."""
 
-    def row_of(self, value: Any) -> int:
-        """The row of this table for an entered value."""
-        if self.bounds:
-            for i, bound in enumerate(self.bounds):
-                if value < bound:
-                    return i
-            return len(self.bounds)
-        return self.index[value]
-
 
 @dataclass(frozen=True)
 class Knowledge:
@@ -228,9 +219,9 @@ class Knowledge:
     """For each named condition, the findings it reads (directly or through other names)."""
     refs_reading: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     """For each finding, the named conditions that read it (the inverse of `ref_reads`)."""
-    alarms: tuple[tuple[int, str, CauseAlarm], ...] = ()
+    alarms: tuple[tuple[int, str, CauseAlarm, tuple[tuple[str, DoNot], ...]], ...] = ()
     """The causes that carry a can't-miss alarm (only can't-miss causes may): (column in `cause_ids`,
-    cause id, alarm), in knowledge order."""
+    cause id, alarm, the alarm's do-not items built once with their step ids), in knowledge order."""
     cant_miss_index: tuple[int, ...] = ()
     """The columns of the can't-miss causes in `cause_ids`."""
     red_flag_scan: Scan = scan_nothing
@@ -876,20 +867,21 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         ref_reads=MappingProxyType(ref_reads),
         refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
         _questions=question_matrices(tables, findings, cant_miss),
-        alarms=_alarms(causes, cause_ids),
+        alarms=_alarms(causes, cause_ids, sources),
         cant_miss_index=tuple(int(j) for j in np.flatnonzero(cant_miss)),
         red_flag_scan=red_flag_scan,
         workup_scan=workup_scan,
     )
 
 
-def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...]) -> tuple[tuple[int, str, CauseAlarm], ...]:
-    """The can't-miss causes that carry an alarm: (column, cause id, alarm), in knowledge order."""
+def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Mapping[str, Source],
+            ) -> tuple[tuple[int, str, CauseAlarm, tuple[tuple[str, DoNot], ...]], ...]:
+    """The can't-miss causes that carry an alarm: (column, cause id, alarm, its do-not items), in knowledge order."""
     out = []
     for j, cid in enumerate(cause_ids):
         alarm = causes[cid].alarm
         if causes[cid].cant_miss and alarm is not None:
-            out.append((j, cid, alarm))
+            out.append((j, cid, alarm, _do_not_items(alarm.do_not, f"alarm_{cid}", "cant_miss", sources)))
     return tuple(out)
 
 

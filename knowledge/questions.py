@@ -32,7 +32,7 @@ class QuestionMatrices:
     """Every finding's likelihood table stacked (rows: its categories), with what the search precomputes."""
 
     rows: np.ndarray
-    """Q[v, c] = P(category v | cause c), all askable findings stacked."""
+    """Q[v, c] = P(category v | cause c), all askable findings stacked (the first block of `stacked`)."""
     stacked: np.ndarray
     """Q, Q log Q and Q restricted to the can't-miss causes (other columns zero), stacked in that order:
     one matrix-vector product gives P(answer), the first entropy term and the can't-miss share."""
@@ -59,9 +59,10 @@ def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[s
         a.setflags(write=False)
         return a
 
+    stacked = frozen(np.ascontiguousarray(np.vstack([rows, rows * np.log(rows), rows * cant_miss])))
     return QuestionMatrices(
-        rows=frozen(np.ascontiguousarray(rows)),
-        stacked=frozen(np.ascontiguousarray(np.vstack([rows, rows * np.log(rows), rows * cant_miss]))),
+        rows=stacked[:len(rows)],  # a view of the first block, not a second copy
+        stacked=stacked,
         starts=frozen(np.array(starts, dtype=np.intp)),
         findings=q_findings,
         texts=tuple((fid, findings[fid].label, findings[fid].question or findings[fid].meaning) for fid in q_findings),
