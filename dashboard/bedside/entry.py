@@ -185,6 +185,33 @@ def number_check(kb: knowledge.Knowledge, finding_id: str, value: float | None, 
     return None
 
 
+def age_words(age_years: float) -> str:
+    """An age as a clinician says it (pure): weeks under a month, months under 2 years, years from 2."""
+    if age_years < 2:
+        months = age_years * 12
+        if months < 1:
+            weeks = round(age_years * 52.18)
+            return f"about {weeks} week{'' if weeks == 1 else 's'} old" if weeks >= 1 else "under a week old"
+        shown = f"{months:.1f}".rstrip("0").rstrip(".")
+        return f"{shown} month{'' if shown == '1' else 's'} old"
+    return f"{age_years:g} years old"
+
+
+def read_as_line(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> str | None:
+    """The age and size the engine used, said back in words beside the banner (hazard log HAZ-14: a slip
+    of unit is easier to see as "8 years old" or "30 cm across" than as a number in a field that may be
+    scrolled away), or None when neither was entered. `case` is the case the engine assessed, so a number
+    out of range (left out of it) is not read back."""
+    parts = []
+    age = case.get("age_years")
+    if "age_years" in kb.findings and isinstance(age, int | float) and not isinstance(age, bool):
+        parts.append(age_words(float(age)))
+    size = case.get("size_cm")
+    if "size_cm" in kb.findings and isinstance(size, int | float) and not isinstance(size, bool):
+        parts.append(f"lump {size:g} cm across")
+    return f"Read as: {' · '.join(parts)}" if parts else None
+
+
 def number_checks(kb: knowledge.Knowledge, case: Mapping[str, Any], assess: Assess | None = None) -> list[NumberCheck]:
     """Every check of a case (the findings the engine uses), in the knowledge's order of findings."""
     out = []

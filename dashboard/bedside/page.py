@@ -85,7 +85,7 @@ def _results() -> None:
     assessment = assessment_of(kb, case)
     panels.hold_for_export(assessment)  # first: a download tapped just after this tap gets this case
     link.write_link(case, kb)
-    panels.banner(assessment, entry.number_checks(kb, case, inputs.session_assess(kb)))
+    panels.banner(assessment, entry.number_checks(kb, case, inputs.session_assess(kb)), entry.read_as_line(kb, case))
     panels.ranking(assessment, names)
     panels.why_urgent(assessment, kb, names)
     panels.why(assessment, kb, names)

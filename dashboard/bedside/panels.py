@@ -56,12 +56,21 @@ def checks_html(checks: Sequence[entry.NumberCheck]) -> str:
     )
 
 
-def banner(assessment: knowledge.Assessment, checks: Sequence[entry.NumberCheck] = ()) -> None:
-    """The triage banner (level in words, icon and colour, the first action), the number checks (a slip
-    or a gap that would change the answer: they sit here because the field may be scrolled away) and,
-    right under them, the card of the highest flag the banner links to: one element, so a tap sends and
-    draws one."""
-    st.html(assessment_html.banner_html(assessment) + checks_html(checks) + assessment_html.top_flag_html(assessment))
+def read_as_html(line: str | None) -> str:
+    """The age and size said back in words (`entry.read_as_line`), escaped, to sit at the banner's end
+    (inside it, so it costs the results column no height); empty when there is none."""
+    return f'<span class="lbln-readas" data-lbln="read-as">{escape(line)}</span>' if line else ""
+
+
+def banner(assessment: knowledge.Assessment, checks: Sequence[entry.NumberCheck] = (), read_as: str | None = None) -> None:
+    """The triage banner (level in words, icon and colour, the first action; at its end the age and size
+    as the engine read them), the number checks (a slip or a gap that would change the answer: they sit
+    here because the field may be scrolled away) and, right under them, the card of the highest flag the
+    banner links to: one element, so a tap sends and draws one."""
+    st.html(
+        assessment_html.banner_html(assessment, after=read_as_html(read_as)) + checks_html(checks)
+        + assessment_html.top_flag_html(assessment)
+    )
 
 
 def why_urgent(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: Mapping[str, str]) -> None:

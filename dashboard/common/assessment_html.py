@@ -147,9 +147,10 @@ def banner_level(assessment: knowledge.Assessment) -> str:
     return assessment.triage
 
 
-def banner_html(assessment: knowledge.Assessment, m: Markup = SCREEN) -> str:
+def banner_html(assessment: knowledge.Assessment, m: Markup = SCREEN, after: str = "") -> str:
     """The triage banner: level in words, icon and colour, then what to do first and how soon (the
-    highest flag's first action), linked on screen to that flag's card."""
+    highest flag's first action), linked on screen to that flag's card. `after` is markup the caller has
+    escaped, set at the banner's end (the bedside page's age and size read back)."""
     level = assessment.triage
     style = banner_level(assessment)
     if style == "none":
@@ -167,7 +168,7 @@ def banner_html(assessment: knowledge.Assessment, m: Markup = SCREEN) -> str:
         )
     return (
         f'<div class="{m.banner} {m.level.format(_e(style))}"{m.banner_attrs} data-level="{_e(data_level)}">'
-        f'<span class="lbln-banner-text">{head} — {_e(triage_line(assessment))}</span>{link}</div>'
+        f'<span class="lbln-banner-text">{head} — {_e(triage_line(assessment))}</span>{link}{after}</div>'
     )
 
 

@@ -104,6 +104,7 @@ border:2px solid currentColor;color:inherit;font-size:.95rem;text-decoration:non
 .lbln-legend{{margin:.1rem 0 .3rem 0;}}
 .lbln-field-note{{color:{AVOID};font-size:.9rem;margin:-.4rem 0 .4rem 0;line-height:1.3;}}
 .lbln-field-note-info{{color:{MUTED};font-style:italic;}}
+.lbln-readas{{display:inline-block;margin:0 0 0 .7rem;font-size:.9rem;font-weight:400;white-space:nowrap;}}
 .lbln-check{{color:{AVOID};font-weight:600;font-size:.95rem;margin:.2rem 0 .3rem 0;line-height:1.3;}}
 .lbln-strip-check{{color:{AVOID};font-weight:600;}}
 .lbln-chips-head{{margin:0;font-size:.92rem;color:{MUTED};}}

@@ -199,6 +199,27 @@ def test_a_number_check_takes_the_routine_line_of_the_strip_and_sits_under_the_b
     assert "<script>" not in panels.checks_html([forged]) and "&lt;script&gt;" in panels.checks_html([forged])
 
 
+@pytest.mark.parametrize(("age", "words"), [
+    (0.001, "under a week old"), (0.02, "about 1 week old"), (0.06, "about 3 weeks old"),
+    (0.0834, "1 month old"), (0.5, "6 months old"), (0.67, "8 months old"), (1.5, "18 months old"),
+    (1.99, "23.9 months old"), (2, "2 years old"), (8, "8 years old"), (45.5, "45.5 years old"),
+])
+def test_age_words_say_weeks_months_or_years(age: float, words: str) -> None:
+    assert entry.age_words(age) == words
+
+
+def test_the_age_and_size_the_engine_used_are_read_back_beside_the_banner(kb: knowledge.Knowledge) -> None:
+    """HAZ-14: '8' in the years box reads back as '8 years old', 30 cm as '30 cm across'; a size out of
+    range (left out of the assessed case) and findings not entered are not read back; the line is escaped."""
+    assert entry.read_as_line(kb, {"age_years": 8, "size_cm": 30}) == "Read as: 8 years old · lump 30 cm across"
+    assert entry.read_as_line(kb, {"age_years": 0.67, "bruising": True}) == "Read as: 8 months old"
+    assert entry.read_as_line(kb, {"size_cm": 4}) == "Read as: lump 4 cm across"
+    assert entry.read_as_line(kb, {"tender": True}) is None and entry.read_as_line(kb, {}) is None
+    assert entry.read_as_line(kb, {"age_years": True}) is None  # a yes is not an age
+    html = panels.read_as_html("Read as: <b>")
+    assert html == '<span class="lbln-readas" data-lbln="read-as">Read as: &lt;b&gt;</span>' and panels.read_as_html(None) == ""
+
+
 def test_copy_buttons_escape_the_note() -> None:
     html = panels.copy_buttons_html("a </textarea><script>x</script>")
     assert "<script>x" not in html and "&lt;/textarea&gt;" in html

@@ -231,6 +231,17 @@ def test_the_age_check_is_drawn_under_the_banner_and_in_the_strip_when_a_bruise_
     assert 'data-finding="age_years"' not in quiet and "data-check" not in quiet
 
 
+def test_the_age_and_size_are_read_back_in_the_banner_and_follow_a_tap() -> None:
+    """Through the page: a link with age 8 and size 30 reads both back at the banner's end; changing the age
+    to 0.67 by the widget reads back '8 months old'; a page with neither shows no line."""
+    at = _app(age_years="8", size_cm="30")
+    assert 'data-lbln="read-as">Read as: 8 years old · lump 30 cm across</span></div>' in _html(at)  # inside the banner
+    at.number_input(key="f.age_years").set_value(0.67).run()
+    assert 'data-lbln="read-as">Read as: 8 months old · lump 30 cm across</span></div>' in _html(at)
+    assert 'data-lbln="read-as"' not in _html(_app(tender="true"))
+    assert not at.exception
+
+
 def test_a_not_applicable_note_is_information_and_a_bad_number_a_problem(kb: knowledge.Knowledge) -> None:
     """A finding that cannot apply at the entered age gets a muted note (information: an adult's
     'child moves about alone'); a number the engine cannot use keeps the dark-red problem note."""
