@@ -134,11 +134,7 @@ def usable_age(kb: knowledge.Knowledge, state: Mapping[str, Any]) -> float | Non
 
 def groups(kb: knowledge.Knowledge) -> dict[str, list[str]]:
     """The finding ids by group, in the order a clinician examines (the groups the words know first)."""
-    by_group: dict[str, list[str]] = {}
-    for fid, finding in kb.findings.items():
-        by_group.setdefault(finding.group, []).append(fid)
-    order = [g for g in words.GROUP_TITLES if g in by_group] + [g for g in by_group if g not in words.GROUP_TITLES]
-    return {g: by_group[g] for g in order}
+    return words.by_group(kb)
 
 
 class FieldNote(NamedTuple):

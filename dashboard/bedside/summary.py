@@ -54,18 +54,6 @@ def generated_text(now: datetime) -> str:
     return f"{stamp} {name} ({utc})" if name and not name.startswith(("UTC", "+", "-")) else f"{stamp} ({utc})"
 
 
-def _group_order(groups: Iterable[str]) -> list[str]:
-    present = list(dict.fromkeys(groups))
-    return [g for g in words.GROUP_TITLES if g in present] + [g for g in present if g not in words.GROUP_TITLES]
-
-
-def _by_group(kb: knowledge.Knowledge, fids: Iterable[str]) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
-    for fid in fids:
-        grouped.setdefault(kb.findings[fid].group, []).append(fid)
-    return {g: grouped[g] for g in _group_order(grouped)}
-
-
 def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
@@ -111,7 +99,7 @@ def _findings(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     values = assessment.case.findings
     entered = [fid for fid in kb.findings if fid in values]
     rows = []
-    for group, fids in _by_group(kb, entered).items():
+    for group, fids in words.by_group(kb, entered).items():
         rows.append(f'<tr class="group"><th colspan="2">{_e(words.GROUP_TITLES.get(group, group))}</th></tr>')
         rows.extend(
             f'<tr data-finding="{_e(fid)}"><td>{_e(kb.findings[fid].label)}</td>'
@@ -119,7 +107,7 @@ def _findings(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
             for fid in fids
         )
     table = f'<table class="findings">{"".join(rows)}</table>' if rows else f"<p>{_e(text.EXPORT_NOTHING_ENTERED)}</p>"
-    unknown = _by_group(kb, assessment.unknown_findings)
+    unknown = words.by_group(kb, assessment.unknown_findings)
     lines = "".join(
         f"<p><b>{_e(words.GROUP_TITLES.get(g, g))}:</b> {_e(', '.join(kb.findings[f].label for f in fids))}</p>"
         for g, fids in unknown.items()

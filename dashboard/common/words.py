@@ -7,6 +7,7 @@ banner, the case summary and the teaching page all say a level with `LEVEL_WORDS
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -31,6 +32,18 @@ GROUP_TITLES: dict[str, str] = {
 }
 YES = "yes"
 NO = "no"
+
+
+def by_group(kb: knowledge.Knowledge, fids: Iterable[str] | None = None) -> dict[str, list[str]]:
+    """Finding ids by group, in the order a clinician examines (the groups `GROUP_TITLES` knows first, in
+    its order, then any other in the order met), each group's findings in the order given (the knowledge's
+    own by default). The findings file is not sorted by group (a finding added later sits at its end), so
+    a page that lists findings in file order would show a group twice."""
+    grouped: dict[str, list[str]] = {}
+    for fid in kb.findings if fids is None else fids:
+        grouped.setdefault(kb.findings[fid].group, []).append(fid)
+    order = [g for g in GROUP_TITLES if g in grouped] + [g for g in grouped if g not in GROUP_TITLES]
+    return {g: grouped[g] for g in order}
 
 
 def value_text(finding: knowledge.Finding | None, value: Any) -> str:

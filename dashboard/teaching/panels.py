@@ -177,20 +177,17 @@ def chips_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
 def findings_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
     """The examined findings by group ('Label: value'), then the folded list of those not examined."""
     items: list[str] = []
-    group = None
-    for fid, finding in kb.findings.items():
-        if fid not in case.findings:
-            continue
-        if finding.group != group:
-            group = finding.group
-            items.append(f'<li class="lbln-g">{escape(_group_title(group))}</li>')
-        items.append(
-            f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(words.value_text(finding, case.findings[fid]))}</li>'
-        )
-    missing: dict[str, list[str]] = {}
-    for fid, finding in kb.findings.items():
-        if fid not in case.findings:
-            missing.setdefault(finding.group, []).append(finding.label)
+    for group, fids in words.by_group(kb, [fid for fid in kb.findings if fid in case.findings]).items():
+        items.append(f'<li class="lbln-g">{escape(_group_title(group))}</li>')
+        for fid in fids:
+            finding = kb.findings[fid]
+            items.append(
+                f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(words.value_text(finding, case.findings[fid]))}</li>'
+            )
+    missing = {
+        group: [kb.findings[fid].label for fid in fids]
+        for group, fids in words.by_group(kb, [fid for fid in kb.findings if fid not in case.findings]).items()
+    }
     n_missing = sum(len(v) for v in missing.values())
     rest = "".join(f"<p style='margin:.15rem 0'><b>{escape(_group_title(g))}:</b> {escape(', '.join(labels))}</p>" for g, labels in missing.items())
     folded = (

@@ -410,3 +410,25 @@ def test_read_link(params, case_id, reveal, projector, n_problems, library: Case
     """A link's case, reveal and view are read strictly: anything not understood is a named problem and treated as absent."""
     link = teach_links.read_link(params, code_index(library.ids), library.ids)
     assert (link.case_id, link.reveal, link.projector, len(link.problems)) == (case_id, reveal, projector, n_problems)
+
+
+def test_each_case_lists_every_group_once_in_the_order_a_clinician_examines(kb: knowledge.Knowledge) -> None:
+    """The findings file is not sorted by group (findings added later sit at its end), so a case with a
+    patient finding and a later skin finding showed 'Patient' and 'Skin' twice. Every library case: each
+    group heading once, in the bedside order, and every examined finding under its own group."""
+    from dashboard.common import words
+
+    order = list(words.GROUP_TITLES)
+    for case in load_library().cases:
+        html = tp.findings_html(case, kb)
+        examined = html.split('data-lbln="not-examined"')[0]
+        heads = re.findall(r'<li class="lbln-g">([^<]+)</li>', examined)
+        assert len(heads) == len(set(heads)), (case.id, heads)
+        titles = [words.GROUP_TITLES[g] for g in order]
+        assert heads == [t for t in titles if t in heads], (case.id, heads)
+        current = None
+        for item in re.findall(r'<li class="lbln-g">([^<]+)</li>|<li data-finding="([^"]+)"', examined):
+            if item[0]:
+                current = item[0]
+            else:
+                assert words.GROUP_TITLES[kb.findings[item[1]].group] == current, (case.id, item[1], current)
