@@ -197,18 +197,17 @@ def age_words(age_years: float) -> str:
     return f"{age_years:g} years old"
 
 
-def read_as_line(kb: knowledge.Knowledge, case: Mapping[str, Any]) -> str | None:
+def read_as_line(case: Mapping[str, Any]) -> str | None:
     """The age and size the engine used, said back in words beside the banner (hazard log HAZ-14: a slip
     of unit is easier to see as "8 years old" or "30 cm across" than as a number in a field that may be
     scrolled away), or None when neither was entered. `case` is the case the engine assessed, so a number
     out of range (left out of it) is not read back."""
-    parts = []
-    age = case.get("age_years")
-    if "age_years" in kb.findings and isinstance(age, int | float) and not isinstance(age, bool):
-        parts.append(age_words(float(age)))
-    size = case.get("size_cm")
-    if "size_cm" in kb.findings and isinstance(size, int | float) and not isinstance(size, bool):
-        parts.append(f"lump {size:g} cm across")
+    def number(fid: str) -> float | None:
+        value = case.get(fid)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+    age, size = number("age_years"), number("size_cm")
+    parts = ([] if age is None else [age_words(age)]) + ([] if size is None else [f"lump {size:g} cm across"])
     return f"Read as: {' · '.join(parts)}" if parts else None
 
 

@@ -312,11 +312,6 @@ def actions(kb: knowledge.Knowledge, on_reset: Any, on_undo: Any) -> None:
         st.button(text.NEURO_NORMAL, key=NEURO_NORMAL_KEY, on_click=_neuro_normal, args=(kb,), help=text.NEURO_NORMAL_HELP)
 
 
-def group_title(group: str) -> str:
-    """The title of a group of findings."""
-    return words.GROUP_TITLES.get(group, group.capitalize())
-
-
 def group(kb: knowledge.Knowledge, name: str) -> None:
     """Draw the finding widgets of one group with their notes (its fragment's body), and remember the
     notes drawn, so that a later change reruns this group only when they change."""

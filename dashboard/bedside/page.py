@@ -26,7 +26,7 @@ import streamlit as st
 
 import knowledge
 from dashboard.bedside import entry, inputs, link, panels, text
-from dashboard.common import dropped_link, page, theme
+from dashboard.common import dropped_link, page, theme, words
 
 
 def _reset() -> None:
@@ -85,7 +85,7 @@ def _results() -> None:
     assessment = assessment_of(kb, case)
     panels.hold_for_export(assessment)  # first: a download tapped just after this tap gets this case
     link.write_link(case, kb)
-    panels.banner(assessment, entry.number_checks(kb, case, inputs.session_assess(kb)), entry.read_as_line(kb, case))
+    panels.banner(assessment, entry.number_checks(kb, case, inputs.session_assess(kb)), entry.read_as_line(case))
     panels.ranking(assessment, names)
     panels.why_urgent(assessment, kb, names)
     panels.why(assessment, kb, names)
@@ -114,7 +114,7 @@ def render() -> None:
         inputs.actions(kb, on_reset=_reset, on_undo=_undo)
         _chips()
         for name in inputs.groups(kb):
-            with st.expander(inputs.group_title(name), expanded=name in text.GROUPS_OPEN):
+            with st.expander(words.group_title(name), expanded=name in text.GROUPS_OPEN):
                 _group(name)()
     with right, st.container(key="lbln-results"):
         st.html('<div id="lbln-results" data-lbln="results-top"></div>')  # the strip's 'Full results' link

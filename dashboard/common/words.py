@@ -46,6 +46,11 @@ def by_group(kb: knowledge.Knowledge, fids: Iterable[str] | None = None) -> dict
     return {g: grouped[g] for g in order}
 
 
+def group_title(group: str) -> str:
+    """The title of a group of findings."""
+    return GROUP_TITLES.get(group, group.capitalize())
+
+
 def value_text(finding: knowledge.Finding | None, value: Any) -> str:
     """A finding's value as a person would say it: 'yes', '3 cm', 'natal cleft' (the raw value if the finding is unknown)."""
     if finding is None:

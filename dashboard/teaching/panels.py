@@ -161,10 +161,6 @@ def style(projector: bool) -> None:
 # --- pure text ------------------------------------------------------------------------------------
 
 
-def _group_title(group: str) -> str:
-    return words.GROUP_TITLES.get(group, group.capitalize())
-
-
 def chips_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
     """Difficulty and region as word chips (never the diagnosis)."""
     region = (kb.findings["location"].value_labels or {}).get(case.region, case.region)
@@ -177,19 +173,23 @@ def chips_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
 def findings_html(case: TeachingCase, kb: knowledge.Knowledge) -> str:
     """The examined findings by group ('Label: value'), then the folded list of those not examined."""
     items: list[str] = []
-    for group, fids in words.by_group(kb, [fid for fid in kb.findings if fid in case.findings]).items():
-        items.append(f'<li class="lbln-g">{escape(_group_title(group))}</li>')
-        for fid in fids:
+    missing: dict[str, list[str]] = {}
+    for group, fids in words.by_group(kb).items():
+        examined = [fid for fid in fids if fid in case.findings]
+        if examined:
+            items.append(f'<li class="lbln-g">{escape(words.group_title(group))}</li>')
+        for fid in examined:
             finding = kb.findings[fid]
             items.append(
                 f'<li data-finding="{escape(fid)}"><b>{escape(finding.label)}:</b> {escape(words.value_text(finding, case.findings[fid]))}</li>'
             )
-    missing = {
-        group: [kb.findings[fid].label for fid in fids]
-        for group, fids in words.by_group(kb, [fid for fid in kb.findings if fid not in case.findings]).items()
-    }
+        unexamined = [kb.findings[fid].label for fid in fids if fid not in case.findings]
+        if unexamined:
+            missing[group] = unexamined
     n_missing = sum(len(v) for v in missing.values())
-    rest = "".join(f"<p style='margin:.15rem 0'><b>{escape(_group_title(g))}:</b> {escape(', '.join(labels))}</p>" for g, labels in missing.items())
+    rest = "".join(
+        f"<p style='margin:.15rem 0'><b>{escape(words.group_title(g))}:</b> {escape(', '.join(labels))}</p>" for g, labels in missing.items()
+    )
     folded = (
         f'<details class="lbln-unexamined" data-lbln="not-examined"><summary>{escape(tt.NOT_EXAMINED_HEADING)}: '
         f"{escape(tt.not_examined_summary(n_missing))}</summary>{rest}</details>"

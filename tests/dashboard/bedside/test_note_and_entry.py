@@ -211,11 +211,11 @@ def test_age_words_say_weeks_months_or_years(age: float, words: str) -> None:
 def test_the_age_and_size_the_engine_used_are_read_back_beside_the_banner(kb: knowledge.Knowledge) -> None:
     """HAZ-14: '8' in the years box reads back as '8 years old', 30 cm as '30 cm across'; a size out of
     range (left out of the assessed case) and findings not entered are not read back; the line is escaped."""
-    assert entry.read_as_line(kb, {"age_years": 8, "size_cm": 30}) == "Read as: 8 years old · lump 30 cm across"
-    assert entry.read_as_line(kb, {"age_years": 0.67, "bruising": True}) == "Read as: 8 months old"
-    assert entry.read_as_line(kb, {"size_cm": 4}) == "Read as: lump 4 cm across"
-    assert entry.read_as_line(kb, {"tender": True}) is None and entry.read_as_line(kb, {}) is None
-    assert entry.read_as_line(kb, {"age_years": True}) is None  # a yes is not an age
+    assert entry.read_as_line({"age_years": 8, "size_cm": 30}) == "Read as: 8 years old · lump 30 cm across"
+    assert entry.read_as_line({"age_years": 0.67, "bruising": True}) == "Read as: 8 months old"
+    assert entry.read_as_line({"size_cm": 4}) == "Read as: lump 4 cm across"
+    assert entry.read_as_line({"tender": True}) is None and entry.read_as_line({}) is None
+    assert entry.read_as_line({"age_years": True}) is None  # a yes is not an age
     html = panels.read_as_html("Read as: <b>")
     assert html == '<span class="lbln-readas" data-lbln="read-as">Read as: &lt;b&gt;</span>' and panels.read_as_html(None) == ""
 

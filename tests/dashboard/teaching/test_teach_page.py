@@ -22,6 +22,7 @@ from casebook import CaseLibrary, load_library
 from casebook.codes import case_code, code_index
 from dashboard import app
 from dashboard.common import case_url as state
+from dashboard.common import words
 from dashboard.teaching import links as teach_links
 from dashboard.teaching import panels as tp
 from dashboard.teaching import text as tt
@@ -416,16 +417,12 @@ def test_each_case_lists_every_group_once_in_the_order_a_clinician_examines(kb: 
     """The findings file is not sorted by group (findings added later sit at its end), so a case with a
     patient finding and a later skin finding showed 'Patient' and 'Skin' twice. Every library case: each
     group heading once, in the bedside order, and every examined finding under its own group."""
-    from dashboard.common import words
-
-    order = list(words.GROUP_TITLES)
     for case in load_library().cases:
         html = tp.findings_html(case, kb)
         examined = html.split('data-lbln="not-examined"')[0]
         heads = re.findall(r'<li class="lbln-g">([^<]+)</li>', examined)
         assert len(heads) == len(set(heads)), (case.id, heads)
-        titles = [words.GROUP_TITLES[g] for g in order]
-        assert heads == [t for t in titles if t in heads], (case.id, heads)
+        assert heads == [t for t in words.GROUP_TITLES.values() if t in heads], (case.id, heads)
         current = None
         for item in re.findall(r'<li class="lbln-g">([^<]+)</li>|<li data-finding="([^"]+)"', examined):
             if item[0]:
