@@ -11,9 +11,12 @@ one mapping must all hold.
     {at_least: {n: 2, of: [c1, c2, c3]}}      at least n of the conditions hold
     {probability: {cause: metastasis, ">=": 0.2}}   the ranking's estimate for a cause
     {probability: {cause: cant_miss, ">=": 0.2}}    ...or for all can't-miss causes together
+    {alarm: spinal_tumor_or_cyst}             that cause's can't-miss alarm fired (workup rules only)
     {ref: inflamed}                           a named condition of definitions.yaml
 
 A comparison on a finding that was not examined is false: unknown is never taken as "no".
+`alarm` is read only by a workup rule's own `when`: the alarms are decided after the red flags and
+the named conditions, so the plan can carry out what a fired alarm says to do.
 `not` is plain logical negation, so write `{fever: false}` for "fever asked and absent".
 
 Each condition compiles to one Python expression, and each rule and named condition to one
@@ -45,12 +48,14 @@ class Context:
     evaluated once.
     """
 
-    __slots__ = ("memo", "p", "v")
+    __slots__ = ("a", "memo", "p", "v")
 
-    def __init__(self, values: Values, probs: Probs) -> None:
+    def __init__(self, values: Values, probs: Probs, alarms: frozenset[str] = frozenset()) -> None:
         self.v = values
         self.p = probs
         self.memo: dict[str, bool] = {}
+        self.a = alarms
+        """The causes whose can't-miss alarm fired (set by the engine before the workup rules run)."""
 
 
 Predicate = Callable[[Context], bool]
@@ -64,7 +69,7 @@ def scan_nothing(c: Context, known: int) -> list[int]:
 
 _COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 """The comparisons of the language; each is written into the generated source as the same Python operator."""
-_OPERATORS = ("all", "any", "not", "known", "unknown", "at_least", "probability", "ref")
+_OPERATORS = ("all", "any", "not", "known", "unknown", "at_least", "probability", "alarm", "ref")
 CANT_MISS = "cant_miss"
 """The pseudo-cause id that stands for all can't-miss causes together in `probability`."""
 
@@ -73,8 +78,8 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
     """The findings that must be examined for the condition to hold (a static, sound bound).
 
     A comparison on a finding that was not examined is false, so `all` needs the union of what its
-    parts need, `any` (and `at_least`) the intersection, and `not`, `unknown` and `probability`
-    need nothing. The engine skips a rule whose needed findings are not all in the case.
+    parts need, `any` (and `at_least`) the intersection, and `not`, `unknown`, `probability` and
+    `alarm` need nothing. The engine skips a rule whose needed findings are not all in the case.
     Call only on conditions that compiled (the compiler reports malformed ones).
     """
     memo = {} if _memo is None else _memo
@@ -87,7 +92,7 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
         elif key in ("any", "at_least"):
             children = [needed_findings(c, definitions, memo) for c in (arg if key == "any" else arg["of"])]
             parts.append(frozenset.intersection(*children) if children else frozenset())
-        elif key in ("not", "unknown", "probability"):
+        elif key in ("not", "unknown", "probability", "alarm"):
             parts.append(frozenset())
         elif key == "known":
             parts.append(frozenset({arg}))
@@ -103,7 +108,7 @@ def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
 def one_of_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, frozenset[str] | None] | None = None,
                     ) -> frozenset[str] | None:
     """A set of findings at least one of which must be examined for the condition to hold, or None when
-    the condition can hold with none examined (`not`, `unknown`, `probability`, an empty condition).
+    the condition can hold with none examined (`not`, `unknown`, `probability`, `alarm`, an empty condition).
 
     A sound bound, like `needed_findings`, for the conditions that bound does not help: `any` needs
     nothing in particular, but it needs one of its parts' findings. A finding test holds only if the
@@ -121,7 +126,7 @@ def one_of_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, 
         elif key in ("any", "at_least"):
             children = [one_of_findings(c, definitions, memo) for c in (arg if key == "any" else arg["of"])]
             part = None if any(c is None for c in children) else frozenset().union(*children)  # type: ignore[arg-type]
-        elif key in ("not", "unknown", "probability"):
+        elif key in ("not", "unknown", "probability", "alarm"):
             part = None
         elif key == "known":
             part = frozenset({arg})
@@ -167,6 +172,9 @@ class Compiler:
         """Each rule's compiled expression, by (file, entry), for `compile_scan`."""
         self.number_constants: dict[str, set[float]] = {}
         """Every constant a number finding is compared with (for the 'not yet asked' trial answers)."""
+        self.alarm_causes: frozenset[str] | None = None
+        """The causes that carry an alarm, while workup rules are compiled; None elsewhere (red flags and
+        named conditions are decided before the alarms, so they may not read them)."""
 
     def compiled_refs(self) -> Mapping[str, tuple[Predicate, frozenset[str]]]:
         """Every named condition compiled so far, with the findings it reads."""
@@ -313,6 +321,8 @@ class Compiler:
             return f"{counted} >= {n}", reads
         if key == "probability":
             return self._probability(arg, entry, path), frozenset()
+        if key == "alarm":
+            return self._alarm(arg, entry, path), frozenset()
         if key == "ref":
             if not isinstance(arg, str) or arg not in self.definitions:
                 self._fail(entry, path, f"no named condition {arg!r} in {self.definitions_file}")
@@ -335,6 +345,16 @@ class Compiler:
         if op not in _COMPARE or isinstance(bound, bool) or not isinstance(bound, (int, float)) or not 0 <= bound <= 1:
             self._fail(entry, path, f"expects a comparison with a probability in [0, 1], got {op}: {bound!r}")
         return f"p.get({cause!r}, 0.0) {op} {bound!r}"
+
+    def _alarm(self, arg: Any, entry: str, path: str) -> str:
+        if self.alarm_causes is None:
+            self._fail(entry, path, "`alarm` is read only in a workup rule's own `when`: the alarms are decided after "
+                                    "the red flags and the named conditions")
+        if not isinstance(arg, str) or arg not in self.causes:
+            self._fail(entry, path, f"unknown cause {arg!r}")
+        if arg not in self.alarm_causes:
+            self._fail(entry, path, f"the cause {arg!r} has no alarm in causes.yaml, so this could never hold")
+        return f"({arg!r} in c.a)"
 
     def _finding(self, fid: Any, arg: Any, entry: str, path: str) -> tuple[str, frozenset[str]]:
         fid = self._finding_id(fid, entry, path)
@@ -430,6 +450,8 @@ def _key_text(key: str, arg: Any, *, outer: bool) -> str:
         cause = "all can't-miss causes" if arg["cause"] == "cant_miss" else arg["cause"]
         (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
         return f"estimated P({cause}) {_SYMBOL.get(op, op)} {bound}"
+    if key == "alarm":
+        return f"{arg} alarm fired"
     if key == "ref":
         return f"[{arg}]"
     return _finding_test(key, arg)

@@ -447,6 +447,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                 do_not[step] = item
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
+    alarmed: list[str] = []
     for j, cid, alarm, alarm_do_not in k.alarms:
         p = probs_list[j]
         if p < alarm.threshold:
@@ -461,11 +462,14 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                              alarm.action, "", k.source_label(alarm.source), alarm.source, alarm.note,
                              cid, round(p, 4), alarm.threshold))
         top = max(top, LEVEL_RANK[alarm.level])
+        alarmed.append(cid)
         for step, item in alarm_do_not:
             if step not in do_not:
                 do_not[step] = item
     if len(fired) > 1:
         fired.sort(key=_minus_level_rank)
+    if alarmed:
+        ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
     workup, avoid, workup_fired = _workup(k, ctx, do_not, top == LEVEL_RANK["emergency"], known_mask)
 

@@ -824,7 +824,10 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         if cause.alarm is not None:
             _check_do_not(cause.alarm.do_not, steps, sources, "causes.yaml", cid, "alarm.do_not")
     red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
+    # a workup rule may read which can't-miss alarms fired (`alarm`); nothing decided before them may
+    compiler.alarm_causes = frozenset(cid for cid, c in causes.items() if c.cant_miss and c.alarm is not None)
     workup_rules = _read_workup_rules(workup_data, compiler, definitions, steps, sources)
+    compiler.alarm_causes = None
 
     order = {fid: i for i, fid in enumerate(findings)}
     bit = {fid: 1 << i for fid, i in order.items()}

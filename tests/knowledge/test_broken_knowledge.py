@@ -60,6 +60,17 @@ CORRUPTIONS = [
     ("sources.yaml", "  - id: nice_ng12_2015\n", "  - id: Nice NG12\n", "Nice NG12", "id", "pattern"),
     ("definitions.yaml", "  inflamed: {all: [{tender: true}, {any: [{erythema: true}, {warmth: true}]}]}",
      "  inflamed: {all: [{tender: true}, {ref: acute_infected_lump}]}", "inflamed", "ref", "cycle"),
+    # `alarm` (which can't-miss alarms fired) is read only by workup rules: red flags and named conditions
+    # are decided before the alarms, so there it could never hold
+    ("red_flags.yaml", "when: {all: [{meningitis_history: true}, {any: [{ref: midline_or_cleft_pit}, {sinus_pits: true}]}]}",
+     "when: {all: [{alarm: occult_spinal_dysraphism}, {any: [{ref: midline_or_cleft_pit}, {sinus_pits: true}]}]}",
+     "meningitis_with_pit", "when.all[0].alarm", "read only in a workup rule"),
+    ("definitions.yaml", "  paediatric: {age_years: {\"<\": 16}}", "  paediatric: {alarm: occult_spinal_dysraphism}",
+     "paediatric", "definition.alarm", "read only in a workup rule"),
+    ("workup.yaml", "when: {alarm: soft_tissue_sarcoma}", "when: {alarm: soft_tissue_sarcom}",
+     "sarcoma_alarm", "when.alarm", "unknown cause 'soft_tissue_sarcom'"),
+    ("workup.yaml", "when: {alarm: soft_tissue_sarcoma}", "when: {alarm: lipoma}",
+     "sarcoma_alarm", "when.alarm", "has no alarm"),
 ]
 
 

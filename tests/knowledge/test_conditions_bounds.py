@@ -19,6 +19,8 @@ DEFS = {
     ({"unknown": "depth"}, None),
     ({"not": {"fever": True}}, None),
     ({"probability": {"cause": "cant_miss", ">=": 0.2}}, None),
+    ({"alarm": "soft_tissue_sarcoma"}, None),
+    ({"all": [{"alarm": "soft_tissue_sarcoma"}, {"fever": True}]}, {"fever"}),
     ({}, None),
     ({"any": [{"fever": True}, {"erythema": True}]}, {"fever", "erythema"}),
     ({"any": [{"fever": True}, {"unknown": "depth"}]}, None),
@@ -33,6 +35,6 @@ DEFS = {
 ])
 def test_one_of_findings(cond, expected):
     """A set at least one of which must be examined for the condition to hold; None when it can hold with
-    nothing examined (`not`, `unknown`, `probability`, an empty condition) or a part of an `any` can."""
+    nothing examined (`not`, `unknown`, `probability`, `alarm`, an empty condition) or a part of an `any` can."""
     got = one_of_findings(cond, DEFS)
     assert (None if got is None else set(got)) == expected

@@ -111,7 +111,7 @@ def test_needed_findings_bound_is_sound(case):
     a = assess(case)
     probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
     probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
-    ctx = Context(a.case.findings, probs)
+    ctx = Context(a.case.findings, probs, _alarms_fired(a))
     for compiled in (*KB.red_flags, *KB.workup_rules):
         if compiled.test(ctx):
             assert compiled.needs <= set(case), f"{compiled.rule.id} held without {compiled.needs - set(case)}"
@@ -139,7 +139,7 @@ def test_bit_gating_agrees_with_the_set_test(case):
         assert by_bits == (compiled.needs <= set(case)), compiled.rule.id
 
 
-def _holds(cond, values, probs) -> bool:
+def _holds(cond, values, probs, alarms=frozenset()) -> bool:
     """A plain walk of the rule language (knowledge/conditions.py's docstring), independent of the
     compiler that turns conditions into Python source: the oracle for the compiled predicates."""
     import operator
@@ -147,22 +147,24 @@ def _holds(cond, values, probs) -> bool:
     ops = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
     for key, arg in cond.items():
         if key == "all":
-            ok = all(_holds(c, values, probs) for c in arg)
+            ok = all(_holds(c, values, probs, alarms) for c in arg)
         elif key == "any":
-            ok = any(_holds(c, values, probs) for c in arg)
+            ok = any(_holds(c, values, probs, alarms) for c in arg)
         elif key == "not":
-            ok = not _holds(arg, values, probs)
+            ok = not _holds(arg, values, probs, alarms)
         elif key == "known":
             ok = arg in values
         elif key == "unknown":
             ok = arg not in values
         elif key == "at_least":
-            ok = sum(_holds(c, values, probs) for c in arg["of"]) >= arg["n"]
+            ok = sum(_holds(c, values, probs, alarms) for c in arg["of"]) >= arg["n"]
         elif key == "probability":
             (op, bound), = [(o, b) for o, b in arg.items() if o != "cause"]
             ok = ops[op](probs.get(arg["cause"], 0.0), bound)
+        elif key == "alarm":
+            ok = arg in alarms
         elif key == "ref":
-            ok = _holds(KB.definitions[arg], values, probs)
+            ok = _holds(KB.definitions[arg], values, probs, alarms)
         elif key not in values:
             ok = False  # unknown is never "no"
         elif not isinstance(arg, dict):
@@ -204,7 +206,7 @@ def _every_part() -> list[tuple[str, dict]]:
                 elif key == "at_least":
                     for c in arg["of"]:
                         walk(c, where)
-                elif key not in ("known", "unknown", "probability", "ref"):
+                elif key not in ("known", "unknown", "probability", "alarm", "ref"):
                     if len(node) > 1:
                         walk({key: arg}, where)
                     elif isinstance(arg, dict) and len(arg) > 1:
@@ -222,6 +224,7 @@ def _compiled_parts():
     from knowledge.conditions import Compiler
 
     compiler = Compiler("test", KB.findings, set(KB.cause_ids), KB.definitions)
+    compiler.alarm_causes = frozenset(cid for _, cid, _, _ in KB.alarms)  # parts of workup rules may read alarms
     return [(where, cond, compiler.compile(cond, where)[0]) for where, cond in _every_part()]
 
 
@@ -235,22 +238,22 @@ def test_the_part_list_reaches_single_tests():
 
 
 @settings(max_examples=300, deadline=None)
-@given(valid_cases | edge_cases, st.floats(min_value=0, max_value=1))
-def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss):
+@given(valid_cases | edge_cases, st.floats(min_value=0, max_value=1), st.sets(st.sampled_from([cid for _, cid, _, _ in KB.alarms])))
+def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss, alarms):
     """Every condition of the rules and definitions, and every part of each down to single tests, compiled
     to Python source, holds exactly when a direct walk of its YAML says it does: on random cases and on
-    cases built from the values the rules compare against."""
+    cases built from the values the rules compare against, with any set of alarms fired."""
     from knowledge.conditions import CANT_MISS, Context
 
     a = assess(case)
     probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
     probs[CANT_MISS] = p_cant_miss
     values = a.case.findings
-    ctx = Context(values, probs)
+    ctx = Context(values, probs, frozenset(alarms))
     for compiled in (*KB.red_flags, *KB.workup_rules):
-        assert compiled.test(ctx) == _holds(compiled.rule.when, values, probs), compiled.rule.id
+        assert compiled.test(ctx) == _holds(compiled.rule.when, values, probs, alarms), compiled.rule.id
     for where, cond, test in PARTS:
-        assert test(ctx) == _holds(cond, values, probs), (where, cond)
+        assert test(ctx) == _holds(cond, values, probs, alarms), (where, cond)
 
 
 sparse_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=4).flatmap(
@@ -264,7 +267,12 @@ def _context(a):
 
     probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
     probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
-    return Context(a.case.findings, probs)
+    return Context(a.case.findings, probs, _alarms_fired(a))
+
+
+def _alarms_fired(a) -> frozenset[str]:
+    """The causes whose can't-miss alarm fired, read from the assessment's flags (what `alarm` conditions see)."""
+    return frozenset(f.cause for f in a.red_flags if f.cause is not None)
 
 
 @settings(max_examples=300, deadline=None)

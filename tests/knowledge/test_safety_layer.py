@@ -113,3 +113,27 @@ def test_nothing_entered_lists_no_clearing_and_fires_nothing():
     a = assess({})
     assert a.triage == "routine"
     assert all(r["effect"] == "fire" for q in a.safety_questions for r in q["rules"])
+
+
+def test_a_fired_alarm_puts_its_action_in_the_plan():
+    """2026.11.7: a newborn's natal-cleft swelling with a deviated gluteal cleft fires the dysraphism alarm
+    ("MRI of the spine and paediatric neurosurgical review"). Until then the plan held only a routine
+    ultrasound; now it holds the MRI and the referral, and still no needle, knife or incision."""
+    a = assess({"age_years": 0, "location": "natal_cleft", "deviated_gluteal_cleft": True})
+    assert "alarm_occult_spinal_dysraphism" in {f["id"] for f in a.red_flags}
+    plan = {(w["step"], w.get("to")): w for w in a.workup}
+    assert plan[("mri", None)]["timing"] == "urgent"
+    assert plan[("referral", "pediatric_neurosurgery")]["rule"] == "dysraphism_alarm_child"
+    assert not {"biopsy", "excision", "incision_drainage"} & {w["step"] for w in a.workup}
+    # an adult with the same alarm is sent to neurosurgery for adults, not to paediatric neurosurgery
+    adult = assess({"age_years": 30, "location": "midline_lumbar", "hair_tuft": True, "sinus_pits": True, "consistency": "soft"})
+    targets = {w.get("to") for w in adult.workup}
+    assert "spinal_surgery" in targets and "pediatric_neurosurgery" not in targets
+
+
+def test_a_quiet_alarm_adds_nothing_to_the_plan():
+    """The same newborn without the deviated cleft: the infant prior alone puts dysraphism near 0.3, the
+    alarm stays quiet, and no alarm rule adds a step."""
+    a = assess({"age_years": 0, "location": "natal_cleft"})
+    assert not [f for f in a.red_flags if f["id"].startswith("alarm_")]
+    assert not [r for r in a.workup_rules_fired if r.endswith("_alarm") or "_alarm_" in r]

@@ -111,3 +111,40 @@ def test_safety_search_reusing_evaluated_conditions_finds_the_same(case):
     a = assess(case)
     fresh = _safety_questions(KB, a.case.findings, a._probs_by_id, frozenset(f.id for f in a.red_flags), None)
     assert [q.to_dict() for q in a.safety_questions] == [q.to_dict() for q in fresh]
+
+
+def _reads_alarm(cond, cid: str) -> bool:
+    """Whether a condition reads `{alarm: cid}` anywhere in its tree (named conditions cannot)."""
+    if isinstance(cond, dict):
+        return any((key == "alarm" and arg == cid) or _reads_alarm(arg, cid) for key, arg in cond.items())
+    if isinstance(cond, list):
+        return any(_reads_alarm(c, cid) for c in cond)
+    return False
+
+
+ALARM_CAUSES = [cid for _, cid, _, _ in KB.alarms]
+
+
+def test_every_alarm_has_workup_rules_that_carry_it_out():
+    """Each can't-miss alarm is read by at least one workup rule, so what its card says to do can reach the plan."""
+    for cid in ALARM_CAUSES:
+        assert [c.rule.id for c in KB.workup_rules if _reads_alarm(c.rule.when, cid)], cid
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_a_fired_alarms_action_is_in_the_plan(case):
+    """When a can't-miss alarm fires, a workup rule that reads it fires too, and each of that rule's steps is in
+    the plan unless the do-not list holds it. Before 2026.11.7 the card
+    could ask for MRI and a specialist while the plan held one ultrasound."""
+    a = assess(case)
+    fired_alarms = [f["cause"] for f in a.red_flags if f.get("cause")]
+    planned = {(w["step"], w.get("to")) for w in a.workup}
+    banned = {d["step"] for d in a.avoid}
+    rules = {c.rule.id: c.rule for c in KB.workup_rules}
+    for cid in fired_alarms:
+        carrying = [rid for rid in a.workup_rules_fired if _reads_alarm(rules[rid].when, cid)]
+        assert carrying, f"alarm_{cid} fired but no workup rule carried it out"
+        for rid in carrying:
+            for s in rules[rid].steps:
+                assert s.step in banned or (s.step, s.to) in planned, (cid, rid, s.step, s.to)

@@ -213,6 +213,7 @@ def test_counts_say_how_many_entries_are_estimates(kb: knowledge.Knowledge, tabl
         ({"unknown": "depth"}, "depth not examined"),
         ({"at_least": {"n": 2, "of": [{"a": True}, {"b": True}]}}, "at least 2 of (a = yes; b = yes)"),
         ({"probability": {"cause": "cant_miss", ">=": 0.2}}, "estimated P(all can't-miss causes) ≥ 0.2"),
+        ({"all": [{"alarm": "metastasis"}, {"not": {"ref": "paediatric"}}]}, "metastasis alarm fired AND NOT [paediatric]"),
         ({}, "always"),
     ],
 )
