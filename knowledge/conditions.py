@@ -30,7 +30,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -288,7 +288,7 @@ class Compiler:
         parts = [self._key(key, arg, entry, f"{path}.{key}") for key, arg in cond.items()]
         return _join(" and ", [e for e, _ in parts]), frozenset().union(*(r for _, r in parts))
 
-    def _fail(self, entry: str, path: str, problem: str) -> None:
+    def _fail(self, entry: str, path: str, problem: str) -> NoReturn:
         raise KnowledgeFileError(self.file, entry, path, problem)
 
     def _list(self, arg: Any, entry: str, path: str) -> list[tuple[str, frozenset[str]]]:
