@@ -188,13 +188,16 @@ class Compiler:
         self._ref_source(name)
         return self._compiled_refs[name]
 
-    def compile(self, cond: Any, entry: str, path: str = "when", *, allow_always: bool = False) -> tuple[Predicate, frozenset[str]]:
+    def compile(self, cond: Any, entry: str, path: str = "when", *, allow_always: bool = False,
+                scanned: bool = True) -> tuple[Predicate, frozenset[str]]:
         """Return the predicate and the set of finding ids the condition reads.
 
         An empty condition would always hold: it is refused, except where the caller allows it (a
-        workup fallback, which applies only when nothing else did)."""
+        workup fallback, which applies only when nothing else did). `scanned`: the condition is the rule's
+        own, which `compile_scan` writes into the file's scan (a step's condition is not)."""
         expr, reads = self._expr(cond, entry, path, allow_always)
-        self._expressions[(self.file, entry)] = expr
+        if scanned:
+            self._expressions[(self.file, entry)] = expr
         source = f"def test(c):\n    v = c.v\n    p = c.p\n    memo = c.memo\n    return {expr}\n"
         return self._define(source, "test", entry, path, keep=False), reads
 

@@ -253,7 +253,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
             fallbacks.append((order, compiled))
             continue
         fired.append(rule.id)
-        _add_steps(chosen, order, compiled, rule.emergency)
+        _add_steps(chosen, order, compiled, rule.emergency, ctx)
         for step, item in compiled.do_not_items:
             if step not in do_not:
                 do_not[step] = item
@@ -261,7 +261,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     if not kept:
         for order, compiled in fallbacks:
             fired.append(compiled.rule.id)
-            _add_steps(kept, order, compiled, compiled.rule.emergency, skip=do_not)
+            _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
     ranked = []
     for timing_rank, phase, order, prepared, on_emergency_path in kept.values():
         if emergency and not on_emergency_path and timing_rank:  # not immediate: it waits
@@ -281,10 +281,14 @@ def _first(pair: tuple[Any, Any]) -> Any:
     return pair[0]
 
 
-def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, skip: Mapping[str, Any] | None = None) -> None:
-    """Add a rule's prepared steps to the plan entries (see `_workup`), leaving out the steps in `skip`."""
+def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, ctx: Context,
+               skip: Mapping[str, Any] | None = None) -> None:
+    """Add a rule's prepared steps to the plan entries (see `_workup`), leaving out the steps in `skip` and
+    those whose own condition does not hold."""
     for prepared in compiled.plan:
         if skip is not None and prepared.key[0] in skip:
+            continue
+        if prepared.test is not None and not prepared.test(ctx):
             continue
         old = chosen.get(prepared.key)
         if old is None:

@@ -126,6 +126,8 @@ class PreparedStep(NamedTuple):
     deferred: PlanStep
     """The same step waiting in `after_emergency` (used when an emergency fires and the step is not on
     an emergency path and not immediate)."""
+    test: Predicate | None = None
+    """The step's own condition (`when` on the step), tested after the rule fired; None: always."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,8 @@ class CompiledRule(Generic[R]):
     """The rule's do-not items (a red flag's `do_not`, a workup rule's `avoid`), each with its step id."""
     plan: tuple[PreparedStep, ...] = ()
     """A workup rule's steps as the plan shows them."""
+    step_tests: tuple[Predicate | None, ...] = ()
+    """A workup rule's steps' own conditions, in step order (None where a step has none)."""
     _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
 
     @property
@@ -715,6 +719,14 @@ def _compile_rule(compiler: Compiler, when: Any, rule_id: str, definitions: Mapp
         raise KnowledgeFileError(file, rule_id, "when", "the condition is nested too deeply") from err
 
 
+def _compile_step(compiler: Compiler, when: Any, rule_id: str, k: int) -> Predicate:
+    """A step's own condition (tested only after its rule fired, so it is not part of the file's scan)."""
+    try:
+        return compiler.compile(when, rule_id, f"steps[{k}].when", scanned=False)[0]
+    except RecursionError as err:
+        raise KnowledgeFileError("workup.yaml", rule_id, f"steps[{k}].when", "the condition is nested too deeply") from err
+
+
 def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, Any], steps: _Steps,
                     sources: Mapping[str, Source]) -> list[CompiledRule[RedFlagRule]]:
     """red_flags.yaml: each rule validated, its sources and do-not steps checked, its condition compiled."""
@@ -757,8 +769,10 @@ def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mappin
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", problem)
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
+        step_tests = tuple(None if s.when is None else _compile_step(compiler, s.when, rule.id, k)
+                           for k, s in enumerate(rule.steps))
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "workup.yaml", allow_always=rule.fallback)
-        workup_rules.append(CompiledRule(rule, test, reads, needs))
+        workup_rules.append(CompiledRule(rule, test, reads, needs, step_tests=step_tests))
     return workup_rules
 
 
@@ -928,14 +942,15 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[
     out = []
     for compiled in rules:
         r = compiled.rule
-        plan = []
+        plan: list[PreparedStep] = []
         for s in r.steps:
             label = _source_label(sources, s.source)
             item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
-            plan.append(PreparedStep((s.step, s.to), TIMING_RANK[s.timing], phase, item, deferred))
+            step_test = compiled.step_tests[len(plan)] if compiled.step_tests else None
+            plan.append(PreparedStep((s.step, s.to), TIMING_RANK[s.timing], phase, item, deferred, step_test))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
     return out

@@ -280,6 +280,8 @@ class StepRef(_Sourced):
     within: str = Field(default="", description="Finer timing said in words, e.g. 'within 4 hours'.")
     phase: int | None = Field(default=None, description="Overrides the step's default place in the path.")
     rationale: str = Field(min_length=10)
+    when: Any = Field(default=None, description="A condition on this step alone, tested only when the rule fires "
+                      "(for example the patient's age, to choose a child's or an adult's referral target).")
 
 
 class RedFlagRule(_Sourced):

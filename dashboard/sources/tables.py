@@ -66,7 +66,7 @@ def _values_text(finding: Any) -> str:
     return f"{finding.min:g} to {finding.max:g}{unit}{step}"
 
 
-_STEP_ORDER = ("step", "to", "timing", "within", "phase", "rationale", "source", "note")
+_STEP_ORDER = ("step", "to", "when", "timing", "within", "phase", "rationale", "source", "note")
 
 
 def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -87,7 +87,9 @@ def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
         if part in data:
             data[part] = [_ordered(s, _STEP_ORDER) for s in data[part]]
     out = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    refs = refs_used(rule.when, kb.definitions)
+    # a workup step may carry its own condition (for example the age for a referral target)
+    step_conditions = [s.when for s in getattr(rule, "steps", ()) if s.when is not None]
+    refs = refs_used({"all": [rule.when, *step_conditions]} if step_conditions else rule.when, kb.definitions)
     if refs:
         used = {name: kb.definitions[name] for name in refs}
         out += "\n# named definitions used above (definitions.yaml)\n"
@@ -227,7 +229,8 @@ def workup_table(kb: knowledge.Knowledge) -> pd.DataFrame:
                 "within": getattr(s, "within", ""),
                 "rationale": s.rationale,
                 **_provenance(kb, s),
-                "condition": condition_text(r.when),
+                "condition": condition_text(r.when) + (
+                    f" · this step only if {condition_text(s.when)}" if getattr(s, "when", None) is not None else ""),
                 "fallback": r.fallback,
                 "phase": (phase if phase is not None else kb.step_phase[s.step]) if kind == "step" else None,
                 "step id": s.step,

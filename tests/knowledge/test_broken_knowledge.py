@@ -71,6 +71,10 @@ CORRUPTIONS = [
      "sarcoma_alarm", "when.alarm", "unknown cause 'soft_tissue_sarcom'"),
     ("workup.yaml", "when: {alarm: soft_tissue_sarcoma}", "when: {alarm: lipoma}",
      "sarcoma_alarm", "when.alarm", "has no alarm"),
+    # a step's own condition is checked like a rule's, and the error names the step
+    ("workup.yaml", "{step: referral, to: spinal_surgery, when: {age_years: {\">=\": 16}}, timing: immediate, phase: 0",
+     "{step: referral, to: spinal_surgery, when: {age_yrs: {\">=\": 16}}, timing: immediate, phase: 0",
+     "csf_leak_pathway", "steps[1].when.age_yrs", "unknown finding"),
 ]
 
 

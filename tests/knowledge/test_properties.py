@@ -215,6 +215,10 @@ def _every_part() -> list[tuple[str, dict]]:
 
     for compiled in (*KB.red_flags, *KB.workup_rules):
         walk(compiled.rule.when, compiled.rule.id)
+    for compiled in KB.workup_rules:  # a step's own condition
+        for k, step in enumerate(compiled.rule.steps):
+            if step.when is not None:
+                walk(step.when, f"{compiled.rule.id}.steps[{k}]")
     for name, cond in KB.definitions.items():
         walk(cond, name)
     return list(seen.values())
@@ -254,6 +258,12 @@ def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss, alarms):
         assert compiled.test(ctx) == _holds(compiled.rule.when, values, probs, alarms), compiled.rule.id
     for where, cond, test in PARTS:
         assert test(ctx) == _holds(cond, values, probs, alarms), (where, cond)
+    for compiled in KB.workup_rules:
+        for k, step in enumerate(compiled.rule.steps):
+            step_test = compiled.step_tests[k]
+            assert (step_test is None) == (step.when is None), (compiled.rule.id, k)
+            if step_test is not None:
+                assert step_test(ctx) == _holds(step.when, values, probs, alarms), (compiled.rule.id, k)
 
 
 sparse_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=4).flatmap(

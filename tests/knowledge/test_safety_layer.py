@@ -137,3 +137,24 @@ def test_a_quiet_alarm_adds_nothing_to_the_plan():
     a = assess({"age_years": 0, "location": "natal_cleft"})
     assert not [f for f in a.red_flags if f["id"].startswith("alarm_")]
     assert not [r for r in a.workup_rules_fired if r.endswith("_alarm") or "_alarm_" in r]
+
+
+def test_a_step_condition_sends_an_adult_and_a_child_to_their_own_neurosurgeons():
+    """2026.11.7: a clear-fluid leak from a spinal operation wound in a 40-year-old went to 'paediatric
+    neurosurgery'. The referral steps of the CSF-leak, meningitis-pit and dermal-sinus emergencies now carry
+    their own age condition: from 16 the neurosurgical (spinal) team, under 16 or with no age paediatric
+    neurosurgery (unknown is not taken as adult). The MRI and the emergency stay the same."""
+    def referrals(case):
+        a = assess(case)
+        assert a.triage == "emergency"
+        assert ("mri", "immediate") in {(w["step"], w["timing"]) for w in a.workup}
+        return {w.get("to") for w in a.workup if w["step"] == "referral"}
+
+    leak = {"discharge": "clear_fluid", "location": "midline_lumbar"}
+    assert referrals({**leak, "age_years": 40}) == {"spinal_surgery"}
+    assert referrals({**leak, "age_years": 16}) == {"spinal_surgery"}
+    assert referrals({**leak, "age_years": 15}) == {"pediatric_neurosurgery"}
+    assert referrals(leak) == {"pediatric_neurosurgery"}
+    pit = {"meningitis_history": True, "sinus_pits": True, "location": "midline_lumbar"}
+    assert referrals({**pit, "age_years": 35}) == {"spinal_surgery"}
+    assert referrals({**pit, "age_years": 2}) == {"pediatric_neurosurgery"}
