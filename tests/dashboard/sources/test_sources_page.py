@@ -233,6 +233,21 @@ def test_rule_yaml_shows_the_rule_and_every_definition_it_uses(kb: knowledge.Kno
         kt.rule_yaml(kb, "no_such_rule")
 
 
+def test_a_steps_own_condition_is_shown_with_the_step(kb: knowledge.Knowledge, tables: kt.Tables) -> None:
+    """A workup step with its own `when` (2026.11.7: the age that chooses a referral target) says so in the
+    table's condition column, and the rule's YAML shows it with the named definitions it uses."""
+    workup = tables.workup
+    rows = workup[(workup["rule"] == "csf_leak_pathway") & (workup["step id"] == "referral")]
+    conditions = dict(zip(rows["to"], rows["condition"], strict=True))
+    assert conditions[kb.referral_targets["spinal_surgery"]].endswith("this step only if age_years \u2265 16")
+    assert "this step only if NOT (age_years \u2265 16)" in conditions[kb.referral_targets["pediatric_neurosurgery"]]
+    mri = workup[(workup["rule"] == "csf_leak_pathway") & (workup["step id"] == "mri")]
+    assert "this step only if" not in mri["condition"].iloc[0]
+    out = kt.rule_yaml(kb, "dysraphism_alarm_child")
+    assert "alarm: occult_spinal_dysraphism" in out and re.search(r"^paediatric:", out, re.MULTILINE)
+    assert re.search(r"when:\n\s+age_years:", kt.rule_yaml(kb, "csf_leak_pathway"))
+
+
 def test_filter_keeps_rows_holding_the_text_and_estimates_only(tables: kt.Tables) -> None:
     """The text filter is case-insensitive over text columns; 'only estimates' keeps estimate rows only."""
     flags = tables.red_flags
