@@ -243,9 +243,29 @@ def test_a_steps_own_condition_is_shown_with_the_step(kb: knowledge.Knowledge, t
     assert "this step only if NOT (age_years \u2265 16)" in conditions[kb.referral_targets["pediatric_neurosurgery"]]
     mri = workup[(workup["rule"] == "csf_leak_pathway") & (workup["step id"] == "mri")]
     assert "this step only if" not in mri["condition"].iloc[0]
-    out = kt.rule_yaml(kb, "dysraphism_alarm_child")
-    assert "alarm: occult_spinal_dysraphism" in out and re.search(r"^paediatric:", out, re.MULTILINE)
+    out = kt.rule_yaml(kb, "spinal_tumour_alarm_child")
+    assert "alarm: spinal_tumor_or_cyst" in out and re.search(r"^paediatric:", out, re.MULTILINE)
     assert re.search(r"when:\n\s+age_years:", kt.rule_yaml(kb, "csf_leak_pathway"))
+
+
+def test_a_named_condition_used_only_by_a_step_is_listed_with_the_rule(tmp_path: Path) -> None:
+    """The rule's YAML lists the named definitions its steps' own conditions use, not only its `when`'s
+    (on a copy of the knowledge whose CSF-leak referral step reads [paediatric])."""
+    import shutil
+
+    from knowledge.loader import DATA_DIR, build_unchecked
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "workup.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = 'to: pediatric_neurosurgery, when: {not: {age_years: {">=": 16}}}'
+    assert old in text
+    path.write_text(text.replace(old, "to: pediatric_neurosurgery, when: {ref: paediatric}", 1), encoding="utf-8")
+    copy = build_unchecked(data)
+    assert "paediatric" not in kt.refs_used(next(c.rule.when for c in copy.workup_rules if c.rule.id == "csf_leak_pathway"),
+                                            copy.definitions)
+    assert re.search(r"^paediatric:", kt.rule_yaml(copy, "csf_leak_pathway"), re.MULTILINE)
 
 
 def test_filter_keeps_rows_holding_the_text_and_estimates_only(tables: kt.Tables) -> None:
