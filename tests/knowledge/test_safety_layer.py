@@ -158,3 +158,18 @@ def test_a_step_condition_sends_an_adult_and_a_child_to_their_own_neurosurgeons(
     pit = {"meningitis_history": True, "sinus_pits": True, "location": "midline_lumbar"}
     assert referrals({**pit, "age_years": 35}) == {"spinal_surgery"}
     assert referrals({**pit, "age_years": 2}) == {"pediatric_neurosurgery"}
+
+
+def test_petechiae_in_a_young_adult_are_not_sent_to_paediatrics():
+    """2026.11.7: NG12's immediate assessment of unexplained petechiae runs to age 24. A child (or an age not
+    entered) goes to paediatrics; a young person of 16 to 24 to the acute medical or haematology team through
+    the emergency department, not to 'Paediatrics (same day)'. Bloods come at once either way."""
+    def referrals(case):
+        a = assess(case)
+        assert a.triage == "emergency" and ("blood_tests", "immediate") in {(w["step"], w["timing"]) for w in a.workup}
+        return {w.get("to") for w in a.workup if w["step"] == "referral"}
+
+    assert referrals({"petechiae": True, "age_years": 20}) == {"emergency_department"}
+    assert referrals({"petechiae": True, "age_years": 16}) == {"emergency_department"}
+    assert referrals({"petechiae": True, "age_years": 15}) == {"paediatrics"}
+    assert referrals({"petechiae": True}) == {"paediatrics"}
