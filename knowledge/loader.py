@@ -943,13 +943,12 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[
     for compiled in rules:
         r = compiled.rule
         plan: list[PreparedStep] = []
-        for s in r.steps:
+        for s, step_test in zip(r.steps, compiled.step_tests, strict=True):
             label = _source_label(sources, s.source)
             item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
-            step_test = compiled.step_tests[len(plan)] if compiled.step_tests else None
             plan.append(PreparedStep((s.step, s.to), TIMING_RANK[s.timing], phase, item, deferred, step_test))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))

@@ -34,12 +34,9 @@ def _unknown_lines(assessment: knowledge.Assessment, kb: knowledge.Knowledge) ->
     unknown = [fid for fid in assessment.unknown_findings if fid in kb.findings]
     if not unknown:
         return []
-    by_group: dict[str, list[str]] = {}
-    for fid in unknown:
-        by_group.setdefault(kb.findings[fid].group, []).append(kb.findings[fid].label)
-    order = [g for g in words.GROUP_TITLES if g in by_group] + [g for g in by_group if g not in words.GROUP_TITLES]
     lines = [f"{text.EXPORT_NOT_EXAMINED} ({len(unknown)}; unknown, not \"no\"):"]
-    lines += [f"- {words.GROUP_TITLES.get(g, g)}: {', '.join(by_group[g])}" for g in order]
+    lines += [f"- {words.GROUP_TITLES.get(g, g)}: {', '.join(kb.findings[fid].label for fid in fids)}"
+              for g, fids in words.by_group(kb, unknown).items()]
     return lines
 
 
