@@ -255,14 +255,12 @@ def why(assessment: knowledge.Assessment, kb: knowledge.Knowledge, short_names: 
     # most taps never open (the chips' heading already counts the examined findings).
     with st.expander(text.UNKNOWN_HEADING, key=UNKNOWN_KEY, on_change="rerun") as box:
         if box.open:
-            by_group: dict[str, list[str]] = {}
-            for fid in assessment.unknown_findings:
-                by_group.setdefault(kb.findings[fid].group, []).append(kb.findings[fid].label)
             st.html(
                 f"<p style='margin:0 0 .2rem 0'>{escape(text.unknown_count(len(assessment.unknown_findings)))}</p>"
                 + "".join(
-                    f"<p style='margin:0 0 .2rem 0'><b>{escape(words.GROUP_TITLES.get(g, g))}:</b> {escape(', '.join(labels))}</p>"
-                    for g, labels in by_group.items()
+                    f"<p style='margin:0 0 .2rem 0'><b>{escape(words.GROUP_TITLES.get(g, g))}:</b> "
+                    f"{escape(', '.join(kb.findings[fid].label for fid in fids))}</p>"
+                    for g, fids in words.by_group(kb, assessment.unknown_findings).items()
                 )
             )
 

@@ -273,3 +273,20 @@ def test_the_not_yet_examined_list_is_drawn_only_when_open(kb: knowledge.Knowled
     listed = next(str(el.value) for el in at.run().get("html") if count in str(el.value))
     assert kb.findings["saddle_anesthesia"].label in listed and kb.findings["tender"].label not in listed
     assert not at.exception
+
+
+def test_the_not_yet_examined_list_keeps_the_examination_order_of_groups(kb: knowledge.Knowledge) -> None:
+    """With age and sex entered, the one patient finding left (whether a child moves about alone) sits late
+    in the findings file; the list still starts with 'Patient', in the order the bedside groups are examined
+    (words.by_group), as the case summary and the note do. It listed groups in the order first met."""
+    from dashboard.bedside import panels
+    from dashboard.common import words
+
+    at = _app(age_years="45", sex="male")
+    at.session_state[panels.UNKNOWN_KEY] = True
+    listed = next(str(el.value) for el in at.run().get("html") if "findings not yet examined" in str(el.value))
+    titles = [words.GROUP_TITLES[g] for g in words.by_group(kb) if g in words.GROUP_TITLES]
+    shown = [t for t in titles if f"<b>{t}:</b>" in listed]
+    assert shown[0] == words.GROUP_TITLES["patient"]
+    assert sorted(shown, key=listed.index) == shown
+    assert not at.exception
