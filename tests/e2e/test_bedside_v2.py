@@ -103,10 +103,12 @@ def test_after_a_tap_the_answer_and_the_action_stay_in_view(navigator, viewport,
 
 @BOTH
 def test_a_bruise_on_a_child_brings_the_age_check_into_view(navigator, viewport):
-    """Age 8 entered, then bruising tapped far below it: the age field is off screen, so the check that 8
-    may be months must show where the eye is (landscape: under the banner, with the chart still in view;
-    portrait: in the pinned strip, in place of the routine line). Hazard log HAZ-09."""
-    nav = navigator(viewport, "?age_years=8")
+    """Age 8 and a fall entered, then bruising tapped far below them: the age field is off screen, so the
+    check that 8 may be months must show where the eye is (landscape: under the banner, with the chart
+    still in view; portrait: in the pinned strip, in place of the routine line). Hazard log HAZ-09. (The
+    fall keeps the triage routine: since 2026.11.8 a child's bruise with no injury recorded is urgent, and
+    an urgent strip keeps its action.)"""
+    nav = navigator(viewport, "?age_years=8&recent_trauma=true")
     nav.open_group("Skin")
     control = nav.finding("bruising")
     nav.settle_in_middle(control)

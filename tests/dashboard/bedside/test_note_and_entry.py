@@ -179,9 +179,10 @@ def test_strip_has_level_first_action_and_top_three(kb: knowledge.Knowledge) -> 
 
 
 def test_a_number_check_takes_the_routine_line_of_the_strip_and_sits_under_the_banner(kb: knowledge.Knowledge) -> None:
-    """A bruised child of '8': the strip says the check instead of 'no red flag'; an urgent triage keeps its
-    action in the strip; the banner element carries the check's line, escaped."""
-    case = {"age_years": 8, "bruising": True}
+    """A child of '8' bruised in a fall: the strip says the check instead of 'no red flag'; an urgent triage
+    keeps its action in the strip; the banner element carries the check's line, escaped. (The fall is
+    entered because since 2026.11.8 a child's bruise with no injury recorded is itself urgent.)"""
+    case = {"age_years": 8, "bruising": True, "recent_trauma": True}
     a = knowledge.assess(case, kb)
     assert a.triage == "routine"
     checks = entry.number_checks(kb, case)

@@ -222,9 +222,10 @@ def test_a_tap_assesses_each_case_once_even_with_the_age_check(monkeypatch: pyte
 
 
 def test_the_age_check_is_drawn_under_the_banner_and_in_the_strip_when_a_bruise_is_entered() -> None:
-    """Through the page: a link with age 8 and bruising draws the check under the banner and in the portrait
-    strip; with no bruise, nothing."""
-    page = _html(_app(age_years="8", bruising="true"))
+    """Through the page: a link with age 8 and a bruise from a fall draws the check under the banner and in
+    the portrait strip (the routine line; an unexplained bruise would make it urgent); with no bruise,
+    nothing."""
+    page = _html(_app(age_years="8", bruising="true", recent_trauma="true"))
     assert 'data-lbln="check" data-finding="age_years">\u26a0 Check the age: 8 years, or 8 months' in page  # under the banner
     assert 'data-check="age_years"' in page  # the portrait strip
     quiet = _html(_app(age_years="8", bruising="false"))
