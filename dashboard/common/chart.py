@@ -7,12 +7,12 @@ between taps. Can't-miss causes are marked three ways: colour, hatching and a ta
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from typing import Any
 
 import plotly.graph_objects as go
-import plotly.io as pio
 
 import knowledge
 from dashboard.common import theme, words
@@ -26,10 +26,6 @@ def percent(p: float) -> str:
     """A probability as the chart and the panels print it: '37%', or '<1%' below one percent."""
     return "<1%" if p < 0.01 else f"{p:.0%}"
 
-
-_NO_TEMPLATE: dict[str, Any] = pio.templates["none"].to_plotly_json()
-"""Plotly's "none" template as plotly resolves it when it validates a figure (so an unvalidated figure
-sends the same JSON)."""
 
 CANT_MISS_MARK = "\u26a0"
 """The symbol after a can't-miss cause's name (a warning sign, in common system fonts)."""
@@ -82,9 +78,23 @@ def cause_ranking(assessment: knowledge.Assessment, short_names: Mapping[str, st
     return go.Figure(ranking_spec(assessment, short_names, bar_px), _validate=validate)
 
 
+def _revision(probs: list[float], labels: list[str]) -> str:
+    """A short digest of what the bars show, for plotly's `layout.datarevision` (see ranking_spec)."""
+    return hashlib.blake2b(repr((probs, labels)).encode(), digest_size=6).hexdigest()
+
+
 def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str] | None = None,
                  bar_px: int = theme.CHART_BAR_PX) -> dict[str, Any]:
-    """The ranking chart as a plain plotly figure dict (`data` and `layout`): see `cause_ranking`."""
+    """The ranking chart as a plain plotly figure dict (`data` and `layout`): see `cause_ranking`.
+
+    Built so that a tap draws the chart once. Streamlit's chart element (1.67) draws a new figure, then
+    hands plotly.js a copy of it (to apply its theme), and plotly.js drew the whole chart a second time,
+    about 50 ms later, whenever the copy looked changed: a template object (plotly.js compares it by
+    identity, so it goes by name, "none", which plotly.js leaves as no template), bar arrays that are
+    new objects (unless `datarevision` says the bars are the same: a digest of them), and axes whose
+    type, autorange or range plotly had written back into the layout on the first draw (so both axes
+    give all three). The chart's box also needs a whole-pixel width (theme._css).
+    """
     causes = assessment.causes  # most probable first
     names = [short_names.get(c["id"], c["name"]) if short_names else c["name"] for c in causes]
     probs = list(assessment.probabilities)
@@ -138,8 +148,9 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
             "font": {"size": 16},
         },
         "height": chart_height(len(causes), bar_px),
+        "datarevision": _revision(probs, labels),
         "margin": {"l": label_margin(labels, font_size), "r": 30, "t": 64, "b": 52},
-        "template": _NO_TEMPLATE,  # every style is set here; the default template would add ~6 kB per rerun and ~8 ms
+        "template": "none",  # every style is set here; the default template would add ~6 kB per rerun and ~8 ms
         "dragmode": False,
         "showlegend": False,
         "hovermode": False,
@@ -148,6 +159,8 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
         "paper_bgcolor": theme.WHITE,
         "font": {"family": "sans-serif", "color": theme.TEXT, "size": font_size},
         "xaxis": {
+            "type": "linear",
+            "autorange": False,
             "range": [0, COMPACT_RANGE_MAX if compact else 1],
             "fixedrange": True,
             "tickformat": ".0%",
@@ -160,7 +173,8 @@ def ranking_spec(assessment: knowledge.Assessment, short_names: Mapping[str, str
             "title": {"text": words.CHART_AXIS, "standoff": 10},
             "automargin": True,  # the title keeps clear of the tick labels at any font size
         },
-        "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True, "ticksuffix": " ", "showgrid": False, "ticks": ""},
+        "yaxis": {"type": "category", "autorange": False, "range": [len(causes) - 0.5, -0.5], "fixedrange": True,
+                  "automargin": True, "ticksuffix": " ", "showgrid": False, "ticks": ""},
     }
     return {"data": [bar], "layout": layout}
 

@@ -72,7 +72,15 @@ TOUCH_TARGET_PX = 44
 
 
 def _css() -> str:
-    """The small style block for what the theme cannot do: touch targets and level styles."""
+    """The small style block for what the theme cannot do: touch targets and level styles.
+
+    The ranking chart's box is a whole number of pixels wide (`round(down, ..., 1px)`; on the bedside page
+    still at most CHART_MAX_WIDTH_PX, the width the page asks Streamlit for): Streamlit's
+    chart element first draws the figure at the width the browser's computed style gives (rounded to
+    three decimals) and then at the width its resize observer measures (to 1/64 px); where a column's
+    width is fractional the two differ and plotly draws the whole chart a second time on every tap
+    (see chart.ranking_spec). A browser without CSS round() ignores the rule and keeps the second draw.
+    """
     level_rules = "\n".join(
         f".lbln-{name} .lbln-badge{{background:{s.solid};color:{s.on_solid};}}\n"
         f".lbln-card.lbln-{name}{{background:{s.tint};border-left-color:{s.solid};}}\n"
@@ -165,6 +173,8 @@ flex:1 1 auto !important;min-width:100% !important;}}
 .group-after_emergency{{border-left:3px dashed {MUTED};padding-left:.5rem;margin-top:.3rem;}}
 .lbln-safety{{font-size:.95rem;margin:0 0 .2rem 0;line-height:1.35;}}
 .lbln-safety summary{{cursor:pointer;list-style-position:inside;}}
+.st-key-ranking{{width:round(down,min(100%,{CHART_MAX_WIDTH_PX}px),1px) !important;}}
+.st-key-teach-ranking{{width:round(down,100%,1px) !important;}}
 {level_rules}
 </style>"""
 

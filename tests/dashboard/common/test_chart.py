@@ -36,9 +36,12 @@ def test_one_bar_per_cause_in_probability_order(assessment: knowledge.Assessment
 
 
 def test_most_probable_cause_is_drawn_at_the_top(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
-    """The y axis is reversed, so the first (most probable) bar is the top one, labelled by its short name."""
+    """The y axis runs from the last category down to the first, so the first (most probable) bar is the
+    top one, labelled by its short name."""
     fig = charts.cause_ranking(assessment, {cid: c.short for cid, c in kb.causes.items()})
-    assert fig.layout.yaxis.autorange == "reversed"
+    n = len(assessment.cause_ids)
+    assert fig.layout.yaxis.type == "category" and fig.layout.yaxis.autorange is False
+    assert tuple(fig.layout.yaxis.range) == (n - 0.5, -0.5)
     top = assessment.cause_ids[0]
     assert fig.data[0].y[0].startswith(kb.causes[top].short)
 
@@ -104,7 +107,9 @@ def test_large_bars_carry_their_text_inside(kb: knowledge.Knowledge) -> None:
 
 def test_the_unvalidated_figure_is_the_validated_one(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
     """The bedside page builds the chart without plotly's validation (speed): Streamlit sends the same
-    figure JSON either way."""
+    figure JSON either way, but for the template, which validation resolves from its name "none" to
+    plotly's "none" template object and which is sent by name without it (plotly.js draws the figure
+    with no template either way; see test_the_figure_gives_plotly_nothing_to_redraw)."""
     import json
 
     import plotly.io
@@ -118,7 +123,29 @@ def test_the_unvalidated_figure_is_the_validated_one(assessment: knowledge.Asses
             charts.cause_ranking(assessment, names, theme.CHART_BAR_PX_COMPACT, validate=validate), True), validate=False))
         for validate in (True, False)
     ]
+    assert sent[0]["layout"].pop("template") == plotly.io.templates["none"].to_plotly_json()
+    assert sent[1]["layout"].pop("template") == "none"
     assert sent[0] == sent[1]
+
+
+def test_the_figure_gives_plotly_nothing_to_redraw(kb: knowledge.Knowledge) -> None:
+    """Streamlit's chart element hands plotly.js a copy of the figure right after the first draw (to apply
+    its theme), and plotly.js drew the whole chart again whenever the copy looked different: the template
+    object (compared as an object, by identity), the bar arrays (new arrays, when no data revision is
+    given) and the axes' type, autorange and range (which plotly writes back into the layout on the
+    first draw). So: the template goes by name, the revision is a digest of the bars (the same for the
+    same bars, different when a bar changes) and both axes are given in full. Browser test:
+    tests/e2e/test_bedside_v2.py::test_a_tap_draws_the_chart_once."""
+    lipoma, abscess = (knowledge.assess(CASES[name], kb) for name in ("lipoma", "abscess"))
+    spec = charts.ranking_spec(lipoma)
+    layout = spec["layout"]
+    assert layout["template"] == "none"
+    for axis in ("xaxis", "yaxis"):
+        assert {"type", "autorange", "range"} <= layout[axis].keys() and layout[axis]["autorange"] is False
+    assert layout["datarevision"] == charts.ranking_spec(knowledge.assess(CASES["lipoma"], kb))["layout"]["datarevision"]
+    assert layout["datarevision"] != charts.ranking_spec(abscess)["layout"]["datarevision"]
+    renamed = charts.ranking_spec(lipoma, {cid: "x" + c.short for cid, c in kb.causes.items()})
+    assert layout["datarevision"] != renamed["layout"]["datarevision"]
 
 
 def test_compact_rows_carry_every_text_outside(kb: knowledge.Knowledge) -> None:
