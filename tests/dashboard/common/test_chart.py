@@ -135,7 +135,7 @@ def test_the_figure_gives_plotly_nothing_to_redraw(kb: knowledge.Knowledge) -> N
     given) and the axes' type, autorange and range (which plotly writes back into the layout on the
     first draw). So: the template goes by name, the revision is a digest of the bars (the same for the
     same bars, different when a bar changes) and both axes are given in full. Browser test:
-    tests/e2e/test_bedside_v2.py::test_a_tap_draws_the_chart_once."""
+    tests/e2e/test_bedside_v2.py::test_the_chart_is_drawn_once_per_tap."""
     lipoma, abscess = (knowledge.assess(CASES[name], kb) for name in ("lipoma", "abscess"))
     spec = charts.ranking_spec(lipoma)
     layout = spec["layout"]
