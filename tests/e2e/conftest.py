@@ -185,8 +185,11 @@ class NavigatorPage:
     def wait_for_app_run(self) -> None:
         """Wait until Streamlit is connected, has finished the script, and shows no skeleton."""
         page = self.page
-        page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        # The states are attributes of the app's root: wait for them to be set (attached), not for the root
+        # to pass Playwright's visibility check, which a loaded machine was seen to fail for 20 s with the
+        # attribute already in place; the waits below cover what is drawn.
+        page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", state="attached")
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
         page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0")
         # Streamlit loads a widget's code on first use and holds a small placeholder until then (a second
         # or more under load): the page only stops reflowing once every finding's widget is drawn.
