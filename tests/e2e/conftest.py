@@ -185,11 +185,17 @@ class NavigatorPage:
     def wait_for_app_run(self) -> None:
         """Wait until Streamlit is connected, has finished the script, and shows no skeleton."""
         page = self.page
-        # The states are attributes of the app's root: wait for them to be set (attached), not for the root
-        # to pass Playwright's visibility check, which a loaded machine was seen to fail for 20 s with the
-        # attribute already in place; the waits below cover what is drawn.
-        page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", state="attached")
-        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
+        # The states are attributes of the app's root: read them, rather than wait for the root to pass
+        # Playwright's visibility check (a loaded machine failed that for 20 s with the attribute already in
+        # place). The script state starts as notRunning and the connection comes up before the first run
+        # begins, so "connected and not running" also holds before that run: wait until the run has drawn
+        # an element too. The waits below cover skeletons, widgets and fonts.
+        page.wait_for_function(
+            "() => { const app = document.querySelector(\"[data-testid='stApp']\");"
+            " return !!app && app.dataset.testConnectionState === 'CONNECTED'"
+            " && app.dataset.testScriptState === 'notRunning'"
+            " && document.querySelector(\"[data-testid='stMainBlockContainer'] [data-testid='stElementContainer']\") !== null; }"
+        )
         page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0")
         # Streamlit loads a widget's code on first use and holds a small placeholder until then (a second
         # or more under load): the page only stops reflowing once every finding's widget is drawn.
