@@ -298,7 +298,7 @@ def test_bedside_has_no_axe_violations(navigator, query):
 def test_sources_page_has_no_axe_violations(navigator):
     nav = navigator("landscape")
     nav.page.goto(nav.base_url + "sources")
-    nav.page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached")
+    nav.wait_for_app_run()
     nav.page.get_by_test_id("stMainBlockContainer").get_by_text("Knowledge", exact=False).first.wait_for(state="visible")
     found = axe_violations(nav.page)
     assert found == [], found
