@@ -11,6 +11,7 @@ one mapping must all hold.
     {at_least: {n: 2, of: [c1, c2, c3]}}      at least n of the conditions hold
     {probability: {cause: metastasis, ">=": 0.2}}   the ranking's estimate for a cause
     {probability: {cause: cant_miss, ">=": 0.2}}    ...or for all can't-miss causes together
+    {probability: {cause: top, "<": 0.6}}           ...or for the most likely cause, whichever it is
     {alarm: spinal_tumor_or_cyst}             that cause's can't-miss alarm fired (workup rules only)
     {ref: inflamed}                           a named condition of definitions.yaml
 
@@ -72,6 +73,8 @@ _COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 _OPERATORS = ("all", "any", "not", "known", "unknown", "at_least", "probability", "alarm", "ref")
 CANT_MISS = "cant_miss"
 """The pseudo-cause id that stands for all can't-miss causes together in `probability`."""
+TOP = "top"
+"""The pseudo-cause id that stands for the most likely cause, whichever it is, in `probability`."""
 
 
 def needed_findings(cond: Any, definitions: Mapping[str, Any], _memo: dict[str, frozenset[str]] | None = None) -> frozenset[str]:
@@ -158,7 +161,7 @@ class Compiler:
     ) -> None:
         self.file = file
         self.findings = findings
-        self.causes = causes | {CANT_MISS}
+        self.causes = causes | {CANT_MISS, TOP}
         self.definitions = definitions or {}
         self.definitions_file = definitions_file
         self._compiled_refs: dict[str, tuple[Predicate, frozenset[str]]] = {}
@@ -450,7 +453,7 @@ def _key_text(key: str, arg: Any, *, outer: bool) -> str:
     if key == "at_least":
         return f"at least {arg['n']} of ({'; '.join(condition_text(c) for c in arg['of'])})"
     if key == "probability":
-        cause = "all can't-miss causes" if arg["cause"] == "cant_miss" else arg["cause"]
+        cause = {CANT_MISS: "all can't-miss causes", TOP: "the most likely cause"}.get(arg["cause"], arg["cause"])
         (op, bound), = [(k, v) for k, v in arg.items() if k != "cause"]
         return f"estimated P({cause}) {_SYMBOL.get(op, op)} {bound}"
     if key == "alarm":

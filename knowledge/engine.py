@@ -28,7 +28,7 @@ from typing import Any, cast
 import numpy as np
 
 from knowledge.case import Case, parse_case
-from knowledge.conditions import CANT_MISS, Context
+from knowledge.conditions import CANT_MISS, TOP, Context
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.questions import next_questions
 from knowledge.result import (
@@ -434,6 +434,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     probs_list = probs.tolist()
     probs_by_id = dict(zip(k.cause_ids, probs_list, strict=True))
     probs_by_id[CANT_MISS] = sum([probs_list[j] for j in k.cant_miss_index])
+    probs_by_id[TOP] = max(probs_list)
 
     # red flags and triage
     ctx = Context(values, probs_by_id)

@@ -19,6 +19,7 @@ DEFS = {
     ({"unknown": "depth"}, None),
     ({"not": {"fever": True}}, None),
     ({"probability": {"cause": "cant_miss", ">=": 0.2}}, None),
+    ({"probability": {"cause": "top", "<": 0.6}}, None),
     ({"alarm": "soft_tissue_sarcoma"}, None),
     ({"all": [{"alarm": "soft_tissue_sarcoma"}, {"fever": True}]}, {"fever"}),
     ({}, None),
