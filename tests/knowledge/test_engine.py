@@ -133,6 +133,33 @@ def test_probability_threshold_rule():
     assert "uncertain_diagnosis_ultrasound" in high.workup_rules_fired
 
 
+def test_top_probability_reads_the_most_likely_cause():
+    """`{probability: {cause: top, ...}}` compares the most likely cause's estimate, whichever cause it is:
+    the uncertain-lump fallback adds an ultrasound below 60% and not above."""
+    from knowledge.conditions import TOP, Compiler, Context
+
+    compiler = Compiler("test", KB.findings, set(KB.cause_ids), KB.definitions)
+    below = compiler.compile({"probability": {"cause": TOP, "<": 0.6}}, "t", "when")[0]
+    for case in ({"age_years": 70, "sex": "male", "location": "flank"},
+                 {"age_years": 35, "location": "paraspinal", "size_cm": 0.7, "depth": "superficial", "consistency": "firm",
+                  "dimple_sign": True, "tender": False, "onset": "chronic", "growth": "stable"}):
+        a = assess(case)
+        top = max(a.probabilities)
+        ctx = Context(a.case.findings, {**dict(zip(a.cause_ids, a.probabilities, strict=True)), TOP: top})
+        assert below(ctx) == (top < 0.6)
+        assert ("uncertain_lump_ultrasound" in a.workup_rules_fired) == (top < 0.6)
+    assert max(assess({"age_years": 70, "sex": "male", "location": "flank"}).probabilities) < 0.6
+
+
+def test_a_probability_on_an_unknown_pseudo_cause_is_refused():
+    """A misspelt pseudo-cause is an error naming the entry, not a rule that never fires."""
+    from knowledge.conditions import Compiler
+
+    compiler = Compiler("workup.yaml", KB.findings, set(KB.cause_ids), KB.definitions)
+    with pytest.raises(knowledge.KnowledgeFileError, match="unknown cause 'tops'"):
+        compiler.compile({"probability": {"cause": "tops", "<": 0.6}}, "some_rule", "when")
+
+
 def test_assess_accepts_a_parsed_case():
     """assess takes a raw mapping or an already parsed Case and gives the same result."""
     raw = {"age_years": 30, "punctum": True}
