@@ -97,6 +97,19 @@ def test_safety_questions_list_what_would_fire_an_emergency():
     assert any(r["level"] == "emergency" and r["effect"] == "fire" for r in first)
 
 
+def test_an_acute_tender_lump_asks_about_pain_out_of_proportion():
+    """HAZ-05's mitigation: an acute tender lump whose pain was not weighed lists 'pain out of proportion'
+    among the safety questions, with the necrotising-infection emergency it would fire; once answered no,
+    it is no longer asked."""
+    case = {"age_years": 40, "location": "paraspinal", "tender": True, "onset": "acute"}
+    a = assess(case)
+    by_finding = {q["finding"]: q for q in a.safety_questions}
+    assert {"rule": "necrotising_infection", "level": "emergency", "effect": "fire", "if_answer": True} in \
+        by_finding["pain_out_of_proportion"]["rules"]
+    answered = assess({**case, "pain_out_of_proportion": False})
+    assert "pain_out_of_proportion" not in {q["finding"] for q in answered.safety_questions}
+
+
 def test_safety_questions_list_what_would_clear_a_rule_that_counted_an_unknown():
     """The CES rule counts a course not asked as possibly worsening: 'getting worse? no' does not clear
     it alone (the onset is 30 days, but both must be known), while with a known 30-day onset the
