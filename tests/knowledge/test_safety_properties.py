@@ -206,3 +206,19 @@ def test_a_danger_sign_never_leaves_the_triage_routine(case, sign):
             and case.get("erythema") is not True and case.get("sirs_signs") is not True:
         return
     assert LEVEL[assess(case).triage] >= 1, (sign, case)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_the_plan_is_as_urgent_as_the_triage(case):
+    """An emergency triage has an immediate step in the plan, and an urgent one an urgent or immediate
+    step: the card and the plan never disagree about haste (2026.11.10: a fluctuant tender natal-cleft
+    swelling was 'drain today' on the card and 'observe' in the plan; an unmeasured bruised swelling on an
+    anticoagulant, a fluctuant lump with a fever and a growing post-traumatic lump of unrecorded onset
+    had no urgent step, because their workup rules had drifted from their red flags)."""
+    a = assess(case)
+    timings = {w["timing"] for w in a.workup}
+    if a.triage == "emergency":
+        assert "immediate" in timings, (case, [f["id"] for f in a.red_flags])
+    elif a.triage == "urgent":
+        assert timings & {"urgent", "immediate"}, (case, [f["id"] for f in a.red_flags])
