@@ -309,3 +309,18 @@ def test_the_items_built_at_load_are_the_rules_own():
             assert prepared.item == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to)
             assert prepared.deferred == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id,
                                                  "after_emergency", s.to, DEFERRED_BECAUSE)
+
+
+def test_a_card_that_advises_drainage_defers_to_the_do_not_list() -> None:
+    """A red flag whose action advises incision or drainage says that the do-not list can forbid it:
+    another rule may have put drainage there (a possible hernia, a haematoma on an anticoagulant, a
+    child's midline lesion), and the card must not read 'drain' beside 'do not incise' with no word
+    between them (2026.11.10; drainable_abscess has said so since 2026.11.6). Actions that image first
+    ('before any drainage', 'image-guided') are not advising it."""
+    import re
+
+    advises = re.compile(r"incision and drainage|drainage of any|drain an acute|source control \(drainage")
+    for rule in _rules("red_flags"):
+        action = rule.action.lower()
+        if advises.search(action):
+            assert "do-not list" in action, f"{rule.id}: the action advises drainage without deferring to the do-not list"
