@@ -186,3 +186,13 @@ def test_petechiae_in_a_young_adult_are_not_sent_to_paediatrics():
     assert referrals({"petechiae": True, "age_years": 16}) == {"emergency_department"}
     assert referrals({"petechiae": True, "age_years": 15}) == {"paediatrics"}
     assert referrals({"petechiae": True}) == {"paediatrics"}
+
+
+def test_a_newborns_open_midline_lesion_puts_the_neurosurgical_referral_first():
+    """2026.11.10: the same-day paediatric neurosurgical referral for an open midline lesion in a baby
+    heads the urgent group, before the dysraphism rule's ultrasound and MRI, and no needle or knife is
+    in the plan."""
+    a = assess({"age_years": 0, "location": "midline_lumbar", "size_cm": 4, "fungating": True, "onset": "chronic"})
+    urgent = [w for w in a.workup if w["group"] == "urgent"]
+    assert (urgent[0]["step"], urgent[0].get("to")) == ("referral", "pediatric_neurosurgery")
+    assert not {w["step"] for w in a.workup} & {"biopsy", "incision_drainage", "excision"}
