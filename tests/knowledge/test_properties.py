@@ -106,13 +106,7 @@ def test_a_finding_multiplies_by_its_likelihood(case, fid, data):
 @given(valid_cases)
 def test_needed_findings_bound_is_sound(case):
     """A rule whose condition holds never needs a finding the case lacks (so skipping such rules is safe)."""
-    from knowledge.conditions import CANT_MISS, TOP, Context
-
-    a = assess(case)
-    probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
-    probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
-    probs[TOP] = max(a.probabilities)
-    ctx = Context(a.case.findings, probs, _alarms_fired(a))
+    ctx = _context(assess(case))
     for compiled in (*KB.red_flags, *KB.workup_rules):
         if compiled.test(ctx):
             assert compiled.needs <= set(case), f"{compiled.rule.id} held without {compiled.needs - set(case)}"
@@ -248,12 +242,10 @@ def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss, alarms):
     """Every condition of the rules and definitions, and every part of each down to single tests, compiled
     to Python source, holds exactly when a direct walk of its YAML says it does: on random cases and on
     cases built from the values the rules compare against, with any set of alarms fired."""
-    from knowledge.conditions import CANT_MISS, TOP, Context
+    from knowledge.conditions import CANT_MISS, Context
 
     a = assess(case)
-    probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
-    probs[CANT_MISS] = p_cant_miss
-    probs[TOP] = max(a.probabilities)
+    probs = {**_probabilities(a), CANT_MISS: p_cant_miss}
     values = a.case.findings
     ctx = Context(values, probs, frozenset(alarms))
     for compiled in (*KB.red_flags, *KB.workup_rules):
@@ -274,13 +266,21 @@ sparse_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_s
 """Cases with few findings: most rules' bounds fail, which is where a wrong bound would hide a rule."""
 
 
-def _context(a):
-    from knowledge.conditions import CANT_MISS, TOP, Context
+def _probabilities(a) -> dict[str, float]:
+    """The ranking as rules read it, worked out here rather than taken from the engine: each cause's
+    estimate and the pseudo-causes `cant_miss` (their sum) and `top` (the largest)."""
+    from knowledge.conditions import CANT_MISS, TOP
 
     probs = dict(zip(a.cause_ids, a.probabilities, strict=True))
     probs[CANT_MISS] = sum(p for cid, p in probs.items() if KB.causes[cid].cant_miss)
     probs[TOP] = max(a.probabilities)
-    return Context(a.case.findings, probs, _alarms_fired(a))
+    return probs
+
+
+def _context(a):
+    from knowledge.conditions import Context
+
+    return Context(a.case.findings, _probabilities(a), _alarms_fired(a))
 
 
 def _alarms_fired(a) -> frozenset[str]:
