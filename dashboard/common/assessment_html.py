@@ -68,38 +68,64 @@ def highest_flag(assessment: knowledge.Assessment) -> knowledge.RedFlag | None:
     return best
 
 
-def _first_clause(text_: str) -> str:
-    """The text up to its first ';' outside brackets (an action's first step), without a closing full stop."""
+def _cut(text_: str, marks: str) -> str:
+    """The text up to its first character of `marks` outside brackets, without a closing full stop."""
     depth = 0
     for i, ch in enumerate(text_):
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
-        elif ch == ";" and depth == 0:
+        elif ch in marks and depth == 0:
             return text_[:i].strip().rstrip(".")
     return text_.strip().rstrip(".")
 
 
+def _first_clause(text_: str) -> str:
+    """The text up to its first ';' outside brackets (an action's first step), without a closing full stop."""
+    return _cut(text_, ";")
+
+
 _SPANS = frozenset({"hours", "days", "weeks", "months"})
 _PLAIN_WHEN = {"same day": "the same day"}
+_SAYS_WHEN = re.compile(r"\b(now|immediate|immediately|within|same day|as soon as possible|at once)\b")
+"""Words by which an action's first step already says how soon (the banner then adds no timing)."""
+_TRAILING_ASIDE = re.compile(r"(\s*\([^()]*\)|,\s+unless\b.*)$")
+"""A bracketed aside or an 'unless' qualifier at the end of a step: the timing goes before it."""
 
 
 def first_action(flag: knowledge.RedFlag) -> str:
-    """What a flag asks to do first and how soon, from its own action and `within` (pure):
-    'Immediate hospital assessment (MRI within 4 hours)', 'Urgent direct-access ultrasound within 2 weeks'."""
+    """What a flag asks to do first and how soon, for the banner (pure): the action's first step up to
+    its first ';' outside brackets, or up to its colon when what comes before it says where and how soon
+    (a heading such as 'Emergency department now: resuscitation, ...'), with the flag's `within` added
+    unless the step already says a time:
+    'Urgent direct-access ultrasound within 2 weeks', 'Incision and drainage (first or recurrent episode)
+    the same day, unless the do-not list says otherwise'."""
     clause = _first_clause(flag.action)
+    heading = _cut(clause, ":")
+    if heading != clause and _SAYS_WHEN.search(heading.lower().replace("-", " ")):
+        clause = heading                      # 'Emergency department now: resuscitation, ...'
     within = (flag.within or "").strip().rstrip(".")
     said = clause.lower().replace("-", " ")
     when = within.lower().replace("-", " ")
-    if not within or when in said or (when == "immediately" and re.search(r"\b(now|immediate|immediately)\b", said)):
+    core = when.split("(", 1)[0].strip()     # '2 weeks' of '2 weeks (48 hours under 25)'
+    if "within" in core:
+        core = core.split("within", 1)[1].strip()   # '24 hours' of 'MSCC contact within 24 hours'
+    if not within or (core and core in said):
         return clause
-    if "within" in when:
-        return f"{clause} ({within})"
-    if when[0].isdigit() or when in _SPANS:
-        return f"{clause} within {within}"
-    # a time that is not a span ('same day', 'immediately', 'as soon as possible') is said as it is
-    return f"{clause} {_PLAIN_WHEN.get(when, within)}"
+    if "within" in when:                      # a timing that names its own step: 'MRI within 4 hours'
+        timing = f"({within})"
+    elif _SAYS_WHEN.search(said):
+        return clause
+    elif when[0].isdigit() or when in _SPANS:
+        timing = f"within {within}"
+    else:
+        # a time that is not a span ('same day', 'as soon as possible (weeks)') is said as it is
+        timing = _PLAIN_WHEN.get(when, within)
+    aside = _TRAILING_ASIDE.search(clause)
+    if aside and aside.start() > 0:
+        return f"{clause[:aside.start()]} {timing}{aside.group(1)}"
+    return f"{clause} {timing}"
 
 
 def flag_subject(flag: knowledge.RedFlag) -> str:

@@ -58,7 +58,7 @@ def test_several_flags_are_counted(kb: knowledge.Knowledge) -> None:
 def test_first_action_keeps_brackets_and_adds_timing_once() -> None:
     flag = knowledge.RedFlag(id="x", level="urgent", message="M: detail", action="MRI (a; b); then c.", within="weeks",
                              source="S", source_id="s")
-    assert h.first_action(flag) == "MRI (a; b) within weeks"
+    assert h.first_action(flag) == "MRI within weeks (a; b)"
     same = knowledge.RedFlag(id="y", level="urgent", message="M", action="Scan within 2 weeks; c", within="2 weeks",
                              source="S", source_id="s")
     assert h.first_action(same) == "Scan within 2 weeks"
@@ -67,7 +67,17 @@ def test_first_action_keeps_brackets_and_adds_timing_once() -> None:
 @pytest.mark.parametrize(("action", "within", "said"), [
     ("Emergency whole-spine MRI; then c", "same day", "Emergency whole-spine MRI the same day"),
     ("Same-day neurosurgical assessment and MRI; c", "same day", "Same-day neurosurgical assessment and MRI"),
-    ("Emergency department now: resuscitation; c", "immediately", "Emergency department now: resuscitation"),
+    ("Emergency department now: resuscitation; c", "immediately", "Emergency department now"),
+    ("Same-day assessment: bloods and imaging; c", "same day", "Same-day assessment"),
+    ("Drain it if needed, but that does not cure it: refer; c", "", "Drain it if needed, but that does not cure it: refer"),
+    ("MRI with contrast: exclude a sarcoma; c", "2 weeks", "MRI with contrast: exclude a sarcoma within 2 weeks"),
+    ("Incision and drainage (first episode), unless the do-not list says otherwise; c", "same day",
+     "Incision and drainage (first episode) the same day, unless the do-not list says otherwise"),
+    ("Referral to the service (2 weeks; 48 hours under 25); c", "2 weeks (48 hours under 25)",
+     "Referral to the service (2 weeks; 48 hours under 25)"),
+    ("Immediate hospital assessment; MRI", "MRI within 4 hours", "Immediate hospital assessment (MRI within 4 hours)"),
+    ("Refer as soon as possible for treatment; c", "days", "Refer as soon as possible for treatment"),
+    ("Contact oncology within 24 hours; c", "MSCC contact within 24 hours", "Contact oncology within 24 hours"),
     ("Surgical review; c", "immediately", "Surgical review immediately"),
     ("Specialist review; c", "as soon as possible (weeks)", "Specialist review as soon as possible (weeks)"),
     ("Prompt surgical review; c", "days", "Prompt surgical review within days"),
@@ -84,6 +94,19 @@ def test_no_red_flag_of_the_knowledge_reads_within_a_moment(kb: knowledge.Knowle
     for compiled in kb.red_flags:
         line = h.first_action(compiled.rule)
         assert "within same day" not in line and "within immediately" not in line and "within as soon" not in line, line
+
+
+def test_no_banner_line_of_the_knowledge_says_its_timing_twice(kb: knowledge.Knowledge) -> None:
+    """The banner says how soon once: a step that already names its time ('(2 weeks; 48 hours under 25)',
+    'now', 'as soon as possible') gets no second timing, and a heading before a colon stands alone."""
+    for compiled in kb.red_flags:
+        flag = compiled.rule
+        line = h.first_action(flag).lower()
+        core = flag.within.lower().split("(", 1)[0].strip().split("within")[-1].strip()
+        if core:
+            assert line.count(core) <= 1, (flag.id, line)
+        assert line.count("as soon as possible") <= 1 and line.count("within") <= 1, (flag.id, line)
+        assert len(line) <= len(h._first_clause(flag.action)) + len(flag.within) + 10, (flag.id, line)
 
 
 def test_why_urgent_only_for_a_benign_top_cause_under_urgent_triage(kb: knowledge.Knowledge) -> None:
