@@ -222,3 +222,76 @@ def test_the_plan_is_as_urgent_as_the_triage(case):
         assert "immediate" in timings, (case, [f["id"] for f in a.red_flags])
     elif a.triage == "urgent":
         assert timings & {"urgent", "immediate"}, (case, [f["id"] for f in a.red_flags])
+
+
+# Findings whose every answer can be listed (yes/no and choices); a number has no finite list of answers.
+LISTED_FINDINGS = tuple(sorted(fid for fid, f in KB.findings.items() if f.type in ("boolean", "choice")))
+
+
+def _answers(fid: str) -> list:
+    finding = KB.findings[fid]
+    return [True, False] if finding.type == "boolean" else list(finding.values)
+
+
+def _rules_level(a: knowledge.Assessment) -> int:
+    """The triage the red-flag RULES give (the can't-miss alarms, which follow the ranking, left out)."""
+    return max((LEVEL[f.level] for f in a.red_flags if f.cause is None), default=0)
+
+
+# Few findings: a question left unanswered matters most when little else is known.
+small_cases = st.lists(st.sampled_from(sorted(KB.findings)), unique=True, max_size=4).flatmap(
+    lambda ids: st.fixed_dictionaries({fid: _value(fid) for fid in ids})
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_cases, st.sampled_from(LISTED_FINDINGS))
+def test_an_unanswered_question_is_never_read_as_the_safest_answer(case, fid):
+    """Unknown is not no: when every answer to a question not yet asked would raise the triage the rules
+    give, the unanswered question raises it too, since whatever the answer is, the patient needs that
+    haste (2026.11.11: a lesion that bleeds, its age not recorded, was routine though an age under 2
+    weeks, over 2 weeks or over 3 months each gave an urgent referral; numbness with a lump whose site
+    was not recorded was routine though every site but the flank gave urgent MRI)."""
+    if fid in case:
+        return
+    lowest = None
+    for value in _answers(fid):
+        try:
+            level = _rules_level(assess({**case, fid: value}))
+        except knowledge.CaseError:        # an answer the case's other findings make invalid
+            continue
+        lowest = level if lowest is None else min(lowest, level)
+    if lowest is not None:
+        assert _rules_level(assess(case)) >= lowest, (fid, case)
+
+
+def _one_finding_cases() -> list[dict]:
+    """Every finding alone, at every value a rule compares it with (each side of every number constant,
+    every choice, yes and no: the knowledge's own trial values)."""
+    return [{fid: v} for fid in sorted(KB.findings) for v in KB.trial_values[fid]]
+
+
+def test_no_single_finding_leaves_an_unanswered_question_read_as_the_safest_answer():
+    """The property above, exhaustively for every case of one finding (where it matters most: little
+    else is known) and every question that can be listed."""
+    for case in _one_finding_cases():
+        level = _rules_level(assess(case))
+        for fid in LISTED_FINDINGS:
+            if fid in case:
+                continue
+            levels = []
+            for value in _answers(fid):
+                try:
+                    levels.append(_rules_level(assess({**case, fid: value})))
+                except knowledge.CaseError:
+                    continue
+            assert not levels or level >= min(levels), (case, fid)
+
+
+def test_an_undated_bleeding_lesion_is_as_urgent_as_every_dated_one():
+    """The property's first catch, held as an explicit example: before 2026.11.11 each recorded age of a
+    lesion that bleeds gave an urgent referral and the unrecorded age gave none."""
+    case = {"bleeding_lesion": True}
+    answers = [_rules_level(assess({**case, "onset": v})) for v in _answers("onset")]
+    assert min(answers) == 1
+    assert _rules_level(assess(case)) == 1, "the undated bleeding lesion must be urgent, as every dated one is"
