@@ -295,3 +295,28 @@ def test_an_undated_bleeding_lesion_is_as_urgent_as_every_dated_one():
     answers = [_rules_level(assess({**case, "onset": v})) for v in _answers("onset")]
     assert min(answers) == 1
     assert _rules_level(assess(case)) == 1, "the undated bleeding lesion must be urgent, as every dated one is"
+
+
+# A collection over the spine, sacrum or natal cleft with leg weakness, and a few other findings.
+_collection_by_spine_with_weakness = st.fixed_dictionaries(
+    {"location": st.sampled_from(["midline_lumbar", "midline_sacral", "natal_cleft", "paraspinal"]),
+     "leg_weakness": st.just(True)},
+    optional={"consistency": st.just("fluctuant"), "ultrasound_result": st.just("collection")},
+).filter(lambda c: "consistency" in c or "ultrasound_result" in c).flatmap(
+    lambda base: cases.map(lambda extra: {**extra, **base})
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(_collection_by_spine_with_weakness)
+def test_no_incision_into_a_collection_by_the_spine_with_leg_weakness(case):
+    """A collection over the spine, sacrum or natal cleft with leg weakness may reach the canal: the plan never
+    holds incision and drainage, whatever else is entered (2026.11.11: a red natal-cleft collection with new leg
+    weakness had it, after the emergency MRI)."""
+    if case.get("consistency") != "fluctuant" and case.get("ultrasound_result") != "collection":
+        return                                  # a random extra finding replaced the collection
+    try:
+        a = assess(case)
+    except knowledge.CaseError:
+        return
+    assert "incision_drainage" not in {w["step"] for w in a.workup}, case
