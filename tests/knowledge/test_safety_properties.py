@@ -233,6 +233,19 @@ def _answers(fid: str) -> list:
     return [True, False] if finding.type == "boolean" else list(finding.values)
 
 
+# The lump's own descriptors have an answer the list leaves out when only a pit or dimple may be there:
+# "there is no lump". A baby's natal-cleft pit whose feel was not recorded is a dimple (routine, Kriss
+# 1998), though any feel recorded would make it a mass (urgent); the property does not ask them then.
+LUMP_DESCRIPTORS = frozenset({"consistency", "depth", "mobility"})
+
+
+def _question_applies(case: dict, fid: str) -> bool:
+    """False for a lump descriptor when what was examined is a pit or a dimple (a pit, a pit above the
+    cleft, or a dimple recorded as atypical or not)."""
+    pit_or_dimple = case.get("sinus_pits") is True or case.get("sinus_above_cleft") is True or "atypical_dimple" in case
+    return not (fid in LUMP_DESCRIPTORS and pit_or_dimple)
+
+
 def _rules_level(a: knowledge.Assessment) -> int:
     """The triage the red-flag RULES give (the can't-miss alarms, which follow the ranking, left out)."""
     return max((LEVEL[f.level] for f in a.red_flags if f.cause is None), default=0)
@@ -252,7 +265,7 @@ def test_an_unanswered_question_is_never_read_as_the_safest_answer(case, fid):
     haste (2026.11.11: a lesion that bleeds, its age not recorded, was routine though an age under 2
     weeks, over 2 weeks or over 3 months each gave an urgent referral; numbness with a lump whose site
     was not recorded was routine though every site but the flank gave urgent MRI)."""
-    if fid in case:
+    if fid in case or not _question_applies(case, fid):
         return
     lowest = None
     for value in _answers(fid):
@@ -277,7 +290,7 @@ def test_no_single_finding_leaves_an_unanswered_question_read_as_the_safest_answ
     for case in _one_finding_cases():
         level = _rules_level(assess(case))
         for fid in LISTED_FINDINGS:
-            if fid in case:
+            if fid in case or not _question_applies(case, fid):
                 continue
             levels = []
             for value in _answers(fid):
