@@ -86,6 +86,11 @@ def _first_clause(text_: str) -> str:
     return _cut(text_, ";")
 
 
+def _plain(text_: str) -> str:
+    """Lower case with hyphens as spaces, for matching words of timing ('Same-day' reads 'same day')."""
+    return text_.lower().replace("-", " ")
+
+
 _SPANS = frozenset({"hours", "days", "weeks", "months"})
 _PLAIN_WHEN = {"same day": "the same day"}
 _SAYS_WHEN = re.compile(r"\b(now|immediate|immediately|within|same day|as soon as possible|at once)\b")
@@ -103,11 +108,11 @@ def first_action(flag: knowledge.RedFlag) -> str:
     the same day, unless the do-not list says otherwise'."""
     clause = _first_clause(flag.action)
     heading = _cut(clause, ":")
-    if heading != clause and _SAYS_WHEN.search(heading.lower().replace("-", " ")):
+    if heading != clause and _SAYS_WHEN.search(_plain(heading)):
         clause = heading                      # 'Emergency department now: resuscitation, ...'
     within = (flag.within or "").strip().rstrip(".")
-    said = clause.lower().replace("-", " ")
-    when = within.lower().replace("-", " ")
+    said = _plain(clause)
+    when = _plain(within)
     core = when.split("(", 1)[0].strip()     # '2 weeks' of '2 weeks (48 hours under 25)'
     if "within" in core:
         core = core.split("within", 1)[1].strip()   # '24 hours' of 'MSCC contact within 24 hours'
