@@ -33,7 +33,7 @@ ALARM_FINDINGS = (
     "tb_risk", "meningitis_history", "unexplained_weight_loss", "night_sweats", "vomiting_or_obstruction",
     "back_pain", "back_pain_new_or_worse", "spinal_tenderness", "rest_or_night_pain", "colour_change",
     "bleeding_lesion", "bruising", "fungating", "radiotherapy_field", "recurrent_after_excision",
-    "altered_mental_state",
+    "altered_mental_state", "fast_heart_rate",
 )
 # Exempt on purpose: a "yes" that EXPLAINS a lump, and so rightly switches a tumour rule off.
 EXPLAINING_FINDINGS = {
@@ -190,7 +190,7 @@ def test_no_needle_or_knife_into_a_childs_midline_lesion_with_a_dysraphism_marke
 FLOOR_FINDINGS = (
     "fever", "bacteraemia", "hypotension", "sirs_signs", "altered_mental_state", "saddle_anesthesia",
     "bladder_bowel_dysfunction", "loss_of_rectal_sensation", "urinary_hesitancy_or_altered_flow", "petechiae",
-    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread",
+    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread", "fast_heart_rate",
 )
 NECROTISING_SIGNS = {"crepitus", "bullae_or_necrosis", "rapid_spread"}
 
