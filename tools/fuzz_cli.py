@@ -25,6 +25,7 @@ import argparse
 import contextlib
 import io
 import json
+import math
 import random
 import re
 import sys
@@ -88,7 +89,10 @@ def good_values(finding) -> list[bytes]:
         return [json.dumps(v).encode() for v in finding.values]
     lo, hi = finding.min, finding.max
     mid = (lo + hi) / 2
-    return [repr(x).encode() for x in (lo, hi, mid, round(lo + (hi - lo) / 3, 3))] + [str(int(hi)).encode(), b"1e1" if lo <= 10 <= hi else b"1"]
+    # an exponent form and a plain integer, both inside the range (the integer was "1" whatever the range,
+    # which is out of range for a finding whose minimum is above 1, such as the heart rate)
+    return [repr(x).encode() for x in (lo, hi, mid, round(lo + (hi - lo) / 3, 3))] + [
+        str(int(hi)).encode(), b"1e1" if lo <= 10 <= hi else str(math.ceil(lo)).encode()]
 
 
 def build(spec: Spec) -> bytes:

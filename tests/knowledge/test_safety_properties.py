@@ -33,7 +33,7 @@ ALARM_FINDINGS = (
     "tb_risk", "meningitis_history", "unexplained_weight_loss", "night_sweats", "vomiting_or_obstruction",
     "back_pain", "back_pain_new_or_worse", "spinal_tenderness", "rest_or_night_pain", "colour_change",
     "bleeding_lesion", "bruising", "fungating", "radiotherapy_field", "recurrent_after_excision",
-    "altered_mental_state", "fast_heart_rate",
+    "altered_mental_state",
 )
 # Exempt on purpose: a "yes" that EXPLAINS a lump, and so rightly switches a tumour rule off.
 EXPLAINING_FINDINGS = {
@@ -190,7 +190,7 @@ def test_no_needle_or_knife_into_a_childs_midline_lesion_with_a_dysraphism_marke
 FLOOR_FINDINGS = (
     "fever", "bacteraemia", "hypotension", "sirs_signs", "altered_mental_state", "saddle_anesthesia",
     "bladder_bowel_dysfunction", "loss_of_rectal_sensation", "urinary_hesitancy_or_altered_flow", "petechiae",
-    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread", "fast_heart_rate",
+    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread",
 )
 NECROTISING_SIGNS = {"crepitus", "bullae_or_necrosis", "rapid_spread"}
 
@@ -329,3 +329,59 @@ def test_no_incision_into_a_collection_by_the_spine_with_leg_weakness(case):
     except knowledge.CaseError:
         return
     assert "incision_drainage" not in {w["step"] for w in a.workup}, case
+
+
+# NICE NG51's high-risk heart rate by age (the definition high_risk_heart_rate): (lowest age, threshold,
+# whether the threshold itself counts). Written out here from the guideline's tables, independently of
+# the knowledge file, so that a wrong band there fails the tests below.
+NG51_HEART_RATE_BANDS = ((12, 130, False), (8, 115, True), (6, 120, True), (5, 130, True), (3, 140, True),
+                         (1, 150, True), (0, 160, True))
+
+
+def _ng51_high_risk(age: float | None, rate: float) -> bool:
+    if age is None:
+        age = 12  # no age entered: the adult threshold
+    for lowest, threshold, inclusive in NG51_HEART_RATE_BANDS:
+        if age >= lowest:
+            return rate >= threshold if inclusive else rate > threshold
+    raise AssertionError(age)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.floats(min_value=20, max_value=300).map(round), st.floats(min_value=20, max_value=300).map(round))
+def test_a_faster_heart_rate_never_lowers_the_triage(case, rate_a, rate_b):
+    """Of two heart rates entered in the same case, the faster is triaged at least as high by the rules."""
+    slow, fast = sorted((rate_a, rate_b))
+    assert _rule_triage(assess({**case, "heart_rate": fast})) >= _rule_triage(assess({**case, "heart_rate": slow})), \
+        (slow, fast, case)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.floats(min_value=20, max_value=300).map(round))
+def test_a_heart_rate_at_the_ng51_high_risk_level_is_never_routine(case, rate):
+    """A heart rate at NG51's high-risk level for the age entered (or the adult level with no age) makes
+    the triage urgent or emergency whatever else is entered; below it, the heart rate alone fires none of
+    the heart-rate rules."""
+    case = {**case, "heart_rate": rate}
+    a = assess(case)
+    fired = {f.id for f in a.red_flags}
+    heart_rules = {"sepsis_high_risk_heart_rate", "fast_heart_rate_possible_bleed", "fast_heart_rate"}
+    if _ng51_high_risk(case.get("age_years"), rate):
+        assert LEVEL[a.triage] >= 1, case
+        assert fired & heart_rules, case
+    else:
+        assert not fired & heart_rules, case
+
+
+def test_the_heart_rate_bands_meet_at_each_birthday():
+    """Each band's threshold applies from its first birthday: a 12-year-old at 130 is not high-risk, a
+    just-under-12-year-old at 115 is, a 5-year-old at 129 is not."""
+    def fires(age, rate):
+        return "fast_heart_rate" in {f.id for f in assess({"age_years": age, "heart_rate": rate}).red_flags}
+    assert not fires(12, 130) and fires(12, 131)
+    assert fires(11.9, 115) and not fires(11.9, 114)
+    assert fires(7.9, 120) and not fires(7.9, 119)
+    assert fires(5, 130) and not fires(5, 129)
+    assert fires(4.9, 140) and not fires(4.9, 139)
+    assert fires(2.9, 150) and not fires(2.9, 149)
+    assert fires(0.5, 160) and not fires(0.5, 159)
