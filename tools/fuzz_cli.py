@@ -89,8 +89,8 @@ def good_values(finding) -> list[bytes]:
         return [json.dumps(v).encode() for v in finding.values]
     lo, hi = finding.min, finding.max
     mid = (lo + hi) / 2
-    # an exponent form and a plain integer, both inside the range (the integer was "1" whatever the range,
-    # which is out of range for a finding whose minimum is above 1, such as the heart rate)
+    # the highest integer, and "1e1" when 10 is in the range or else the lowest integer in it (this was
+    # "1" whatever the range, out of range for a finding whose minimum is above 1, such as the heart rate)
     return [repr(x).encode() for x in (lo, hi, mid, round(lo + (hi - lo) / 3, 3))] + [
         str(int(hi)).encode(), b"1e1" if lo <= 10 <= hi else str(math.ceil(lo)).encode()]
 

@@ -246,17 +246,12 @@ def _question_applies(case: dict, fid: str) -> bool:
     return not (fid in LUMP_DESCRIPTORS and pit_or_dimple)
 
 
-def _rules_level(a: knowledge.Assessment) -> int:
-    """The triage the red-flag RULES give (the can't-miss alarms, which follow the ranking, left out)."""
-    return max((LEVEL[f.level] for f in a.red_flags if f.cause is None), default=0)
-
-
 def _lowest_level_over_answers(case: dict, fid: str) -> int | None:
     """The lowest rules' triage over every answer to `fid` the case allows (None if it allows none)."""
     levels = []
     for value in _answers(fid):
         try:
-            levels.append(_rules_level(assess({**case, fid: value})))
+            levels.append(_rule_triage(assess({**case, fid: value})))
         except knowledge.CaseError:        # an answer the case's other findings make invalid
             continue
     return min(levels, default=None)
@@ -267,7 +262,7 @@ def _unanswered_read_as_safest(case: dict, fid: str) -> bool:
     if fid in case or not _question_applies(case, fid):
         return False
     lowest = _lowest_level_over_answers(case, fid)
-    return lowest is not None and _rules_level(assess(case)) < lowest
+    return lowest is not None and _rule_triage(assess(case)) < lowest
 
 
 # Few findings: a question left unanswered matters most when little else is known.
@@ -306,7 +301,7 @@ def test_an_undated_bleeding_lesion_is_as_urgent_as_every_dated_one():
     lesion that bleeds gave an urgent referral and the unrecorded age gave none."""
     case = {"bleeding_lesion": True}
     assert _lowest_level_over_answers(case, "onset") == 1
-    assert _rules_level(assess(case)) == 1, "the undated bleeding lesion must be urgent, as every dated one is"
+    assert _rule_triage(assess(case)) == 1, "the undated bleeding lesion must be urgent, as every dated one is"
 
 
 # A collection (fluctuant, or one on ultrasound) over the spine, sacrum or natal cleft with leg weakness;
@@ -374,14 +369,14 @@ def test_a_heart_rate_at_the_ng51_high_risk_level_is_never_routine(case, rate):
 
 
 def test_the_heart_rate_bands_meet_at_each_birthday():
-    """Each band's threshold applies from its first birthday: a 12-year-old at 130 is not high-risk, a
-    just-under-12-year-old at 115 is, a 5-year-old at 129 is not."""
+    """Each band's threshold applies from its first birthday to the day before the next band's: at both
+    ends of every band the threshold itself fires only where NG51 counts it, one beat over always fires and
+    one beat under never does (a 12-year-old at 130 is not high-risk, an 11.9-year-old at 115 is)."""
     def fires(age, rate):
         return "fast_heart_rate" in {f.id for f in assess({"age_years": age, "heart_rate": rate}).red_flags}
-    assert not fires(12, 130) and fires(12, 131)
-    assert fires(11.9, 115) and not fires(11.9, 114)
-    assert fires(7.9, 120) and not fires(7.9, 119)
-    assert fires(5, 130) and not fires(5, 129)
-    assert fires(4.9, 140) and not fires(4.9, 139)
-    assert fires(2.9, 150) and not fires(2.9, 149)
-    assert fires(0.5, 160) and not fires(0.5, 159)
+    upper = 120
+    for lowest, threshold, inclusive in NG51_HEART_RATE_BANDS:
+        for age in (lowest, upper - 0.1):
+            assert fires(age, threshold) == inclusive, (age, threshold)
+            assert fires(age, threshold + 1) and not fires(age, threshold - 1), (age, threshold)
+        upper = lowest
