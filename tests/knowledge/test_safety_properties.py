@@ -33,7 +33,7 @@ ALARM_FINDINGS = (
     "tb_risk", "meningitis_history", "unexplained_weight_loss", "night_sweats", "vomiting_or_obstruction",
     "back_pain", "back_pain_new_or_worse", "spinal_tenderness", "rest_or_night_pain", "colour_change",
     "bleeding_lesion", "bruising", "fungating", "radiotherapy_field", "recurrent_after_excision",
-    "altered_mental_state",
+    "altered_mental_state", "high_energy_injury",
 )
 # Exempt on purpose: a "yes" that EXPLAINS a lump, and so rightly switches a tumour rule off.
 EXPLAINING_FINDINGS = {
@@ -380,3 +380,18 @@ def test_the_heart_rate_bands_meet_at_each_birthday():
             assert fires(age, threshold) == inclusive, (age, threshold)
             assert fires(age, threshold + 1) and not fires(age, threshold - 1), (age, threshold)
         upper = lowest
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases, st.sampled_from([0, 0.1, 0.5, 0.9, 0.99]))
+def test_a_swelling_within_a_week_of_a_high_energy_injury_is_an_emergency_with_no_knife_or_needle(case, weeks):
+    """A high-energy injury dated under a week ago makes the triage emergency whatever else is entered,
+    the plan sends the patient to the emergency department now, and neither an incision nor a biopsy is
+    in it (2026.11.13); dated a week or more ago, the rule does not fire."""
+    a = assess({**case, "high_energy_injury": True, "weeks_since_trauma": weeks})
+    assert a.triage == "emergency", case
+    assert "swelling_after_high_energy_injury" in {f.id for f in a.red_flags}, case
+    assert any(w.step == "referral" and w.to == "emergency_department" and w.timing == "immediate" for w in a.workup), case
+    assert not {"incision_drainage", "biopsy"} & {w.step for w in a.workup}, case
+    later = assess({**case, "high_energy_injury": True, "weeks_since_trauma": weeks + 1})
+    assert "swelling_after_high_energy_injury" not in {f.id for f in later.red_flags}, case
