@@ -16,7 +16,7 @@ import math
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import knowledge
@@ -242,9 +242,25 @@ def summary(parts: dict[str, PartFigures], version: str, n_total: int, n_under_1
     }
 
 
+def shared_vocabulary_only(case: CorpusCase, k: knowledge.Knowledge) -> CorpusCase:
+    """The case with only the findings of the shared vocabulary (`origin: spec`): what a case written in
+    that vocabulary alone could say. The project's own findings (low blood pressure, the heart rate...)
+    are left out, as not examined."""
+    kept = {fid: v for fid, v in case.findings.items() if k.findings[fid].origin == "spec"}
+    return replace(case, findings=kept)
+
+
 def main(argv: Sequence[str] = ()) -> int:
     k = knowledge.load_knowledge()
     corpus = load_corpus()
+    if "--shared-vocabulary" in argv:
+        # a what-if, printed only: the report files always hold the corpus as written
+        for name in ("development", "held_out"):
+            f = figures(score([shared_vocabulary_only(c, k) for c in corpus if c.part == name], k))
+            sys.stdout.write(f"{name} (shared vocabulary only): n={f.n} top1 {f.top1.text()} top3 {f.top3.text()} "
+                             f"emergency-recall {f.emergency_recall.text()} urgent-recall {f.urgent_recall.text()} "
+                             f"over-triage {f.overtriage.text()} workup {f.workup.text()} brier {f.brier:.3f}\n")
+        return 0
     scored = score(corpus, k)
     parts = {name: figures([s for s in scored if s.case.part == name]) for name in ("development", "held_out")}
     REPORT_DIR.mkdir(exist_ok=True)

@@ -86,3 +86,21 @@ def test_summary_holds_rates_with_intervals():
     assert (top1["low"], top1["high"]) == pytest.approx(wilson(1, 2), abs=1e-4)
     assert s["parts"]["held_out"]["top1"] == {"value": None, "hits": 0, "n": 0, "low": None, "high": None}
     assert s["knowledge_version"] == "9.9.9" and s["cases"] == 2
+
+
+def test_the_shared_vocabulary_what_if_keeps_only_the_shared_findings():
+    """`--shared-vocabulary` scores each case with only the findings of the shared vocabulary: a project
+    finding (low blood pressure) is dropped, a shared one (fever) kept, and the case is otherwise the same;
+    here the emergency the project finding gave is lost, which is what the what-if measures."""
+    import knowledge
+    from validation.report import shared_vocabulary_only
+
+    k = knowledge.load_knowledge()
+    case = CorpusCase("x", "t.yaml", {"pmid": "x"}, "case_report", "", {"fever": True, "location": "natal_cleft",
+                      "hypotension": True}, {"diagnosis": "abscess", "triage": "emergency", "basis": "test"})
+    assert k.findings["hypotension"].origin == "project" and k.findings["fever"].origin == "spec"
+    kept = shared_vocabulary_only(case, k)
+    assert kept.findings == {"fever": True, "location": "natal_cleft"}
+    assert (kept.id, kept.expect, kept.citation) == (case.id, case.expect, case.citation)
+    assert knowledge.assess(case.findings, k).triage == "emergency"
+    assert knowledge.assess(kept.findings, k).triage != "emergency"
