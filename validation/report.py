@@ -250,6 +250,13 @@ def shared_vocabulary_only(case: CorpusCase, k: knowledge.Knowledge) -> CorpusCa
     return replace(case, findings=kept)
 
 
+def figures_line(label: str, f: PartFigures) -> str:
+    """One part's figures on one line, as `make validate` prints them."""
+    return (f"{label}: n={f.n} top1 {f.top1.text()} top3 {f.top3.text()} emergency-recall "
+            f"{f.emergency_recall.text()} urgent-recall {f.urgent_recall.text()} over-triage "
+            f"{f.overtriage.text()} workup {f.workup.text()} brier {f.brier:.3f}\n")
+
+
 def main(argv: Sequence[str] = ()) -> int:
     k = knowledge.load_knowledge()
     corpus = load_corpus()
@@ -257,9 +264,7 @@ def main(argv: Sequence[str] = ()) -> int:
         # a what-if, printed only: the report files always hold the corpus as written
         for name in ("development", "held_out"):
             f = figures(score([shared_vocabulary_only(c, k) for c in corpus if c.part == name], k))
-            sys.stdout.write(f"{name} (shared vocabulary only): n={f.n} top1 {f.top1.text()} top3 {f.top3.text()} "
-                             f"emergency-recall {f.emergency_recall.text()} urgent-recall {f.urgent_recall.text()} "
-                             f"over-triage {f.overtriage.text()} workup {f.workup.text()} brier {f.brier:.3f}\n")
+            sys.stdout.write(figures_line(f"{name} (shared vocabulary only)", f))
         return 0
     scored = score(corpus, k)
     parts = {name: figures([s for s in scored if s.case.part == name]) for name in ("development", "held_out")}
@@ -270,9 +275,7 @@ def main(argv: Sequence[str] = ()) -> int:
     (REPORT_DIR / "summary.json").write_text(
         json.dumps(summary(parts, k.version, len(corpus), under_18), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     for name, f in parts.items():
-        sys.stdout.write(f"{name}: n={f.n} top1 {f.top1.text()} top3 {f.top3.text()} emergency-recall "
-                         f"{f.emergency_recall.text()} urgent-recall {f.urgent_recall.text()} over-triage "
-                         f"{f.overtriage.text()} workup {f.workup.text()} brier {f.brier:.3f}\n")
+        sys.stdout.write(figures_line(name, f))
     if "--misses" in argv:
         for s in scored:
             if not (top3_hit(s) and LEVEL[s.triage] >= LEVEL[s.case.expect["triage"]]) and s.case.part == "development":
