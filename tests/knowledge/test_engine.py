@@ -216,3 +216,32 @@ def test_quick_init_builds_the_same_frozen_items_as_dataclass_does() -> None:
         class Derived:
             a: int
             b: int = dataclasses.field(init=False, default=0)
+
+
+def _plan(findings: dict) -> list[tuple[str, str | None]]:
+    return [(w["step"], w.get("to")) for w in assess(findings).workup]
+
+
+def test_reducible_flank_lump_is_scanned_before_ct():
+    """2026.11.16: a reducible flank lump gets dynamic ultrasound, then CT and a general surgeon (adult), or
+    ultrasound, then MRI and a paediatric surgeon (child); an irreducible one is the emergency pathway."""
+    adult = _plan({"age_years": 55, "location": "flank", "reducible": True, "consistency": "soft"})
+    assert adult.index(("ultrasound", None)) < adult.index(("ct", None))
+    assert ("referral", "general_surgery") in adult
+    child = _plan({"age_years": 0.5, "location": "flank", "reducible": True, "consistency": "soft"})
+    assert child.index(("ultrasound", None)) < child.index(("mri", None))
+    assert ("referral", "pediatric_surgery") in child and ("ct", None) not in child
+    tense = assess({"age_years": 55, "location": "flank", "reducible": False, "hernia_tense_or_irreducible": True,
+                    "tender": True})
+    assert tense.triage == "emergency"
+
+
+def test_childs_growing_cleft_lump_gets_mri_and_no_excision():
+    """2026.11.16: a growing lump in a child's natal cleft or on the lumbosacral midline is imaged by MRI
+    (past the spinal-ultrasound window) and not excised first; the same lump at 16, or unchanged, is not."""
+    lump = {"location": "natal_cleft", "onset": "chronic", "growth": "slow", "tender": False}
+    a = assess({**lump, "age_years": 9})
+    assert "mri" in {w["step"] for w in a.workup}
+    assert "excision" in {d["step"] for d in a.avoid if d["rule"] == "child_midline_growing_lump_mri"}
+    for other in ({**lump, "age_years": 16}, {**lump, "age_years": 9, "growth": "stable"}):
+        assert "child_midline_growing_lump_mri" not in {w["rule"] for w in assess(other).workup}
