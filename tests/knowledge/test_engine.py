@@ -245,3 +245,40 @@ def test_childs_growing_cleft_lump_gets_mri_and_no_excision():
     assert "excision" in {d["step"] for d in a.avoid if d["rule"] == "child_midline_growing_lump_mri"}
     for other in ({**lump, "age_years": 16}, {**lump, "age_years": 9, "growth": "stable"}):
         assert "child_midline_growing_lump_mri" not in {w["rule"] for w in assess(other).workup}
+
+
+def test_a_plaque_in_the_skin_moves_the_ranking_off_the_lumps_beneath_it():
+    """2026.11.17: skin_plaque enters the ranking. An older adult's firm, slowly growing plaque ranks a skin
+    cancer above lipoma and epidermoid cyst; the same case without the plaque (unknown or no) does not."""
+    case = {"age_years": 78, "location": "paraspinal", "onset": "chronic", "growth": "slow"}
+    plaque = assess({**case, "skin_plaque": True})
+    assert plaque.probability("cutaneous_malignancy") > plaque.probability("lipoma")
+    assert plaque.probability("cutaneous_malignancy") > plaque.probability("epidermoid_cyst")
+    for without in (case, {**case, "skin_plaque": False}):
+        a = assess(without)
+        assert a.probability("lipoma") > a.probability("cutaneous_malignancy")
+
+
+def test_a_plaque_that_nothing_explains_goes_to_dermatology_not_to_watching():
+    """2026.11.17: a stable plaque with no wound recorded is referred to dermatology for a biopsy, with
+    excision on the do-not list; with a wound at the site (a keloid) the rule is quiet."""
+    case = {"age_years": 14, "size_cm": 3, "skin_plaque": True, "onset": "chronic", "growth": "stable"}
+    plan = _plan(case)
+    assert ("referral", "dermatology") in plan and ("biopsy", None) in plan and ("observe", None) not in plan
+    assert "excision" in {d["step"] for d in assess(case).avoid}
+    scar = assess({**case, "prior_injury_at_site": True})
+    assert "unexplained_skin_plaque_dermatology" not in {w["rule"] for w in scar.workup}
+
+
+def test_a_pulsatile_lump_moves_the_ranking_towards_a_vascular_cause():
+    """2026.11.17: pulsatile enters the ranking. A pulsatile swelling after an injury ranks haematoma (a false
+    aneurysm) higher against lipoma than the same swelling not recorded as pulsatile."""
+    case = {"age_years": 53, "location": "sacroiliac", "prior_injury_at_site": True, "onset": "subacute"}
+
+    def odds(a) -> float:
+        return a.probability("hematoma") / a.probability("lipoma")
+
+    pulsing = assess({**case, "pulsatile": True})
+    assert odds(pulsing) > 4 * odds(assess(case))
+    assert pulsing.probability("vascular_anomaly") / pulsing.probability("epidermoid_cyst") > (
+        assess(case).probability("vascular_anomaly") / assess(case).probability("epidermoid_cyst"))
