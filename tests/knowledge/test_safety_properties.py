@@ -183,6 +183,37 @@ def test_no_needle_or_knife_into_a_childs_midline_lesion_with_a_dysraphism_marke
     assert {"biopsy", "excision"} <= {d["step"] for d in a.avoid}, case
 
 
+# A child's collection on the lumbosacral midline, or one discharging pus or keratin there: the skin,
+# fever, size and a few other findings drawn at random.
+_midline_child_collection = st.fixed_dictionaries(
+    {"age_years": st.sampled_from([0, 0.01, 0.3, 0.9, 2, 8, 15.9]),
+     "location": st.sampled_from(["midline_lumbar", "midline_sacral"])},
+    optional={fid: _value(fid) for fid in ("size_cm", "depth", "tender", "erythema", "warmth", "onset", "growth",
+                                            "fever", "sinus_pits", "punctum", "hair_tuft", "leg_weakness")},
+).flatmap(lambda base: st.sampled_from([
+    {**base, "consistency": "fluctuant"},
+    {**base, "discharge": "pus"},
+    {**base, "discharge": "keratin"},
+]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_midline_child_collection)
+def test_a_childs_midline_collection_or_discharge_is_imaged_before_any_knife(case):
+    """ISPN: a dermal sinus opening may be too small to see, and its infection shows as redness, swelling
+    and purulent drainage. Whatever the skin, a child's fluctuant midline lumbosacral lump, or one
+    discharging pus or keratin, is never routine, never has incision and drainage in the plan, has it on
+    the do-not list, and never carries the 'an abscess to drain today' card (2026.11.20: an infant's red
+    fluctuant midline swelling was routine with that card beside 'do not incise', and a child's midline
+    pus or keratin discharge with no pit recorded was 'observe')."""
+    a = assess(case)
+    steps = {w["step"] for w in a.workup}
+    assert a.triage != "routine", case
+    assert "incision_drainage" not in steps, (case, steps)
+    assert "incision_drainage" in {d["step"] for d in a.avoid}, case
+    assert "drainable_abscess" not in {f["id"] for f in a.red_flags}, case
+
+
 # Findings that, answered yes, never leave the triage routine whatever else is entered (2026.11.10: a
 # search of random cases found crepitus, new confusion, SIRS signs and a fluctuant lump with a fever
 # left routine). Left out on purpose, each by a documented rule boundary: pain out of proportion (needs
