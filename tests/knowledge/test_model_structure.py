@@ -247,6 +247,22 @@ def test_a_lump_that_reduces_is_never_expected_of_causes_other_than_hernia_and_v
     assert "lumbar_hernia" not in b.cause_ids[:3]
 
 
+def test_spinal_pain_does_not_tell_the_skin_infections_apart(kb):
+    """`back_pain` is spinal pain beyond the lump's own tenderness. A boil, an abscess, a pilonidal abscess or
+    hidradenitis has no way to cause it or to prevent it, so each carries the population's rate, the
+    background's (2026.11.25: abscess had its own 0.15, half the folliculitis figure, so spinal pain pushed
+    a tender flank lump towards folliculitis). A tender flank lump with spinal pain then ranks abscess and
+    folliculitis in the order the lump alone gives them."""
+    background = kb.likelihood("lipoma", "back_pain", "true")
+    for cause in ("abscess", "folliculitis", "pilonidal_disease", "hidradenitis"):
+        assert math.isclose(kb.likelihood(cause, "back_pain", "true"), background), cause
+    lump = {"age_years": 28, "location": "flank", "tender": True}
+    with_pain = knowledge.assess({**lump, "back_pain": True}, kb)
+    without = knowledge.assess(lump, kb)
+    ratio = with_pain.probability("abscess") / with_pain.probability("folliculitis")
+    assert math.isclose(ratio, without.probability("abscess") / without.probability("folliculitis"))
+
+
 def test_state_weights_add_up_and_states_sum_to_the_cause(kb):
     sm = kb.states
     for states in sm.states.values():

@@ -196,3 +196,20 @@ def test_a_newborns_open_midline_lesion_puts_the_neurosurgical_referral_first():
     urgent = [w for w in a.workup if w["group"] == "urgent"]
     assert (urgent[0]["step"], urgent[0].get("to")) == ("referral", "pediatric_neurosurgery")
     assert not {w["step"] for w in a.workup} & {"biopsy", "incision_drainage", "excision"}
+
+
+def test_an_atypical_dimple_is_imaged_by_ultrasound_only_while_the_arches_are_unossified():
+    """2026.11.25: the red flag atypical_sacral_dimple said 'ultrasound under about 3-4 months, otherwise
+    MRI', while its workup rule gave every child an ultrasound (evidence brief 3.5; review 2026-11 M6).
+    A firm lump beside the spine with a punctum keeps the ranking's dysraphism alarm quiet, so the plan is
+    the dimple rule's own."""
+    lump = {"atypical_dimple": True, "location": "paraspinal", "consistency": "firm", "punctum": True,
+            "mobility": "mobile", "size_cm": 1.5}
+
+    def dimple_steps(case):
+        return [w["step"] for w in assess(case).workup if w.get("rule") == "atypical_dimple_imaging"]
+
+    assert dimple_steps({**lump, "age_years": 0.2}) == ["ultrasound"]
+    assert dimple_steps({**lump, "age_years": 0.33}) == ["mri"]
+    assert dimple_steps({**lump, "age_years": 10}) == ["mri"]
+    assert dimple_steps({**lump, "age_years": 16}) == []
