@@ -269,3 +269,23 @@ def test_state_weights_add_up_and_states_sum_to_the_cause(kb):
         assert math.isclose(sum(s.weight for _, s in states), 1.0)
     a = knowledge.assess({"age_years": 40, "tender": True, "fever": True, "back_pain": True}, kb)
     assert math.isclose(sum(a.probabilities), 1.0)
+
+
+def test_a_soft_swelling_under_a_recent_spinal_scar_ranks_a_pseudomeningocele_first():
+    """2026.11.26: spinal_tumor_or_cyst has a pseudomeningocele state (Hawk 2000: 0.07-2% of lumbar
+    laminectomies or discectomies, presenting as a subcutaneous swelling with back pain). A soft lump
+    under the scar of a recent lumbar operation is that state; without the operation it is not."""
+    after_surgery = {"age_years": 45, "location": "midline_lumbar", "consistency": "soft",
+                     "prior_injury_at_site": True, "recent_spinal_procedure": True}
+    a = knowledge.assess(after_surgery)
+    assert a.cause_ids[0] == "spinal_tumor_or_cyst"
+    assert a.state_of("spinal_tumor_or_cyst")[0] == "pseudomeningocele after spinal surgery"
+    no_operation = {**after_surgery, "prior_injury_at_site": False, "recent_spinal_procedure": False}
+    b = knowledge.assess(no_operation)
+    assert b.cause_ids[0] != "spinal_tumor_or_cyst"
+    assert b.probability("spinal_tumor_or_cyst") < a.probability("spinal_tumor_or_cyst") / 5
+    # a hard, fixed sacral mass with pain on sitting is still the tumour state (chordoma)
+    chordoma = knowledge.assess({"age_years": 60, "location": "midline_sacral", "consistency": "hard", "mobility": "fixed",
+                       "pain_worse_sitting": True, "back_pain": True})
+    assert chordoma.cause_ids[0] == "spinal_tumor_or_cyst"
+    assert chordoma.state_of("spinal_tumor_or_cyst")[0] == "tumour or congenital cyst"

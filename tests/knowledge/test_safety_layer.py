@@ -213,3 +213,33 @@ def test_an_atypical_dimple_is_imaged_by_ultrasound_only_while_the_arches_are_un
     assert dimple_steps({**lump, "age_years": 0.33}) == ["mri"]
     assert dimple_steps({**lump, "age_years": 10}) == ["mri"]
     assert dimple_steps({**lump, "age_years": 16}) == []
+
+
+def test_an_infants_mass_whose_site_was_not_recorded_is_treated_as_possibly_sacrococcygeal():
+    """Unknown is not no (2026.11.26): a baby's lump with no site recorded may lie over the coccyx, so it
+    gets the sacrococcygeal-teratoma warning and plan (urgent imaging, paediatric surgery, no biopsy)
+    as a firm sacral mass would; recording the site as the flank hands it to the flank-mass rule."""
+    unsited = assess({"age_years": 0.01, "consistency": "firm"})
+    assert "neonatal_sacrococcygeal_mass" in {flag.id for flag in unsited.red_flags}
+    assert unsited.triage == "urgent"
+    plan = {(item["step"], item["rule"]) for item in unsited.workup}
+    assert ("referral", "neonatal_coccygeal_mass") in plan
+    assert "biopsy" not in {item["step"] for item in unsited.workup}
+    on_flank = assess({"age_years": 0.01, "consistency": "firm", "location": "flank"})
+    assert "neonatal_sacrococcygeal_mass" not in {flag.id for flag in on_flank.red_flags}
+
+
+def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_centre():
+    """2026.11.26: when the ranking's spinal-tumour alarm fires for a swelling at a recent spinal
+    operation site (a pseudomeningocele), the plan keeps the MRI and the operating spinal team and drops
+    the sarcoma-centre referral and the routine ultrasound; the same alarm elsewhere keeps the referral."""
+    at_scar = assess({"age_years": 45, "location": "midline_lumbar", "consistency": "soft",
+                      "prior_injury_at_site": True, "recent_spinal_procedure": True})
+    assert "spinal_tumour_alarm_adult" in at_scar.workup_rules_fired
+    targets = {(w["step"], w.get("to")) for w in at_scar.workup}
+    assert ("referral", "spinal_surgery") in targets and ("mri", None) in targets
+    assert ("referral", "sarcoma_service") not in targets
+    assert "ultrasound" not in {w["step"] for w in at_scar.workup}
+    chordoma = assess({"age_years": 60, "location": "midline_sacral", "consistency": "hard", "mobility": "fixed",
+                       "pain_worse_sitting": True, "back_pain": True})
+    assert ("referral", "sarcoma_service") in {(w["step"], w.get("to")) for w in chordoma.workup}

@@ -89,11 +89,11 @@ def test_number_problem_is_the_engines_own(kb: knowledge.Knowledge) -> None:
 
 @pytest.mark.parametrize(("fid", "value", "case", "asks"), [
     ("age_years", 8.0, {"bruising": True}, True),
-    ("age_years", 1.0, {"recent_trauma": True}, False),  # 1 year already fires the infant rule: months change nothing
+    ("age_years", 1.0, {"recent_trauma": True, "location": "paraspinal"}, False),  # 1 year already fires the infant rule: months change nothing
     ("age_years", 2.0, {"recent_trauma": True}, True),
     ("age_years", 17.0, {"bruising": True, "recent_trauma": False}, True),
-    ("age_years", 8.0, {"bruising": False, "recent_trauma": False}, False),  # no injury: the age decides no safeguarding rule
-    ("age_years", 8.0, {}, False),  # injury not examined
+    ("age_years", 8.0, {"bruising": False, "recent_trauma": False, "location": "paraspinal"}, False),  # no injury: no safeguarding rule
+    ("age_years", 8.0, {"location": "paraspinal"}, False),  # injury not examined
     ("age_years", 8.5, {"bruising": True}, False),  # not a whole number: not months typed as years
     ("age_years", 0.5, {"bruising": True}, False),  # already in years under 1
     ("age_years", 18.0, {"bruising": True}, False),
@@ -125,7 +125,15 @@ def test_number_check_asks_only_where_a_slip_or_gap_would_change_the_answer(
 def test_number_checks_of_a_case_in_the_order_of_findings(kb: knowledge.Knowledge) -> None:
     checks = entry.number_checks(kb, {"size_cm": 30.0, "bruising": True})
     assert [c.finding for c in checks] == ["age_years", "size_cm"]
-    assert entry.number_checks(kb, {"size_cm": 3.0, "age_years": 8.0, "bruising": False}) == []
+    assert entry.number_checks(kb, {"size_cm": 3.0, "age_years": 8.0, "bruising": False, "location": "flank"}) == []
+
+
+def test_a_whole_number_age_with_no_site_is_checked_because_a_baby_s_unsited_lump_is_urgent(kb: knowledge.Knowledge) -> None:
+    """Since 2026.11.26 a baby's lump whose site was not recorded gets the sacrococcygeal-teratoma warning,
+    so '8' with no site would be urgent read as 8 months: the check says so, and recording the site ends it."""
+    check = entry.number_check(kb, "age_years", 8.0, {"consistency": "firm"})
+    assert check is not None and "enter 0.67" in check.line and "site was not recorded" in check.line
+    assert entry.number_check(kb, "age_years", 8.0, {"consistency": "firm", "location": "flank"}) is None
 
 
 @pytest.mark.parametrize("case", [
