@@ -229,6 +229,22 @@ def test_an_infants_mass_whose_site_was_not_recorded_is_treated_as_possibly_sacr
     assert "neonatal_sacrococcygeal_mass" not in {flag.id for flag in on_flank.red_flags}
 
 
+def test_a_childs_midline_lumbosacral_lump_whose_feel_was_not_recorded_is_imaged_as_a_dysraphism_marker():
+    """Unknown is not no (2026.11.27): a soft, rubbery or cystic midline lumbosacral lump in a child is a
+    high-risk dysraphism marker and a hard one is imaged as a bone lesion, so a lump whose feel was not
+    recorded gets the marker's urgent MRI and no-knife list; recorded as firm, the marker is quiet."""
+    unfelt = assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic"})
+    assert "high_risk_dysraphism_marker" in {flag.id for flag in unfelt.red_flags}
+    assert unfelt.triage == "urgent"
+    assert "mri" in {item["step"] for item in unfelt.workup}
+    assert {"excision", "biopsy"} <= {item["step"] for item in unfelt.avoid}
+    firm = assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic", "consistency": "firm"})
+    assert "high_risk_dysraphism_marker" not in {flag.id for flag in firm.red_flags}
+    for answer in ("soft", "rubbery", "fluctuant", "hard"):
+        assert assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic",
+                       "consistency": answer}).triage == "urgent", answer
+
+
 def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_centre():
     """2026.11.26: when the ranking's spinal-tumour alarm fires for a swelling at a recent spinal
     operation site (a pseudomeningocele), the plan keeps the MRI and the operating spinal team and drops

@@ -19,6 +19,8 @@ from test_properties import _value  # tests/knowledge is on the path (rootdir-re
 
 import knowledge
 from knowledge import assess
+from knowledge.case import parse_case
+from knowledge.conditions import CANT_MISS, TOP, Context
 from knowledge.engine import GROUP_RANK
 
 KB = knowledge.load_knowledge()
@@ -136,6 +138,10 @@ def test_every_alarm_has_workup_rules_that_carry_it_out():
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases)
+# the spinal tumour alarm at a recent spinal operation site: its sarcoma-centre referral has its own condition
+# (not at an operation site, 2026.11.26), so it is rightly absent; the test read it as missing until 2026.11.27
+@example(case={"age_years": 45, "location": "midline_lumbar", "consistency": "soft", "prior_injury_at_site": True,
+               "recent_spinal_procedure": True, "back_pain": True})
 def test_a_fired_alarms_action_is_in_the_plan(case):
     """When a can't-miss alarm fires, a workup rule that reads it fires too, and each of that rule's steps is in
     the plan unless the do-not list holds it. Before 2026.11.7 the card
@@ -144,13 +150,25 @@ def test_a_fired_alarms_action_is_in_the_plan(case):
     fired_alarms = [f["cause"] for f in a.red_flags if f.get("cause")]
     planned = {(w["step"], w.get("to")) for w in a.workup}
     banned = {d["step"] for d in a.avoid}
-    rules = {c.rule.id: c.rule for c in KB.workup_rules}
+    compiled = {c.rule.id: c for c in KB.workup_rules}
+    ctx = _context(case, a, fired_alarms)
     for cid in fired_alarms:
-        carrying = [rid for rid in a.workup_rules_fired if _reads_alarm(rules[rid].when, cid)]
+        carrying = [rid for rid in a.workup_rules_fired if _reads_alarm(compiled[rid].rule.when, cid)]
         assert carrying, f"alarm_{cid} fired but no workup rule carried it out"
         for rid in carrying:
-            for s in rules[rid].steps:
+            for prepared, s in zip(compiled[rid].plan, compiled[rid].rule.steps, strict=True):
+                if prepared.test is not None and not prepared.test(ctx):
+                    continue  # the step's own condition (since 2026.11.26) does not hold for this case
                 assert s.step in banned or (s.step, s.to) in planned, (cid, rid, s.step, s.to)
+
+
+def _context(case, a, fired_alarms) -> Context:
+    """The condition context the engine's workup rules read for this case: its findings, the ranking (with the
+    summed can't-miss and the top probability) and the fired alarms."""
+    probs = {c["id"]: c["probability"] for c in a.causes}
+    probs[CANT_MISS] = sum(probs[KB.cause_ids[j]] for j in KB.cant_miss_index)
+    probs[TOP] = max(probs[cid] for cid in KB.cause_ids)
+    return Context(parse_case(case, KB).findings, probs, frozenset(fired_alarms))
 
 
 # A child's midline lumbosacral lesion with a dysraphism marker: the marker and a few other findings
