@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_properties import _value  # tests/knowledge is on the path (rootdir-relative conftest)
+from test_properties import _context, _value  # tests/knowledge is on the path (rootdir-relative conftest)
 
 import knowledge
 from knowledge import assess
-from knowledge.case import parse_case
-from knowledge.conditions import CANT_MISS, TOP, Context
 from knowledge.engine import GROUP_RANK
 
 KB = knowledge.load_knowledge()
@@ -151,7 +149,7 @@ def test_a_fired_alarms_action_is_in_the_plan(case):
     planned = {(w["step"], w.get("to")) for w in a.workup}
     banned = {d["step"] for d in a.avoid}
     compiled = {c.rule.id: c for c in KB.workup_rules}
-    ctx = _context(case, a, fired_alarms)
+    ctx = _context(a)  # the findings, the ranking and the fired alarms, as the workup rules read them
     for cid in fired_alarms:
         carrying = [rid for rid in a.workup_rules_fired if _reads_alarm(compiled[rid].rule.when, cid)]
         assert carrying, f"alarm_{cid} fired but no workup rule carried it out"
@@ -160,15 +158,6 @@ def test_a_fired_alarms_action_is_in_the_plan(case):
                 if prepared.test is not None and not prepared.test(ctx):
                     continue  # the step's own condition (since 2026.11.26) does not hold for this case
                 assert s.step in banned or (s.step, s.to) in planned, (cid, rid, s.step, s.to)
-
-
-def _context(case, a, fired_alarms) -> Context:
-    """The condition context the engine's workup rules read for this case: its findings, the ranking (with the
-    summed can't-miss and the top probability) and the fired alarms."""
-    probs = {c["id"]: c["probability"] for c in a.causes}
-    probs[CANT_MISS] = sum(probs[KB.cause_ids[j]] for j in KB.cant_miss_index)
-    probs[TOP] = max(probs[cid] for cid in KB.cause_ids)
-    return Context(parse_case(case, KB).findings, probs, frozenset(fired_alarms))
 
 
 # A child's midline lumbosacral lesion with a dysraphism marker: the marker and a few other findings
