@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from validation.corpus import CorpusCase
-from validation.report import Rate, Scored, brier, figures, reliability, wilson
+from validation.report import Rate, Scored, brier, figures, reliability, top3_hit, wilson
 
 
 def _case(cid: str, diagnosis: str, triage: str, acceptable=(), key_workup=(), referral=()) -> CorpusCase:
@@ -34,17 +34,33 @@ def test_figures_on_a_fixed_corpus():
     c = _scored(_case("3", "other", "emergency", acceptable=["abscess"], referral=["emergency_department"]),
                 {"lipoma": 0.5, "other": 0.3, "abscess": 0.2}, "emergency", ["referral"], ["emergency_department"])
     d = _scored(_case("4", "lipoma", "routine"), {"abscess": 0.9, "lipoma": 0.05, "other": 0.05}, "urgent")
-    f = figures([a, b, c, d])
-    assert (f.top1.hits, f.top1.n) == (1, 4)            # only a ranks an acceptable cause first
-    assert (f.top3.hits, f.top3.n) == (4, 4)
+    # e: a sarcoma ranked fourth behind lipoma, which its answer accepts as the top cause
+    e = _scored(_case("5", "soft_tissue_sarcoma", "urgent", acceptable=["lipoma"]),
+                {"lipoma": 0.5, "abscess": 0.2, "other": 0.2, "soft_tissue_sarcoma": 0.1}, "urgent")
+    f = figures([a, b, c, d, e])
+    assert (f.top1.hits, f.top1.n) == (2, 5)            # a and e rank an acceptable cause first
+    assert (f.top3.hits, f.top3.n) == (4, 5)            # e's sarcoma is fourth: an accepted lipoma does not stand in
+    assert (f.top3_acceptable.hits, f.top3_acceptable.n) == (5, 5)
     assert (f.emergency_recall.hits, f.emergency_recall.n) == (1, 1)
-    assert (f.urgent_recall.hits, f.urgent_recall.n) == (1, 2)      # b under-triaged
-    assert (f.overtriage.hits, f.overtriage.n) == (1, 3)            # d over-triaged; c is an emergency
-    assert (f.workup.hits, f.workup.n) == (4, 4)
+    assert (f.urgent_recall.hits, f.urgent_recall.n) == (2, 3)      # b under-triaged
+    assert (f.overtriage.hits, f.overtriage.n) == (1, 4)            # d over-triaged; c is an emergency
+    assert (f.workup.hits, f.workup.n) == (5, 5)
     assert (f.per_cause["lipoma"].hits, f.per_cause["lipoma"].n) == (2, 2)
+    assert (f.per_cause["soft_tissue_sarcoma"].hits, f.per_cause["soft_tissue_sarcoma"].n) == (0, 1)
     # Brier: a (0.3^2+0.2^2+0.1^2)=0.14; b (0.6^2+0.7^2+0.1^2)=0.86; c (0.5^2+0.7^2+0.2^2)=0.78;
     # d (0.9^2+0.95^2+0.05^2)=1.715; mean 3.495/4
     assert brier([a, b, c, d]) == pytest.approx(3.495 / 4)
+
+
+def test_top3_for_a_diagnosis_outside_the_knowledge_counts_other_or_an_accepted_cause():
+    """A final diagnosis the knowledge does not hold (`other`) is found in the top three through `other`
+    itself or an accepted alternative, and missed when neither is there."""
+    via_other = _scored(_case("1", "other", "urgent"), {"lipoma": 0.5, "abscess": 0.3, "other": 0.2}, "urgent")
+    via_alternative = _scored(_case("2", "other", "urgent", acceptable=["abscess"]),
+                              {"lipoma": 0.5, "abscess": 0.3, "keloid": 0.15, "other": 0.05}, "urgent")
+    missed = _scored(_case("3", "other", "urgent", acceptable=["abscess"]),
+                     {"lipoma": 0.5, "keloid": 0.3, "hematoma": 0.15, "abscess": 0.04, "other": 0.01}, "urgent")
+    assert [top3_hit(s) for s in (via_other, via_alternative, missed)] == [True, True, False]
 
 
 def test_reliability_bins():
