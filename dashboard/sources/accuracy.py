@@ -33,7 +33,8 @@ PART_ORDER = (HELD_OUT, DEVELOPMENT)
 """The parts in the order shown: the held-out part is the headline."""
 
 RATES: tuple[tuple[str, str, str], ...] = (
-    ("top1", "top-1", "The final diagnosis (or a cause the case accepts as equivalent) ranked first."),
+    ("top1", "top-1",
+     "The final diagnosis, or an alternative the case's expected answer accepts as a fair first guess at the bedside, ranked first."),
     ("top3", "top-3", "The final diagnosis among the three causes ranked highest."),
     ("emergency_recall", "emergency recall", "Of the cases that needed emergency care, the share the navigator triaged as an emergency."),
     ("urgent_recall", "urgent recall", "Of the cases that needed urgent or emergency care, the share triaged urgent or higher."),

@@ -39,6 +39,7 @@ def test_figures_on_a_fixed_corpus():
                 {"lipoma": 0.5, "abscess": 0.2, "other": 0.2, "soft_tissue_sarcoma": 0.1}, "urgent")
     f = figures([a, b, c, d, e])
     assert (f.top1.hits, f.top1.n) == (2, 5)            # a and e rank an acceptable cause first
+    assert (f.top1_diagnosis.hits, f.top1_diagnosis.n) == (1, 5)    # only a ranks the diagnosis itself first
     assert (f.top3.hits, f.top3.n) == (4, 5)            # e's sarcoma is fourth: an accepted lipoma does not stand in
     assert (f.top3_acceptable.hits, f.top3_acceptable.n) == (5, 5)
     assert (f.emergency_recall.hits, f.emergency_recall.n) == (1, 1)
