@@ -245,6 +245,27 @@ def test_a_childs_midline_lumbosacral_lump_whose_feel_was_not_recorded_is_imaged
                        "consistency": answer}).triage == "urgent", answer
 
 
+def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent_mri():
+    """Unknown is not no (2026.11.28): past 45 (pilonidal disease uncommon, chordoma's decades) a lump on
+    the sacrum or in the natal cleft whose depth was not examined is imaged as a possible chordoma: urgent
+    MRI of the sacrum, no excision first; the sarcoma-centre referral waits for a deep, fixed or painful
+    mass. Recorded as superficial, or at 44, the rule is quiet and the lump stays routine."""
+    unexamined = assess({"age_years": 52, "location": "midline_sacral"})
+    assert "sacral_mass_chordoma" in {flag.id for flag in unexamined.red_flags}
+    assert unexamined.triage == "urgent"
+    plan = {(w["step"], w.get("to")): w for w in unexamined.workup}
+    assert ("mri", None) in plan and plan[("mri", None)]["timing"] == "urgent"
+    assert ("referral", "sarcoma_service") not in plan
+    assert "excision" in {item["step"] for item in unexamined.avoid}
+    deep = assess({"age_years": 52, "location": "midline_sacral", "depth": "deep"})
+    assert ("referral", "sarcoma_service") in {(w["step"], w.get("to")) for w in deep.workup}
+    for quiet in ({"age_years": 52, "location": "midline_sacral", "depth": "superficial"},
+                  {"age_years": 44, "location": "midline_sacral"}):
+        answer = assess(quiet)
+        assert "sacral_mass_chordoma" not in {flag.id for flag in answer.red_flags}, quiet
+        assert answer.triage == "routine", quiet
+
+
 def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_centre():
     """2026.11.26: when the ranking's spinal-tumour alarm fires for a swelling at a recent spinal
     operation site (a pseudomeningocele), the plan keeps the MRI and the operating spinal team and drops
