@@ -84,7 +84,7 @@ def top1_hit(s: Scored) -> bool:
 
 def _diagnosis_found(s: Scored, among: int) -> bool:
     truth = s.case.expect["diagnosis"]
-    wanted = acceptable(s.case) | {truth} if truth == "other" else {truth}
+    wanted = acceptable(s.case) if truth == "other" else {truth}  # acceptable() holds the diagnosis itself
     return bool(wanted & set(s.ranked[:among]))
 
 
