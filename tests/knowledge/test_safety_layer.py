@@ -266,6 +266,33 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
         assert answer.triage == "routine", quiet
 
 
+def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
+    """2026.11.29 (Nicholson 2018: from 60, weight loss carries a cancer risk above the 3% threshold of UK
+    guidance): a lump with unexplained weight loss at 60 or over, or at an age not recorded, is urgent,
+    with urgent imaging of the lump and bloods and no excision first. At 59, or with night sweats alone,
+    it stays the constitutional warning; with spinal pain the spinal rule takes it."""
+    for case in ({"age_years": 68, "location": "sacroiliac", "size_cm": 4, "mobility": "mobile",
+                  "unexplained_weight_loss": True},
+                 {"location": "midline_lumbar", "consistency": "firm", "unexplained_weight_loss": True}):
+        answer = assess(case)
+        assert "weight_loss_older_adult" in {flag.id for flag in answer.red_flags}, case
+        assert answer.triage == "urgent", case
+        plan = {(w["step"], w.get("to")): w for w in answer.workup}
+        assert plan[("ultrasound", None)]["timing"] == "urgent", case
+        assert plan[("blood_tests", None)]["timing"] == "urgent", case
+        assert "excision" in {item["step"] for item in answer.avoid}, case
+    for quiet in ({"age_years": 59, "location": "sacroiliac", "unexplained_weight_loss": True},
+                  {"age_years": 68, "location": "sacroiliac", "night_sweats": True}):
+        answer = assess(quiet)
+        flags = {flag.id for flag in answer.red_flags}
+        assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, quiet
+        assert answer.triage == "routine", quiet
+    spinal = assess({"age_years": 68, "location": "midline_lumbar", "consistency": "firm", "back_pain": True,
+                     "unexplained_weight_loss": True})
+    flags = {flag.id for flag in spinal.red_flags}
+    assert "weight_loss_with_spinal_pain" in flags and "weight_loss_older_adult" not in flags
+
+
 def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_centre():
     """2026.11.26: when the ranking's spinal-tumour alarm fires for a swelling at a recent spinal
     operation site (a pseudomeningocele), the plan keeps the MRI and the operating spinal team and drops
