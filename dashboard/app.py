@@ -44,6 +44,10 @@ def routed_page(params: Mapping[str, str], current: str) -> str | None:
     return None
 
 
+BEDSIDE_ALIAS = "bedside"
+"""A hidden url path that opens the bedside page, which Streamlit serves at "/" as the default page."""
+
+
 LOGIN_ENV = "LBLN_LOGIN"
 
 
@@ -77,13 +81,21 @@ def run() -> None:
     if login_required():
         _login_gate()
     pages = {
-        "bedside": st.Page(bedside.render, title=words.BEDSIDE_TITLE, url_path="bedside", default=True),
+        # The default page is served at "/": Streamlit does not use its url_path for the address, only
+        # as its key, which must not be the alias's (taken from the title, both would be "bedside").
+        "bedside": st.Page(bedside.render, title=words.BEDSIDE_TITLE, url_path="main", default=True),
         "teach": st.Page(teach.render, title=words.TEACH_TITLE, url_path="teach"),
         "sources": st.Page(sources.render, title=words.SOURCES_TITLE, url_path="sources"),
+        # "/bedside", the page's name in links people type or keep, opens it too: without this page
+        # Streamlit showed its "Page not found" dialog over the bedside page.
+        "bedside_alias": st.Page(bedside.render, title=words.BEDSIDE_TITLE, url_path=BEDSIDE_ALIAS,
+                                     visibility="hidden"),
     }
     page = st.navigation(list(pages.values()), position="top")
     params = st.query_params.to_dict()
     target = routed_page(params, page.url_path)
+    if target is None and page.url_path == BEDSIDE_ALIAS:
+        target = "bedside"  # one address for the page: the alias moves to "/" with the case kept
     if target is not None:
         kept = {name: st.query_params.get_all(name) for name in st.query_params if name != "page"}
         st.switch_page(pages[target], query_params=kept)

@@ -117,3 +117,15 @@ def test_a_normal_link_shows_no_dropped_link_notice(navigator):
     notice = screen.page.locator("[data-lbln='dropped-link']").first
     notice.wait_for(state="attached")
     assert not notice.is_visible()
+
+
+def test_the_bedside_address_opens_the_page_with_its_case_and_no_error_dialog(navigator):
+    """`/bedside?...` (the page's name, as people type or keep it) opens the bedside page at "/" with the
+    case of the link; Streamlit had drawn its "Page not found" dialog over the page."""
+    screen = navigator("landscape", "bedside" + CES_LINK)
+    page = screen.page
+    page.wait_for_url(re.compile(r"/\?age_years=52"))
+    assert "/bedside" not in page.url
+    expect(screen.panel("triage").first).to_contain_text("EMERGENCY")
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_role("dialog").count() == 0
