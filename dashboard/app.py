@@ -36,16 +36,20 @@ ROUTED_PAGES = ("teach", "sources")
 """Values of the `page` query parameter that open another page than the bedside one."""
 
 
+BEDSIDE_ALIAS = "bedside"
+"""A hidden url path that opens the bedside page, which Streamlit serves at "/" as the default page."""
+
+
 def routed_page(params: Mapping[str, str], current: str) -> str | None:
-    """The url path a `?page=` parameter asks for, or None when it names no other page (pure)."""
+    """The page to switch to (pure): the one a `?page=` parameter names, else the bedside page when the
+    address is the `/bedside` alias (one address for the page: it moves to "/" with the case kept), else
+    None."""
     wanted = params.get("page")
     if wanted in ROUTED_PAGES and wanted != current:
         return wanted
+    if current == BEDSIDE_ALIAS:
+        return "bedside"
     return None
-
-
-BEDSIDE_ALIAS = "bedside"
-"""A hidden url path that opens the bedside page, which Streamlit serves at "/" as the default page."""
 
 
 LOGIN_ENV = "LBLN_LOGIN"
@@ -94,8 +98,6 @@ def run() -> None:
     page = st.navigation(list(pages.values()), position="top")
     params = st.query_params.to_dict()
     target = routed_page(params, page.url_path)
-    if target is None and page.url_path == BEDSIDE_ALIAS:
-        target = "bedside"  # one address for the page: the alias moves to "/" with the case kept
     if target is not None:
         kept = {name: st.query_params.get_all(name) for name in st.query_params if name != "page"}
         st.switch_page(pages[target], query_params=kept)

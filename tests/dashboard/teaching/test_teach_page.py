@@ -110,13 +110,17 @@ def test_page_parameter_also_routes_to_the_sources_page() -> None:
 
 
 def test_routing_parameter_is_pure_and_never_loops() -> None:
-    """`page=teach` or `page=sources` asks for that page unless already on it; anything else asks for nothing."""
+    """`page=teach` or `page=sources` asks for that page unless already on it; anything else asks for nothing,
+    except on the hidden /bedside alias, which asks for the bedside page."""
     assert app.routed_page({"page": "teach"}, "") == "teach"
     assert app.routed_page({"page": "sources"}, "bedside") == "sources"
     assert app.routed_page({"page": "teach"}, "teach") is None
     assert app.routed_page({"page": "bedside"}, "") is None
     assert app.routed_page({"page": "../etc"}, "") is None
     assert app.routed_page({}, "") is None
+    # the hidden /bedside alias moves to the bedside page at "/", unless ?page= names another page
+    assert app.routed_page({}, app.BEDSIDE_ALIAS) == "bedside"
+    assert app.routed_page({"page": "teach"}, app.BEDSIDE_ALIAS) == "teach"
 
 
 @pytest.mark.parametrize(
