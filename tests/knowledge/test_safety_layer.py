@@ -293,6 +293,30 @@ def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
     assert "weight_loss_with_spinal_pain" in flags and "weight_loss_older_adult" not in flags
 
 
+def test_a_childs_pit_beside_the_midline_or_unsited_is_a_dysraphism_marker():
+    """2026.11.30 (ISPN: every dermal sinus above the natal cleft is imaged; Columna 2022: a paramedian
+    lumbar tract): a child's pit recorded with a lump beside the spine or over the sacroiliac region, or
+    whose site was not recorded, is the urgent high-risk marker with spinal MRI, paediatric neurosurgery
+    and no probing, excision or needle. A pit recorded in the natal cleft, a pit at 16, and the same site
+    without a pit stay routine."""
+    for case in ({"age_years": 1.5, "location": "paraspinal", "sinus_pits": True},
+                 {"age_years": 8, "location": "sacroiliac", "sinus_pits": True},
+                 {"age_years": 2, "sinus_pits": True}):
+        answer = assess(case)
+        assert "high_risk_dysraphism_marker" in {flag.id for flag in answer.red_flags}, case
+        assert answer.triage == "urgent", case
+        plan = {(w["step"], w.get("to")): w for w in answer.workup}
+        assert plan[("mri", None)]["timing"] == "urgent", case
+        assert ("referral", "pediatric_neurosurgery") in plan, case
+        assert {"excision", "biopsy", "incision_drainage"} <= {item["step"] for item in answer.avoid}, case
+    for quiet in ({"age_years": 1.5, "location": "natal_cleft", "sinus_pits": True},
+                  {"age_years": 16, "location": "paraspinal", "sinus_pits": True},
+                  {"age_years": 8, "location": "paraspinal", "sinus_pits": False}):
+        answer = assess(quiet)
+        assert "high_risk_dysraphism_marker" not in {flag.id for flag in answer.red_flags}, quiet
+        assert answer.triage == "routine", quiet
+
+
 def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_centre():
     """2026.11.26: when the ranking's spinal-tumour alarm fires for a swelling at a recent spinal
     operation site (a pseudomeningocele), the plan keeps the MRI and the operating spinal team and drops
