@@ -41,7 +41,7 @@ REVEAL_S = 10
 at the protocol level); here seven Chromium pages, two servers and Redis share two cores, and each student
 draws the navigator's chart on the reveal, so the bound is looser. Read one phone after another, the times
 had included the test's own round trips (seen 1.6 / 5.0 / 6.5 s, once 10.5 s under two e2e workers); noted
-by each page itself, the same reveal reads 1.1 / 0.4 / 1.7 s (2026-12-03)."""
+by each page itself, a run alone read 1.1 / 0.4 / 1.7 s (2026-12-03)."""
 
 
 def _start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
