@@ -28,11 +28,48 @@ def test_empty_case_gives_prior_without_age():
     assert a.age_band is None and a.triage == "routine"
 
 
-@pytest.mark.parametrize(("age", "band"), [(0, "infant"), (0.99, "infant"), (1, "child"), (12.9, "child"), (13, "young"),
-                                           (29.9, "young"), (30, "adult"), (59.9, "adult"), (60, "older"), (120, "older")])
+@pytest.mark.parametrize(("age", "band"), [(0, "infant"), (0.99, "infant"), (1, "child"), (9.99, "child"), (10, "older_child"),
+                                           (12.9, "older_child"), (13, "young"), (29.9, "young"), (30, "adult"), (59.9, "adult"),
+                                           (60, "older"), (120, "older")])
 def test_age_band_edges(age, band):
-    """Ages fall into the brief's bands: under 1, 1-12, 13-29, 30-59, 60 and over."""
+    """Ages fall into the brief's bands: under 1, 1-12 (split at 10 since 2026.11.31), 13-29, 30-59, 60 and over."""
     assert assess({"age_years": age}).age_band == band
+
+
+@pytest.mark.parametrize("age", [1.5, 6, 9.9])
+def test_pilonidal_disease_is_not_the_leading_cause_of_a_prepubertal_childs_cleft_pit(age):
+    """Pilonidal disease starts at puberty (onset 14.8 years in girls, 16.9 in boys: Stoeckel 2025). Until
+    2026.11.31 one prior covered 1 to 12 years, and a toddler's natal-cleft pit was charted as pilonidal
+    disease 74%. From 1 to 9 years its weight is no more than in infancy; from 10 it keeps the old weight."""
+    k = knowledge.load_knowledge()
+    pit = {"age_years": age, "location": "natal_cleft", "sinus_pits": True}
+    a = assess(pit)
+    assert a.age_band == "child"
+    assert a.cause_ids[0] != "pilonidal_disease"
+    assert a.probability("pilonidal_disease") < 0.3
+    assert k.prior_percent("child", "pilonidal_disease") <= k.prior_percent("infant", "pilonidal_disease")
+
+
+@pytest.mark.parametrize("age", [10, 12.9])
+def test_pilonidal_disease_leads_a_cleft_pit_from_ten(age):
+    """The near miss of the test above: at 10 to 12 years (puberty begins) a natal-cleft pit is still pilonidal first."""
+    a = assess({"age_years": age, "location": "natal_cleft", "sinus_pits": True})
+    assert a.age_band == "older_child"
+    assert a.cause_ids[0] == "pilonidal_disease"
+
+
+@pytest.mark.parametrize(("age", "size"), [(5, 2), (11, None), (12, None)])
+def test_a_childs_soft_cleft_lump_with_a_pit_raises_the_dysraphism_alarm(age, size):
+    """A soft natal-cleft lump with a pit: under 10 the split band (2026.11.31) lets occult dysraphism pass
+    the alarm's 30% line even when a small size is entered (the rules already read a pre-pubertal cleft pit
+    as a possible dermal sinus); from 10 to 12 pilonidal disease keeps its old weight, so the alarm this
+    picture had before is not taken away (a weight of 5 took it away)."""
+    case = {"age_years": age, "location": "natal_cleft", "sinus_pits": True, "consistency": "soft"}
+    if size is not None:
+        case["size_cm"] = size
+    a = assess(case)
+    assert a.triage == "urgent"
+    assert "alarm_occult_spinal_dysraphism" in [f.id for f in a.red_flags]
 
 
 def test_age_moves_the_prior():
