@@ -27,7 +27,7 @@ KN_FILLED_NOTE = (
 KN_ENTRIES_NOTE = "The entries of likelihoods.yaml as written; 'background' is the shared entry of causes without their own."
 KN_CAUSES_NOTE = (
     "Prior %: how common each cause is before any finding, per age band (the weights of "
-    "causes.yaml renormalised; with no age entered, the mean of the bands)."
+    "causes.yaml renormalised; with no age entered, the bands averaged, each weighted by how often it presents)."
 )
 KN_CONDITION_NOTE = (
     "Conditions read: finding = value, AND, OR, NOT; [name] is a named definition (Definitions tab). "
