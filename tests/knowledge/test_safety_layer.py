@@ -18,6 +18,15 @@ def _steps(a):
     return [(w["step"], w.get("to"), w["group"]) for w in a.workup]
 
 
+def _plan(a):
+    """The plan's steps keyed by (step, to)."""
+    return {(w["step"], w.get("to")): w for w in a.workup}
+
+
+def _flag_ids(a):
+    return {flag.id for flag in a.red_flags}
+
+
 def test_emergency_plan_puts_immediate_steps_first_and_defers_the_rest():
     """SC8: the emergency MRI and department come first; X-ray, ultrasound, sarcoma referral and biopsy
     wait in 'after the emergency', each saying why."""
@@ -134,7 +143,7 @@ def test_a_fired_alarm_puts_its_action_in_the_plan():
     ultrasound; now it holds the MRI and the referral, and still no needle, knife or incision."""
     a = assess({"age_years": 0, "location": "natal_cleft", "deviated_gluteal_cleft": True})
     assert "alarm_occult_spinal_dysraphism" in {f["id"] for f in a.red_flags}
-    plan = {(w["step"], w.get("to")): w for w in a.workup}
+    plan = _plan(a)
     assert plan[("mri", None)]["timing"] == "urgent"
     assert plan[("referral", "pediatric_neurosurgery")]["rule"] == "dysraphism_alarm_child"
     assert not {"biopsy", "excision", "incision_drainage"} & {w["step"] for w in a.workup}
@@ -220,13 +229,13 @@ def test_an_infants_mass_whose_site_was_not_recorded_is_treated_as_possibly_sacr
     gets the sacrococcygeal-teratoma warning and plan (urgent imaging, paediatric surgery, no biopsy)
     as a firm sacral mass would; recording the site as the flank hands it to the flank-mass rule."""
     unsited = assess({"age_years": 0.01, "consistency": "firm"})
-    assert "neonatal_sacrococcygeal_mass" in {flag.id for flag in unsited.red_flags}
+    assert "neonatal_sacrococcygeal_mass" in _flag_ids(unsited)
     assert unsited.triage == "urgent"
     plan = {(item["step"], item["rule"]) for item in unsited.workup}
     assert ("referral", "neonatal_coccygeal_mass") in plan
     assert "biopsy" not in {item["step"] for item in unsited.workup}
     on_flank = assess({"age_years": 0.01, "consistency": "firm", "location": "flank"})
-    assert "neonatal_sacrococcygeal_mass" not in {flag.id for flag in on_flank.red_flags}
+    assert "neonatal_sacrococcygeal_mass" not in _flag_ids(on_flank)
 
 
 def test_a_childs_midline_lumbosacral_lump_whose_feel_was_not_recorded_is_imaged_as_a_dysraphism_marker():
@@ -234,12 +243,12 @@ def test_a_childs_midline_lumbosacral_lump_whose_feel_was_not_recorded_is_imaged
     high-risk dysraphism marker and a hard one is imaged as a bone lesion, so a lump whose feel was not
     recorded gets the marker's urgent MRI and no-knife list; recorded as firm, the marker is quiet."""
     unfelt = assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic"})
-    assert "high_risk_dysraphism_marker" in {flag.id for flag in unfelt.red_flags}
+    assert "high_risk_dysraphism_marker" in _flag_ids(unfelt)
     assert unfelt.triage == "urgent"
     assert "mri" in {item["step"] for item in unfelt.workup}
     assert {"excision", "biopsy"} <= {item["step"] for item in unfelt.avoid}
     firm = assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic", "consistency": "firm"})
-    assert "high_risk_dysraphism_marker" not in {flag.id for flag in firm.red_flags}
+    assert "high_risk_dysraphism_marker" not in _flag_ids(firm)
     for answer in ("soft", "rubbery", "fluctuant", "hard"):
         assert assess({"age_years": 10, "location": "midline_lumbar", "onset": "chronic",
                        "consistency": answer}).triage == "urgent", answer
@@ -251,9 +260,9 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
     MRI of the sacrum, no excision first; the sarcoma-centre referral waits for a deep, fixed or painful
     mass. Recorded as superficial, or at 44, the rule is quiet and the lump stays routine."""
     unexamined = assess({"age_years": 52, "location": "midline_sacral"})
-    assert "sacral_mass_chordoma" in {flag.id for flag in unexamined.red_flags}
+    assert "sacral_mass_chordoma" in _flag_ids(unexamined)
     assert unexamined.triage == "urgent"
-    plan = {(w["step"], w.get("to")): w for w in unexamined.workup}
+    plan = _plan(unexamined)
     assert ("mri", None) in plan and plan[("mri", None)]["timing"] == "urgent"
     assert ("referral", "sarcoma_service") not in plan
     assert "excision" in {item["step"] for item in unexamined.avoid}
@@ -262,7 +271,7 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
     for quiet in ({"age_years": 52, "location": "midline_sacral", "depth": "superficial"},
                   {"age_years": 44, "location": "midline_sacral"}):
         answer = assess(quiet)
-        assert "sacral_mass_chordoma" not in {flag.id for flag in answer.red_flags}, quiet
+        assert "sacral_mass_chordoma" not in _flag_ids(answer), quiet
         assert answer.triage == "routine", quiet
 
 
@@ -275,21 +284,21 @@ def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
                   "unexplained_weight_loss": True},
                  {"location": "midline_lumbar", "consistency": "firm", "unexplained_weight_loss": True}):
         answer = assess(case)
-        assert "weight_loss_older_adult" in {flag.id for flag in answer.red_flags}, case
+        assert "weight_loss_older_adult" in _flag_ids(answer), case
         assert answer.triage == "urgent", case
-        plan = {(w["step"], w.get("to")): w for w in answer.workup}
+        plan = _plan(answer)
         assert plan[("ultrasound", None)]["timing"] == "urgent", case
         assert plan[("blood_tests", None)]["timing"] == "urgent", case
         assert "excision" in {item["step"] for item in answer.avoid}, case
     for quiet in ({"age_years": 59, "location": "sacroiliac", "unexplained_weight_loss": True},
                   {"age_years": 68, "location": "sacroiliac", "night_sweats": True}):
         answer = assess(quiet)
-        flags = {flag.id for flag in answer.red_flags}
+        flags = _flag_ids(answer)
         assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, quiet
         assert answer.triage == "routine", quiet
     spinal = assess({"age_years": 68, "location": "midline_lumbar", "consistency": "firm", "back_pain": True,
                      "unexplained_weight_loss": True})
-    flags = {flag.id for flag in spinal.red_flags}
+    flags = _flag_ids(spinal)
     assert "weight_loss_with_spinal_pain" in flags and "weight_loss_older_adult" not in flags
 
 
@@ -303,9 +312,9 @@ def test_a_childs_pit_beside_the_midline_or_unsited_is_a_dysraphism_marker():
                  {"age_years": 8, "location": "sacroiliac", "sinus_pits": True},
                  {"age_years": 2, "sinus_pits": True}):
         answer = assess(case)
-        assert "high_risk_dysraphism_marker" in {flag.id for flag in answer.red_flags}, case
+        assert "high_risk_dysraphism_marker" in _flag_ids(answer), case
         assert answer.triage == "urgent", case
-        plan = {(w["step"], w.get("to")): w for w in answer.workup}
+        plan = _plan(answer)
         assert plan[("mri", None)]["timing"] == "urgent", case
         assert ("referral", "pediatric_neurosurgery") in plan, case
         assert {"excision", "biopsy", "incision_drainage"} <= {item["step"] for item in answer.avoid}, case
@@ -313,7 +322,7 @@ def test_a_childs_pit_beside_the_midline_or_unsited_is_a_dysraphism_marker():
                   {"age_years": 16, "location": "paraspinal", "sinus_pits": True},
                   {"age_years": 8, "location": "paraspinal", "sinus_pits": False}):
         answer = assess(quiet)
-        assert "high_risk_dysraphism_marker" not in {flag.id for flag in answer.red_flags}, quiet
+        assert "high_risk_dysraphism_marker" not in _flag_ids(answer), quiet
         assert answer.triage == "routine", quiet
 
 
