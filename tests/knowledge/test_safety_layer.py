@@ -3,6 +3,8 @@ and the 'not yet asked (safety)' list. Each test names the review item (review 2
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge import assess
 
 CES = {"age_years": 60, "location": "midline_sacral", "size_cm": 6, "depth": "deep", "consistency": "firm",
@@ -278,8 +280,9 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
 def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
     """2026.11.29 (Nicholson 2018: from 60, weight loss carries a cancer risk above the 3% threshold of UK
     guidance): a lump with unexplained weight loss at 60 or over, or at an age not recorded, is urgent,
-    with urgent imaging of the lump and bloods and no excision first. At 59, or with night sweats alone,
-    it stays the constitutional warning; with spinal pain the spinal rule takes it."""
+    with urgent imaging of the lump and bloods and no excision first. A woman of 59, or night sweats
+    alone, stays the constitutional warning; with spinal pain the spinal rule takes it. (Men from 50:
+    the next test.)"""
     for case in ({"age_years": 68, "location": "sacroiliac", "size_cm": 4, "mobility": "mobile",
                   "unexplained_weight_loss": True},
                  {"location": "midline_lumbar", "consistency": "firm", "unexplained_weight_loss": True}):
@@ -290,7 +293,7 @@ def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
         assert plan[("ultrasound", None)]["timing"] == "urgent", case
         assert plan[("blood_tests", None)]["timing"] == "urgent", case
         assert "excision" in {item["step"] for item in answer.avoid}, case
-    for quiet in ({"age_years": 59, "location": "sacroiliac", "unexplained_weight_loss": True},
+    for quiet in ({"age_years": 59, "sex": "female", "location": "sacroiliac", "unexplained_weight_loss": True},
                   {"age_years": 68, "location": "sacroiliac", "night_sweats": True}):
         answer = assess(quiet)
         flags = _flag_ids(answer)
@@ -300,6 +303,32 @@ def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
                      "unexplained_weight_loss": True})
     flags = _flag_ids(spinal)
     assert "weight_loss_with_spinal_pain" in flags and "weight_loss_older_adult" not in flags
+
+
+@pytest.mark.parametrize("age", [50, 55, 59.9])
+@pytest.mark.parametrize("sex", ["male", None])
+def test_unexplained_weight_loss_with_a_lump_in_a_man_from_50_is_urgent(age, sex):
+    """2026.11.32 (the 2000-2019 update of Nicholson's CPRD study: the cancer risk with unexpected weight
+    loss passes the 3% threshold in men from 50, women from 60): a man of 50 to 59 with a lump and
+    unexplained weight loss gets the urgent red flag, urgent bloods and ultrasound and no excision first;
+    a sex not recorded counts as a man's (unknown is not no). A woman of the same age, and anyone under
+    50, keep the constitutional warning."""
+    case = {"age_years": age, "location": "sacroiliac", "size_cm": 4, "consistency": "firm", "mobility": "mobile",
+            "unexplained_weight_loss": True}
+    if sex is not None:
+        case["sex"] = sex
+    answer = assess(case)
+    assert "weight_loss_older_adult" in _flag_ids(answer), case
+    assert answer.triage == "urgent", case
+    plan = _plan(answer)
+    assert plan[("ultrasound", None)]["timing"] == "urgent", case
+    assert plan[("blood_tests", None)]["timing"] == "urgent", case
+    assert "excision" in {item["step"] for item in answer.avoid}, case
+    for quiet in ({**case, "sex": "female"}, {**case, "age_years": 49.9}):
+        answer = assess(quiet)
+        flags = _flag_ids(answer)
+        assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, quiet
+        assert answer.triage == "routine", quiet
 
 
 def test_a_childs_pit_beside_the_midline_or_unsited_is_a_dysraphism_marker():
