@@ -331,6 +331,28 @@ def test_unexplained_weight_loss_with_a_lump_in_a_man_from_50_is_urgent(age, sex
         assert answer.triage == "routine", quiet
 
 
+@pytest.mark.parametrize("case", [
+    {"age_years": 52, "location": "flank", "size_cm": 4, "recent_trauma": True, "weeks_since_trauma": 0,
+     "onset": "acute", "growth": "rapid"},
+    {"age_years": 34, "location": "midline_sacral", "onset": "chronic", "growth": "rapid"},
+    {"age_years": 70, "location": "sacroiliac", "consistency": "fluctuant", "tender": True},
+], ids=["haematoma-after-a-fall", "sacral-mass-no-injury", "tender-fluctuant-lump"])
+def test_a_swelling_growing_within_hours_is_an_emergency_with_no_knife_or_needle(case):
+    """2026.11.33 (Western Trauma Association: a rapidly expanding haematoma is a hard sign of arterial
+    injury, operated on at once): a swelling seen to grow within hours, after an injury or not, is an
+    emergency with the emergency department now, bloods and CT for active bleeding, and no incision or
+    biopsy. 'Rapid' growth alone (over weeks) is not; nor is a bulge that a hernia's reducibility explains."""
+    answer = assess({**case, "grew_within_hours": True})
+    assert "swelling_growing_within_hours" in _flag_ids(answer), case
+    assert answer.triage == "emergency", case
+    plan = _plan(answer)
+    assert plan[("referral", "emergency_department")]["timing"] == "immediate", case
+    assert plan[("ct", None)]["timing"] == "immediate", case
+    assert {"incision_drainage", "biopsy"} <= {item["step"] for item in answer.avoid}, case
+    for quiet in ({**case, "grew_within_hours": False}, case, {**case, "grew_within_hours": True, "reducible": True}):
+        assert "swelling_growing_within_hours" not in _flag_ids(assess(quiet)), quiet
+
+
 def test_a_childs_pit_beside_the_midline_or_unsited_is_a_dysraphism_marker():
     """2026.11.30 (ISPN: every dermal sinus above the natal cleft is imaged; Columna 2022: a paramedian
     lumbar tract): a child's pit recorded with a lump beside the spine or over the sacroiliac region, or

@@ -33,7 +33,7 @@ ALARM_FINDINGS = (
     "tb_risk", "meningitis_history", "unexplained_weight_loss", "night_sweats", "vomiting_or_obstruction",
     "back_pain", "back_pain_new_or_worse", "spinal_tenderness", "rest_or_night_pain", "colour_change",
     "bleeding_lesion", "bruising", "fungating", "radiotherapy_field", "recurrent_after_excision",
-    "altered_mental_state", "high_energy_injury",
+    "altered_mental_state", "high_energy_injury", "grew_within_hours",
 )
 # Exempt on purpose: a "yes" that EXPLAINS a lump, and so rightly switches a tumour rule off.
 EXPLAINING_FINDINGS = {
@@ -255,7 +255,7 @@ def test_drain_today_never_stands_beside_do_not_incise(case):
 FLOOR_FINDINGS = (
     "fever", "bacteraemia", "hypotension", "sirs_signs", "altered_mental_state", "saddle_anesthesia",
     "bladder_bowel_dysfunction", "loss_of_rectal_sensation", "urinary_hesitancy_or_altered_flow", "petechiae",
-    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread",
+    "pulsatile", "hernia_tense_or_irreducible", "crepitus", "bullae_or_necrosis", "rapid_spread", "grew_within_hours",
 )
 NECROTISING_SIGNS = {"crepitus", "bullae_or_necrosis", "rapid_spread"}
 
@@ -265,8 +265,11 @@ NECROTISING_SIGNS = {"crepitus", "bullae_or_necrosis", "rapid_spread"}
 def test_a_danger_sign_never_leaves_the_triage_routine(case, sign):
     """With one of FLOOR_FINDINGS answered yes, the triage is urgent or emergency, whatever else is
     entered. A necrotising skin sign is exempt only where the lump was recorded as not tender and the
-    patient as afebrile with no redness or SIRS signs (the rule's own boundary)."""
+    patient as afebrile with no redness or SIRS signs (the rule's own boundary), and growth within hours
+    only where the lump was recorded as reducible (a hernia's bulge: the hernia rules')."""
     case = {**case, sign: True}
+    if sign == "grew_within_hours" and case.get("reducible") is True:
+        return
     if sign in NECROTISING_SIGNS and case.get("tender") is False and case.get("fever") is False \
             and case.get("erythema") is not True and case.get("sirs_signs") is not True:
         return
