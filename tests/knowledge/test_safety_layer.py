@@ -277,6 +277,25 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
         assert answer.triage == "routine", quiet
 
 
+def _assert_weight_loss_is_urgent(case):
+    """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
+    answer = assess(case)
+    assert "weight_loss_older_adult" in _flag_ids(answer), case
+    assert answer.triage == "urgent", case
+    plan = _plan(answer)
+    assert plan[("ultrasound", None)]["timing"] == "urgent", case
+    assert plan[("blood_tests", None)]["timing"] == "urgent", case
+    assert "excision" in {item["step"] for item in answer.avoid}, case
+
+
+def _assert_only_the_constitutional_warning(case):
+    """weight_loss_older_adult stays quiet; the warning constitutional_symptoms shows; triage routine."""
+    answer = assess(case)
+    flags = _flag_ids(answer)
+    assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, case
+    assert answer.triage == "routine", case
+
+
 def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
     """2026.11.29 (Nicholson 2018: from 60, weight loss carries a cancer risk above the 3% threshold of UK
     guidance): a lump with unexplained weight loss at 60 or over, or at an age not recorded, is urgent,
@@ -286,19 +305,10 @@ def test_unexplained_weight_loss_with_a_lump_at_60_or_over_is_urgent():
     for case in ({"age_years": 68, "location": "sacroiliac", "size_cm": 4, "mobility": "mobile",
                   "unexplained_weight_loss": True},
                  {"location": "midline_lumbar", "consistency": "firm", "unexplained_weight_loss": True}):
-        answer = assess(case)
-        assert "weight_loss_older_adult" in _flag_ids(answer), case
-        assert answer.triage == "urgent", case
-        plan = _plan(answer)
-        assert plan[("ultrasound", None)]["timing"] == "urgent", case
-        assert plan[("blood_tests", None)]["timing"] == "urgent", case
-        assert "excision" in {item["step"] for item in answer.avoid}, case
+        _assert_weight_loss_is_urgent(case)
     for quiet in ({"age_years": 59, "sex": "female", "location": "sacroiliac", "unexplained_weight_loss": True},
                   {"age_years": 68, "location": "sacroiliac", "night_sweats": True}):
-        answer = assess(quiet)
-        flags = _flag_ids(answer)
-        assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, quiet
-        assert answer.triage == "routine", quiet
+        _assert_only_the_constitutional_warning(quiet)
     spinal = assess({"age_years": 68, "location": "midline_lumbar", "consistency": "firm", "back_pain": True,
                      "unexplained_weight_loss": True})
     flags = _flag_ids(spinal)
@@ -317,18 +327,9 @@ def test_unexplained_weight_loss_with_a_lump_in_a_man_from_50_is_urgent(age, sex
             "unexplained_weight_loss": True}
     if sex is not None:
         case["sex"] = sex
-    answer = assess(case)
-    assert "weight_loss_older_adult" in _flag_ids(answer), case
-    assert answer.triage == "urgent", case
-    plan = _plan(answer)
-    assert plan[("ultrasound", None)]["timing"] == "urgent", case
-    assert plan[("blood_tests", None)]["timing"] == "urgent", case
-    assert "excision" in {item["step"] for item in answer.avoid}, case
+    _assert_weight_loss_is_urgent(case)
     for quiet in ({**case, "sex": "female"}, {**case, "age_years": 49.9}):
-        answer = assess(quiet)
-        flags = _flag_ids(answer)
-        assert "weight_loss_older_adult" not in flags and "constitutional_symptoms" in flags, quiet
-        assert answer.triage == "routine", quiet
+        _assert_only_the_constitutional_warning(quiet)
 
 
 @pytest.mark.parametrize("case", [
