@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+
 import pytest
 
 import knowledge
@@ -124,3 +127,64 @@ def test_why_urgent_only_for_a_benign_top_cause_under_urgent_triage(kb: knowledg
 def test_why_in_words(ratio: float, phrase: str, mark: str) -> None:
     assert words.lr_phrase(ratio, "lipoma") == phrase
     assert words.lr_mark(ratio) == mark
+
+
+# Words by which a banner line names a step of the plan. A word after "no", "not", "never" or "without"
+# in the same phrase is a prohibition, not an instruction.
+_STEP_WORDS = {
+    "ultrasound": ("ultrasound",), "mri": ("mri",), "xray": ("radiograph", "x-ray"), "ct": ("ct ",),
+    "biopsy": ("biopsy",), "excision": ("excise", "excision"), "incision_drainage": ("incision", "drainage"),
+}
+_NEGATED = re.compile(r"\b(no|not|never|without|nor)\b[^.;,()]*$")
+
+
+def _steps_named(line: str) -> set[str]:
+    """The plan steps a banner line asks for (lower-cased line; prohibitions left out)."""
+    named = set()
+    for step, words_ in _STEP_WORDS.items():
+        for w in words_:
+            for m in re.finditer(re.escape(w), line):
+                if not _NEGATED.search(line[:m.start()]):
+                    named.add(step)
+    return named
+
+
+_GRID: dict[str, list] = {
+    "age_years": [None, 0.5, 10, 30, 70],
+    "location": [None, "midline_lumbar", "midline_sacral", "natal_cleft", "paraspinal", "sacroiliac", "flank"],
+    "consistency": [None, "soft", "hard", "fluctuant"], "depth": [None, "superficial", "deep"],
+    "growth": [None, "stable", "rapid"], "history_of_cancer": [None, True], "erythema": [None, True],
+}
+
+
+def _grid_cases():
+    keys = list(_GRID)
+    for combo in itertools.product(*_GRID.values()):
+        yield {k: v for k, v in zip(keys, combo, strict=True) if v is not None}
+
+
+def test_the_banner_never_asks_for_a_step_the_plan_forbids_or_lacks(kb: knowledge.Knowledge) -> None:
+    """The banner's line (the highest flag's first action) agrees with the plan beneath it, over 5,040
+    combinations: it never asks for a step the do-not list forbids, unless it says 'unless the do-not
+    list says otherwise'; and an imaging or tissue step it names is in the plan, or the line also names a
+    step that is (an either-or such as 'ultrasound, or a radiograph then MRI if deep'). Until 2026.11.34 an
+    adult's growing paraspinal lump read 'Urgent direct-access ultrasound' above a plan of X-ray and MRI
+    (ACR for a paraspinal, flank or deep mass), and a child's midline lump after a cancer read 'Ultrasound
+    and core biopsy' beside 'no needle into the lump'."""
+    seen = 0
+    for case in _grid_cases():
+        a = knowledge.assess(case, kb)
+        top = h.highest_flag(a)
+        if top is None or a.triage == "routine":
+            continue
+        seen += 1
+        line = h.first_action(top).lower()
+        named = _steps_named(line)
+        planned = {w.step for w in a.workup}
+        forbidden = {d.step for d in a.avoid}
+        if "unless the do-not list says otherwise" not in line:
+            assert not named & forbidden, (case, top.id, line, named & forbidden)
+        missing = named - planned
+        if missing:
+            assert named & planned, (case, top.id, line, missing)
+    assert seen > 1000
