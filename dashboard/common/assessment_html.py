@@ -104,7 +104,7 @@ def first_action(flag: knowledge.RedFlag) -> str:
     its first ';' outside brackets, or up to its colon when what comes before it says where and how soon
     (a heading such as 'Emergency department now: resuscitation, ...'), with the flag's `within` added
     unless the step already says a time:
-    'Urgent direct-access ultrasound within 2 weeks', 'Incision and drainage (first or recurrent episode)
+    'Urgent imaging within 2 weeks', 'Incision and drainage (first or recurrent episode)
     the same day, unless the do-not list says otherwise'."""
     clause = _first_clause(flag.action)
     heading = _cut(clause, ":")

@@ -153,7 +153,7 @@ def _draws(changes: list[list[float]], gap_ms: float = 15, least: int = 100) -> 
     [
         ("", "none", ["NOT ASSESSED YET", "enter findings"], ["ROUTINE", "\u2713"]),
         ("?location=paraspinal", "routine", ["ROUTINE", "1 warning", "Establish the depth"], ["no red flag has fired", "1 red flag"]),
-        (LIPOMA_LINK, "urgent", ["URGENT", "ultrasound within 2 weeks", "increasing in size", "1 more red flag"], ["refer urgently"]),
+        (LIPOMA_LINK, "urgent", ["URGENT", "Urgent imaging within 2 weeks", "increasing in size", "1 more red flag"], ["refer urgently"]),
         (CES_LINK, "emergency", ["EMERGENCY", "Immediate hospital assessment", "MRI within 4 hours", "cauda equina"], ["act now"]),
     ],
     ids=["nothing-entered", "warning-only", "urgent", "emergency"],
