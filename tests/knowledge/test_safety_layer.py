@@ -397,3 +397,37 @@ def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_cen
     chordoma = assess({"age_years": 60, "location": "midline_sacral", "consistency": "hard", "mobility": "fixed",
                        "pain_worse_sitting": True, "back_pain": True})
     assert ("referral", "sarcoma_service") in _plan(chordoma)
+
+
+@pytest.mark.parametrize("nf1", [{"nf1": True}, {"cafe_au_lait": True, "multiple_lumps": True}],
+                         ids=["nf1", "cafe_au_lait_and_several_lumps"])
+def test_a_new_swelling_in_nf1_is_a_possible_bleed_with_no_knife(nf1):
+    """2026.11.35 (J Korean Med Sci 2007: a fast-growing back mass in NF1, hypotension within 3 hours;
+    Zhang 2024: minor trauma can cause life-threatening bleeding in NF1): a new swelling after an injury
+    (onset new or not recorded) is urgent with same-day bloods and ultrasound; one growing fast is an
+    emergency with the department, bloods and CT first. Neither may be incised, even when red and tender
+    (a haematoma can look so). A swelling in NF1 that discharges pus, comes with a fever or is older than
+    two weeks, or the same injury without NF1, is not this rule's."""
+    after_fall = {"age_years": 36, "location": "flank", "recent_trauma": True, **nf1}
+    for case in (after_fall, {**after_fall, "onset": "acute"}, {"age_years": 20, "bruising": True, **nf1}):
+        answer = assess(case)
+        assert "nf1_swelling_after_injury" in _flag_ids(answer), case
+        assert answer.triage == "urgent", case
+        plan = _plan(answer)
+        assert plan[("blood_tests", None)]["timing"] == "urgent" and plan[("ultrasound", None)]["timing"] == "urgent"
+        assert "incision_drainage" in _avoided(answer), case
+    growing = {"age_years": 64, "location": "paraspinal", "onset": "acute", "growth": "rapid", **nf1}
+    for case in (growing, {**growing, "tender": True, "erythema": True, "warmth": True}):
+        answer = assess(case)
+        assert "nf1_expanding_swelling" in _flag_ids(answer), case
+        assert answer.triage == "emergency", case
+        assert [w["step"] for w in answer.workup if w["group"] == "immediate"][:1] == ["referral"], case
+        assert {("blood_tests", None), ("ct", None), ("referral", "emergency_department")} <= set(_plan(answer))
+        assert {"incision_drainage", "biopsy"} <= _avoided(answer), case
+    for quiet in ({**after_fall, "onset": "subacute"},
+                  {**after_fall, "discharge": "pus"},
+                  {**after_fall, "fever": True},
+                  {"age_years": 36, "location": "flank", "recent_trauma": True, "nf1": False}):
+        flags = _flag_ids(assess(quiet))
+        assert not flags & {"nf1_swelling_after_injury", "nf1_expanding_swelling"}, quiet
+    assert assess({"age_years": 36, "location": "flank", "recent_trauma": True}).triage == "routine"
