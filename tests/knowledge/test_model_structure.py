@@ -289,3 +289,21 @@ def test_a_soft_swelling_under_a_recent_spinal_scar_ranks_a_pseudomeningocele_fi
                        "pain_worse_sitting": True, "back_pain": True})
     assert chordoma.cause_ids[0] == "spinal_tumor_or_cyst"
     assert chordoma.state_of("spinal_tumor_or_cyst")[0] == "tumour or congenital cyst"
+
+
+def test_an_ulcer_that_has_grown_slowly_for_months_is_not_ranked_a_pressure_ulcer_first():
+    """2026.11.36: a pressure ulcer is tissue lost, not a mass; it worsens over days to weeks or stalls, and
+    does not enlarge steadily over months as a tumour does, so slow growth is rarely its answer (our
+    estimate, 0.1 against 0.3 for a lump of no particular cause). An older adult's ulcerated lump that has
+    grown slowly since it appeared months ago ranks skin cancer above a pressure ulcer; a sacral ulcer that
+    worsened over weeks, or that the clinician calls a pressure ulcer, stays a pressure ulcer first."""
+    base = {"age_years": 75, "fungating": True}
+    unknown_growth = knowledge.assess(base)
+    slow = knowledge.assess({**base, "onset": "chronic", "growth": "slow"})
+    assert slow.probability("cutaneous_malignancy") > slow.probability("pressure_ulcer")
+    assert slow.probability("pressure_ulcer") < unknown_growth.probability("pressure_ulcer") / 3
+    worsening = knowledge.assess({"age_years": 82, "location": "midline_sacral", "fungating": True, "growth": "rapid"})
+    assert worsening.cause_ids[0] == "pressure_ulcer"
+    named = knowledge.assess({"age_years": 82, "location": "midline_sacral", "fungating": True, "growth": "slow",
+                              "pressure_ulcer": True})
+    assert named.cause_ids[0] == "pressure_ulcer"

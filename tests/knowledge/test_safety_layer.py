@@ -431,3 +431,22 @@ def test_a_new_swelling_in_nf1_is_a_possible_bleed_with_no_knife(nf1):
         flags = _flag_ids(assess(quiet))
         assert not flags & {"nf1_swelling_after_injury", "nf1_expanding_swelling"}, quiet
     assert assess({"age_years": 36, "location": "flank", "recent_trauma": True}).triage == "routine"
+
+
+@pytest.mark.parametrize("mass", [
+    {"age_years": 0.5, "location": "midline_sacral", "growth": "stable", "onset": "acute"},
+    {"age_years": 0.05, "location": "natal_cleft", "consistency": "firm"},
+    {"age_years": 0.01},
+], ids=["six_months_sacral_stable", "two_weeks_firm_cleft", "two_days_site_not_recorded"])
+def test_a_possible_sacrococcygeal_teratoma_is_neither_biopsied_nor_excised_locally(mass):
+    """2026.11.36: complete resection with the coccyx is the standard treatment of a sacrococcygeal teratoma
+    (the Rio de Janeiro series), so the plan of an infant's coccygeal or sacral mass holds back the knife as
+    well as the needle. Before, the knife was held back only by the can't-miss alarms, which sit on a
+    probability line: a 6-month-old's stable sacral lump lost it when the pressure-ulcer growth likelihood
+    moved the ranking by a thousandth. The same mass at one year is not this rule's."""
+    answer = assess(mass)
+    assert "neonatal_coccygeal_mass" in answer.workup_rules_fired
+    assert {"biopsy", "excision"} <= _avoided(answer)
+    assert not {"biopsy", "excision"} & {w["step"] for w in answer.workup}
+    older = assess({**mass, "age_years": 1})
+    assert "neonatal_coccygeal_mass" not in older.workup_rules_fired
