@@ -36,6 +36,7 @@ from knowledge.result import (
     TIMING_RANK,
     Contribution,
     DoNot,
+    NumberRange,
     PlanStep,
     Question,
     RedFlag,
@@ -330,21 +331,32 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
         seed = dict(base)
         for name in k.refs_reading.get(fid, ()):
             seed.pop(name, None)
-        for answer in k.trial_values[fid]:
+        f = k.findings[fid]
+        answers = k.trial_values[fid]
+        number = f.type == "number"
+        # for a number, every trial point is tried so that the ranges of answers can be told
+        hits: dict[str, list[int]] = {}
+        for i, answer in enumerate(answers):
             trial[fid] = answer
             ctx = Context(trial, probs_by_id)
             ctx.memo = seed.copy()
             for compiled, is_fired in live:
                 rid = compiled.rule.id
-                if rid in effects:
+                if rid in effects and not number:
                     continue
                 # with fid answered every needed finding is known (the `live` filter), so test directly
                 now = compiled.test(ctx)
                 if now != is_fired:
-                    effect = SafetyEffect(rid, compiled.rule.level, "clear" if is_fired else "fire", answer)
-                    effects[rid] = (effect, len(compiled.reads & known))
+                    if rid not in effects:
+                        effect = SafetyEffect(rid, compiled.rule.level, "clear" if is_fired else "fire", answer)
+                        effects[rid] = (effect, len(compiled.reads & known))
+                    if number:
+                        hits.setdefault(rid, []).append(i)
+        if number:
+            for rid, idx in hits.items():
+                e, n = effects[rid]
+                effects[rid] = (SafetyEffect(e.rule, e.level, e.effect, e.if_answer, number_ranges(answers, idx)), n)
         if effects:
-            f = k.findings[fid]
             ranked = sorted(effects.values(), key=lambda e: (_effect_rank(e[0]), -e[1]))
             best = _effect_rank(ranked[0][0])
             engaged = max(n for e, n in ranked if _effect_rank(e) == best)
@@ -354,6 +366,30 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
     # then the rules most engaged with what is already entered, then how many rules it decides
     found.sort(key=lambda v: v[0])
     return tuple(q for _, q in found)
+
+
+def number_ranges(points: tuple[float, ...], hits: list[int]) -> tuple[NumberRange, ...]:
+    """The ranges of a number finding's answers that `hits` (indices into `points`, ascending) stand for.
+
+    `points` are the finding's trial values: its bounds and every constant the rules compare it with
+    (even indices), with one midpoint between each pair (odd indices). Every comparison has one truth
+    value at each constant and on each open interval between two, so a run of hits from a constant is
+    closed there and a run from a midpoint is open at the constant beside it; a run that reaches the
+    finding's bound is open-ended on that side."""
+    last = len(points) - 1
+    runs: list[list[int]] = []
+    for i in hits:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:
+        i, j = run[0], run[-1]
+        low, low_inc = (None, True) if i == 0 else (points[i], True) if i % 2 == 0 else (points[i - 1], False)
+        high, high_inc = (None, True) if j == last else (points[j], True) if j % 2 == 0 else (points[j + 1], False)
+        out.append(NumberRange(low, low_inc, high, high_inc))
+    return tuple(out)
 
 
 def _known_mask(k: Knowledge, values: Mapping[str, Any]) -> int:

@@ -206,9 +206,29 @@ class SafetyEffect(ResultItem):
     level: Level
     effect: Literal["fire", "clear"]
     if_answer: Any
+    if_range: tuple[NumberRange, ...] | None = None
+    """For a number finding, every range of answers that has this effect (`if_answer` is one point of the
+    first); None for a yes/no or choice finding."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "level": self.level, "effect": self.effect, "if_answer": self.if_answer}
+        out = {"rule": self.rule, "level": self.level, "effect": self.effect, "if_answer": self.if_answer}
+        if self.if_range is not None:
+            out["if_range"] = [r.to_dict() for r in self.if_range]
+        return out
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    """A range of a number finding's answers: `low` and `high` are None where the range is open."""
+
+    low: float | None
+    low_inclusive: bool
+    high: float | None
+    high_inclusive: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"low": self.low, "low_inclusive": self.low_inclusive, "high": self.high,
+                "high_inclusive": self.high_inclusive}
 
 
 @quick_init

@@ -300,7 +300,7 @@ def unasked_texts(assessment: knowledge.Assessment) -> list[str]:
     out = []
     for q in assessment.safety_questions:
         first = q["rules"][0]
-        out.append(f"{q['label']} ({words.safety_effect(first['level'], first['effect'], first['if_answer'])})")
+        out.append(f"{q['label']} ({words.safety_effect(first['level'], first['effect'], first['if_answer'], first.get('if_range'))})")
     return out
 
 

@@ -7,7 +7,7 @@ banner, the case summary and the teaching page all say a level with `LEVEL_WORDS
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -137,11 +137,30 @@ def answer_word(value: object) -> str:
     return str(value).replace("_", " ")
 
 
-def safety_effect(level: str, effect: str, answer: object) -> str:
-    """What one answer to a not-yet-asked finding would do: 'if yes: emergency' / 'if no: clears an urgent flag'."""
+def number_word(x: float) -> str:
+    """A number as people write it: 160 rather than 160.0, 0.5 as it is."""
+    return f"{x:g}"
+
+
+def range_words(r: Mapping[str, Any]) -> str:
+    """One range of a number finding's answers in words: 'over 130', '160 or more', 'under 1', '1 to 3'."""
+    low, high = r.get("low"), r.get("high")
+    lo = None if low is None else (f"{number_word(low)} or more" if r.get("low_inclusive") else f"over {number_word(low)}")
+    hi = None if high is None else (f"{number_word(high)} or less" if r.get("high_inclusive") else f"under {number_word(high)}")
+    if low is not None and high is not None:
+        if r.get("low_inclusive") and r.get("high_inclusive"):
+            return f"{number_word(low)} to {number_word(high)}"
+        return f"{lo} and {hi}"
+    return lo or hi or "any value"
+
+
+def safety_effect(level: str, effect: str, answer: object, ranges: Sequence[Mapping[str, Any]] | None = None) -> str:
+    """What one answer to a not-yet-asked finding would do: 'if yes: emergency' / 'if no: clears an urgent
+    flag'; for a number, every range of answers that would: 'if over 130: emergency'."""
+    what = " or ".join(range_words(r) for r in ranges) if ranges else answer_word(answer)
     if effect == "fire":
-        return f"if {answer_word(answer)}: {level}"
-    return f"if {answer_word(answer)}: clears an {level} flag" if level[0] in "aeiou" else f"if {answer_word(answer)}: clears a {level} flag"
+        return f"if {what}: {level}"
+    return f"if {what}: clears an {level} flag" if level[0] in "aeiou" else f"if {what}: clears a {level} flag"
 TIMING_WORDS = {"immediate": "IMMEDIATE", "urgent": "urgent", "routine": "routine"}
 
 # --- chart ----------------------------------------------------------------------------------------

@@ -450,3 +450,39 @@ def test_a_possible_sacrococcygeal_teratoma_is_neither_biopsied_nor_excised_loca
     assert not {"biopsy", "excision"} & {w["step"] for w in answer.workup}
     older = assess({**mass, "age_years": 1})
     assert "neonatal_coccygeal_mass" not in older.workup_rules_fired
+
+
+def _number_effect(case, finding, rule):
+    (q,) = [q for q in assess(case).safety_questions if q["finding"] == finding]
+    (effect,) = [r for r in q["rules"] if r["rule"] == rule]
+    return effect
+
+
+def test_a_number_safety_question_names_every_answer_that_would_fire_not_one_trial_point():
+    """The "not yet asked (safety)" line read "Heart rate (if 135.0: emergency)" for an adult: 135 was only
+    the trial point between 130 and the next constant, and 131 fires as well. For a number finding the
+    effect now carries the ranges of answers that fire, open or closed as the rule's comparison is."""
+    adult = _number_effect({"age_years": 75, "location": "flank", "recent_trauma": True}, "heart_rate",
+                           "fast_heart_rate_possible_bleed")
+    assert adult["if_range"] == [{"low": 130.0, "low_inclusive": False, "high": None, "high_inclusive": True}]
+    infant = _number_effect({"age_years": 0.5, "location": "midline_sacral"}, "heart_rate", "fast_heart_rate")
+    assert infant["if_range"] == [{"low": 160.0, "low_inclusive": True, "high": None, "high_inclusive": True}]
+    size = _number_effect({}, "size_cm", "sarcoma_size_5cm")
+    assert size["if_range"][0]["low"] == 5.0 and size["if_range"][0]["low_inclusive"]
+    age = _number_effect({"location": "flank", "recent_trauma": True}, "age_years", "infant_bruise_safeguarding")
+    assert age["if_range"][0]["low"] is None and age["if_range"][0]["high"] == 1.5
+    # a yes/no finding's effect is as it was: no range
+    numb = [r for q in assess({"age_years": 50, "back_pain": True}).safety_questions for r in q["rules"]
+            if "if_range" not in r]
+    assert numb and all(isinstance(r["if_answer"], (bool, str)) for r in numb)
+
+
+def test_number_ranges_closes_a_run_at_a_constant_and_opens_it_at_a_midpoint():
+    from knowledge.engine import number_ranges
+    from knowledge.result import NumberRange
+    points = (0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0)  # constants 0, 10, 20, 30 (the bounds 0 and 30)
+    assert number_ranges(points, [2, 3, 4, 5, 6]) == (NumberRange(10.0, True, None, True),)
+    assert number_ranges(points, [0, 1]) == (NumberRange(None, True, 10.0, False),)
+    assert number_ranges(points, [3]) == (NumberRange(10.0, False, 20.0, False),)
+    assert number_ranges(points, [0, 1, 2, 5, 6]) == (NumberRange(None, True, 10.0, True),
+                                                      NumberRange(20.0, False, None, True))
