@@ -325,7 +325,6 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
                 live.append((compiled, compiled.rule.id in fired_ids))
         if not live:
             continue
-        effects: dict[str, tuple[SafetyEffect, int]] = {}
         trial = dict(values)
         # named conditions that do not read this finding keep their value whatever the answer
         seed = dict(base)
@@ -333,8 +332,9 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
             seed.pop(name, None)
         f = k.findings[fid]
         answers = k.trial_values[fid]
+        # the answers (as indices into `answers`) that change each rule: the first is enough for a yes/no
+        # or a choice; for a number every trial point is tried, so that the ranges of answers can be told
         number = f.type == "number"
-        # for a number, every trial point is tried so that the ranges of answers can be told
         hits: dict[str, list[int]] = {}
         for i, answer in enumerate(answers):
             trial[fid] = answer
@@ -342,22 +342,21 @@ def _safety_questions(k: Knowledge, values: Mapping[str, Any], probs_by_id: Mapp
             ctx.memo = seed.copy()
             for compiled, is_fired in live:
                 rid = compiled.rule.id
-                if rid in effects and not number:
+                if rid in hits and not number:
                     continue
                 # with fid answered every needed finding is known (the `live` filter), so test directly
-                now = compiled.test(ctx)
-                if now != is_fired:
-                    if rid not in effects:
-                        effect = SafetyEffect(rid, compiled.rule.level, "clear" if is_fired else "fire", answer)
-                        effects[rid] = (effect, len(compiled.reads & known))
-                    if number:
-                        hits.setdefault(rid, []).append(i)
-        if number:
-            for rid, idx in hits.items():
-                e, n = effects[rid]
-                effects[rid] = (SafetyEffect(e.rule, e.level, e.effect, e.if_answer, number_ranges(answers, idx)), n)
+                if compiled.test(ctx) != is_fired:
+                    hits.setdefault(rid, []).append(i)
+        # in the order the rules first changed (answer, then rule), as the ranking's ties keep it
+        live_by_id = {compiled.rule.id: (compiled, is_fired) for compiled, is_fired in live}
+        effects: list[tuple[SafetyEffect, int]] = []
+        for rid, idx in hits.items():
+            compiled, is_fired = live_by_id[rid]
+            effect = SafetyEffect(rid, compiled.rule.level, "clear" if is_fired else "fire", answers[idx[0]],
+                                  number_ranges(answers, idx) if number else None)
+            effects.append((effect, len(compiled.reads & known)))
         if effects:
-            ranked = sorted(effects.values(), key=lambda e: (_effect_rank(e[0]), -e[1]))
+            ranked = sorted(effects, key=lambda e: (_effect_rank(e[0]), -e[1]))
             best = _effect_rank(ranked[0][0])
             engaged = max(n for e, n in ranked if _effect_rank(e) == best)
             question = SafetyQuestion(fid, f.label, f.question or f.meaning, tuple(e for e, _ in ranked))
