@@ -554,7 +554,8 @@ class StateModel:
 
 def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
                 likelihoods: Mapping[tuple[str, str], Likelihood],
-                sources: Mapping[str, Source]) -> tuple[dict[str, tuple[tuple[str, CauseState], ...]], dict[str, CorrelatedGroup]]:
+                sources: Mapping[str, Source],
+                band_ids: tuple[str, ...]) -> tuple[dict[str, tuple[tuple[str, CauseState], ...]], dict[str, CorrelatedGroup]]:
     """model.yaml: causes' states (mixtures of presentations) and groups of correlated findings."""
     file = "model.yaml"
     data = read_yaml(path)
@@ -590,6 +591,7 @@ def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str
         total = sum(st.weight for _, st in entries)
         if not math.isclose(total, 1.0, abs_tol=1e-6):
             raise KnowledgeFileError(file, f"states.{cid}", "weight", f"the states' weights add up to {total:g}, not 1")
+        _check_weights_by_age(cid, entries, band_ids, file)
         states[cid] = tuple(entries)
     groups: dict[str, CorrelatedGroup] = {}
     seen: dict[str, str] = {}
@@ -609,11 +611,59 @@ def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str
     return states, groups
 
 
+def _check_weights_by_age(cid: str, entries: list[tuple[str, CauseState]], band_ids: tuple[str, ...], file: str) -> None:
+    """`weight_by_age`: given for every state of the cause or for none; each names exactly the age bands,
+    each share is above 0 and below 1, the states' shares add up to 1 in every band, and the state's
+    all-ages `weight` lies within its band shares."""
+    given = [sid for sid, st in entries if st.weight_by_age is not None]
+    if not given:
+        return
+    if len(given) != len(entries):
+        missing = next(sid for sid, st in entries if st.weight_by_age is None)
+        raise KnowledgeFileError(file, f"states.{cid}.{missing}", "weight_by_age",
+                                 "give weight_by_age for every state of the cause or for none")
+    for sid, st in entries:
+        by_age = st.weight_by_age or {}
+        entry = f"states.{cid}.{sid}"
+        if set(by_age) != set(band_ids):
+            missing_b = sorted(set(band_ids) - set(by_age))
+            extra = sorted(set(by_age) - set(band_ids))
+            raise KnowledgeFileError(file, entry, "weight_by_age",
+                                     f"needs exactly the age bands {list(band_ids)}; missing {missing_b}, unknown {extra}")
+        for band, share in by_age.items():
+            if not 0 < share < 1:
+                raise KnowledgeFileError(file, entry, f"weight_by_age.{band}", f"a share is above 0 and below 1, not {share:g}")
+        if not min(by_age.values()) <= st.weight <= max(by_age.values()):
+            raise KnowledgeFileError(file, entry, "weight",
+                                     f"the all-ages weight {st.weight:g} lies outside its band shares")
+    for band in band_ids:
+        total = sum((st.weight_by_age or {})[band] for _, st in entries)
+        if not math.isclose(total, 1.0, abs_tol=1e-6):
+            raise KnowledgeFileError(file, f"states.{cid}", f"weight_by_age.{band}",
+                                     f"the states' shares add up to {total:g}, not 1")
+
+
+def _band_weights(states: Mapping[str, tuple[tuple[str, CauseState], ...]], bands: tuple[AgeBand, ...],
+                  ids: list[str], cause_ids: tuple[str, ...], cause_index: list[int], w: np.ndarray) -> np.ndarray:
+    """Each column's share of its cause in each age band (rows: bands): `weight_by_age` where given, else
+    the state's `weight` (1 for a cause without states) in every band."""
+    out = np.tile(w, (len(bands), 1))
+    for col, (sid_full, j) in enumerate(zip(ids, cause_index, strict=True)):
+        if "." in sid_full:
+            by_age = dict(states[cause_ids[j]])[sid_full.split(".", 1)[1]].weight_by_age
+            if by_age is not None:
+                out[:, col] = [by_age[b.id] for b in bands]
+    return out
+
+
 def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[str, str], Likelihood],
                  findings: Mapping[str, Finding], cause_ids: tuple[str, ...], prior: np.ndarray,
-                 states: Mapping[str, tuple[tuple[str, CauseState], ...]]) -> tuple[StateModel, dict[str, LikelihoodTable]]:
+                 states: Mapping[str, tuple[tuple[str, CauseState], ...]],
+                 bands: tuple[AgeBand, ...]) -> tuple[StateModel, dict[str, LikelihoodTable]]:
     """The state columns and their tables; and the cause tables with each mixture cause's column replaced
-    by its states' weighted mixture (what P(value | cause) is when the cause has states)."""
+    by its states' weighted mixture (what P(value | cause) is when the cause has states). A state's prior
+    in an age band is its cause's prior times its share in that band; with the age not entered, the
+    bands' state priors averaged as the causes' are (`_no_age_row`)."""
     ids: list[str] = []
     names: list[str] = []
     cause_index: list[int] = []
@@ -649,8 +699,9 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
         mlog = np.log(marginal)
         mlog.setflags(write=False)
         cause_tables[fid] = LikelihoodTable(fid, table.categories, marginal, mlog, table.bounds, table.index)
+    band_prior = prior[:-1, index] * _band_weights(states, bands, ids, cause_ids, cause_index, w)
     with np.errstate(divide="raise"):
-        log_prior = np.log(prior[:, index] * w)
+        log_prior = np.log(np.vstack([band_prior, _no_age_row(bands, band_prior)]))
     starts, n = {}, 0
     for fid, log in log_tables.items():
         starts[fid] = n
@@ -819,9 +870,10 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     bands, causes, prior = _read_causes(files["causes.yaml"], sources)
     cause_ids = tuple(causes)
     likelihoods = _read_likelihoods(files["likelihoods.yaml"], findings, causes, sources)
-    states, groups = _read_model(files["model.yaml"], findings, causes, likelihoods, sources)
+    states, groups = _read_model(files["model.yaml"], findings, causes, likelihoods, sources,
+                                 tuple(b.id for b in bands))
     state_model, tables = _state_model(_build_tables(likelihoods, findings, cause_ids), likelihoods, findings,
-                                       cause_ids, prior, states)
+                                       cause_ids, prior, states, bands)
     group_of = {fid: (i, g.correlation) for i, g in enumerate(groups.values()) for fid in g.findings}
 
     definitions = _section(read_yaml(files["definitions.yaml"]), "definitions.yaml", "definitions", dict)

@@ -259,7 +259,12 @@ class CauseState(_Sourced):
     cause and the likelihoods where it differs from the cause's own entries (or the background)."""
 
     name: str = Field(min_length=2, description="Shown with the cause when this state explains most of it.")
-    weight: float = Field(gt=0, lt=1, description="The state's share of the cause (a cause's states add up to 1).")
+    weight: float = Field(gt=0, lt=1, description="The state's share of the cause (a cause's states add up to 1); with "
+                          "`weight_by_age`, its share across all ages, which the cause's mixed likelihoods use.")
+    weight_by_age: dict[str, float] | None = Field(
+        default=None,
+        description="Age band id -> the state's share of the cause in that band, when the share changes with age "
+                    "(a carcinoma in a wound of decades); every band, and every state of the cause, or none.")
     likelihoods: dict[str, Likelihood] = Field(default_factory=dict, description="finding id -> entry for this state")
 
 

@@ -182,6 +182,7 @@ def _structure(tables: knowledge_tables.Tables, keep: Callable[[pd.DataFrame], p
         tables.states, keep(tables.states),
         {
             "share %": st.column_config.NumberColumn("share", format="%g%%", help=text.STATE_SHARE_HELP),
+            knowledge_tables.STATE_BY_AGE: st.column_config.TextColumn(width="medium", help=text.STATE_BY_AGE_HELP),
             "differs on": st.column_config.TextColumn(width="large", help=text.STATE_DIFFERS_HELP),
         },
         note=text.STATES_NOTE, height="content",

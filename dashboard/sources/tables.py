@@ -314,9 +314,21 @@ def group_weights_text(size: int, r: float) -> str:
     return " · ".join(f"{m}: {group_weight(m, r):.2g}" for m in range(1, size + 1))
 
 
+STATE_BY_AGE = "share by age"
+"""The column of a state's share of its cause in each age band (model.yaml `weight_by_age`)."""
+
+
+def _shares_by_age(kb: knowledge.Knowledge, by_age: dict[str, float] | None) -> str:
+    """'under 1 year 0.1% · ... · 60 years and over 3%', or 'the same at every age'."""
+    if by_age is None:
+        return "the same at every age"
+    return " · ".join(f"{band.label} {100 * by_age[band.id]:g}%" for band in kb.age_bands)
+
+
 def states_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     """One row per state of every cause that is a mixture of states (model.yaml): the cause, the
-    state's name and share of the cause, the findings where its likelihoods differ from the cause's
+    state's name and share of the cause (across all ages, and by age band where it changes with age),
+    the findings where its likelihoods differ from the cause's
     own entries, and the state's source and note."""
     rows = []
     for cid, states in kb.states.states.items():
@@ -325,13 +337,15 @@ def states_table(kb: knowledge.Knowledge) -> pd.DataFrame:
                 "cause": kb.causes[cid].name,
                 "state": state.name,
                 "share %": round(100 * state.weight, 2),
+                STATE_BY_AGE: _shares_by_age(kb, state.weight_by_age),
                 **_provenance(kb, state),
                 "differs on": ", ".join(kb.findings[fid].label for fid in state.likelihoods) or "nothing: the cause's own entries",
                 "cause id": cid,
                 "state id": sid,
                 "source id": state.source,
             })
-    return pd.DataFrame(rows, columns=["cause", "state", "share %", *SOURCE_COLUMNS[:3], "differs on", "cause id", "state id", "source id"])
+    return pd.DataFrame(rows, columns=["cause", "state", "share %", STATE_BY_AGE, *SOURCE_COLUMNS[:3], "differs on",
+                                       "cause id", "state id", "source id"])
 
 
 def groups_table(kb: knowledge.Knowledge) -> pd.DataFrame:

@@ -96,10 +96,16 @@ STRUCTURE_INTRO = (
 STATES_HEADING = "Causes that are mixtures of states"
 STATES_NOTE = (
     "A cause with distinct presentations (a quiet cyst and an inflamed one) is split into states. Each state has "
-    "its share of the cause (a cause's shares add up to 100%) and its own likelihoods for the findings listed; "
-    "the ranking scores every state and the chart shows each cause as the sum of its states."
+    "its share of the cause (a cause's shares add up to 100%, at every age; where a share changes with age, the "
+    "'share by age' column gives it per band) and its own likelihoods for the findings listed; the ranking "
+    "scores every state and the chart shows each cause as the sum of its states."
 )
-STATE_SHARE_HELP = "The state's share of its cause (weight in model.yaml)."
+STATE_SHARE_HELP = "The state's share of its cause across all ages (weight in model.yaml): the mixture the cause's likelihoods show."
+STATE_BY_AGE_HELP = (
+    "The state's share of its cause in each age band, where it changes with age (weight_by_age in model.yaml): "
+    "a carcinoma in a wound of decades is almost never a child's. The ranking uses the share of the patient's "
+    "band, and with no age entered the bands' shares weighted as the age prior is."
+)
 STATE_DIFFERS_HELP = "The findings where the state's likelihoods differ from the cause's own entries (or the background)."
 GROUPS_HEADING = "Groups of correlated findings"
 GROUPS_NOTE = (

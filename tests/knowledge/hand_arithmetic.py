@@ -5,7 +5,8 @@ files with yaml.safe_load and does the documented arithmetic in plain Python: th
 weights (or, with no age, the bands' normalised priors weighted by their presentation_share), the
 fill rule and floor of likelihoods.yaml, the background for a finding a cause does not list, a
 cause's states (model.yaml: state weight x the state's likelihood where it has one, else the
-cause's) summed back into the cause, and a correlated group's weight 1 / (1 + (m - 1) r) as a power
+cause's) summed back into the cause, a state's share by age band where model.yaml gives
+weight_by_age (with no age, each band's share weighted as the band's prior is), and a correlated group's weight 1 / (1 + (m - 1) r) as a power
 on each entered member's likelihood. It prints each case's expected posteriors and its working.
 
 Run it after a reviewed change of the numbers, read the working, and paste what changed into
@@ -101,6 +102,28 @@ def prior(cause: str, age: float | None) -> tuple[float, str]:
     return p / total_share, "no age"
 
 
+def state_weight(cause: str, state: str, band: str) -> float:
+    """The state's share of its cause in an age band: weight_by_age where model.yaml gives it, else weight."""
+    entry = MODEL["states"][cause][state]
+    by_age = entry.get("weight_by_age")
+    return float(by_age[band]) if by_age else float(entry["weight"])
+
+
+def state_prior(cause: str, state: str, age: float | None) -> float:
+    """The state's prior: the cause's band prior times the state's band share; with no age, each band's
+    normalised cause prior times the state's share in that band, weighted by presentation_share."""
+    if age is not None:
+        band = next(b for b in BANDS if b["below_years"] is None or age < b["below_years"])
+        return float(CAUSES["causes"][cause]["prior"][band["id"]]) * state_weight(cause, state, band["id"])
+    total_share = sum(b["presentation_share"] for b in BANDS)
+    p = 0.0
+    for b in BANDS:
+        band_sum = sum(CAUSES["causes"][c]["prior"][b["id"]] for c in CAUSE_IDS)
+        p += (b["presentation_share"] * CAUSES["causes"][cause]["prior"][b["id"]] / band_sum
+              * state_weight(cause, state, b["id"]))
+    return p / total_share
+
+
 def work(case: dict) -> tuple[dict[str, float], list[str]]:
     age = case.get("age_years")
     entered = [f for f in case if f != "age_years" and f in LIKE["background"]]
@@ -118,9 +141,14 @@ def work(case: dict) -> tuple[dict[str, float], list[str]]:
         total = 0.0
         parts = []
         for st in states:
-            w = MODEL["states"][c][st]["weight"] if st else 1.0
-            prod = pr * w
-            factors = [f"{pr:.10g}" + (f" x {w:g}" if st else "")]
+            by_age = bool(st and MODEL["states"][c][st].get("weight_by_age"))
+            if by_age:
+                prod = state_prior(c, st, age)
+                factors = [f"{prod:.10g} (prior x band share)"]
+            else:
+                w = MODEL["states"][c][st]["weight"] if st else 1.0
+                prod = pr * w
+                factors = [f"{pr:.10g}" + (f" x {w:g}" if st else "")]
             for f in entered:
                 lik = likelihood(c, st, f, category_of(f, case[f]))
                 e = weights.get(f, 1.0)

@@ -26,6 +26,13 @@ def _state(weight: float, name: str, likelihoods: dict | None = None) -> dict:
             "likelihoods": likelihoods or {}}
 
 
+_BANDS_HALF = {"infant": 0.5, "child": 0.5, "older_child": 0.5, "young": 0.5, "adult": 0.5, "older": 0.5}
+
+
+def _aged(weight: float, by_age: dict[str, float]) -> dict:
+    return {**_state(weight, "aged state"), "weight_by_age": by_age}
+
+
 def _like_p(p: float) -> dict:
     return {"p": p, "source": "estimate", "note": "test figure"}
 
@@ -49,6 +56,18 @@ BROKEN = [
     ({"lipoma": {"a": _state(0.5, "state a", {"hypotension": _like_p(0.2)}), "b": _state(0.5, "state b")}}, {},
      "states.lipoma.a", "likelihoods.hypotension", "no background entry"),
     ({"lipoma": {"A b": _state(0.5, "state a"), "b": _state(0.5, "state b")}}, {}, "states.lipoma.A b", "", "lower-case"),
+    ({"lipoma": {"a": _aged(0.5, _BANDS_HALF), "b": _state(0.5, "state b")}}, {},
+     "states.lipoma.b", "weight_by_age", "every state of the cause or for none"),
+    ({"lipoma": {"a": _aged(0.5, {**_BANDS_HALF, "adultt": 0.5}), "b": _aged(0.5, _BANDS_HALF)}}, {},
+     "states.lipoma.a", "weight_by_age", "unknown ['adultt']"),
+    ({"lipoma": {"a": _aged(0.5, dict.fromkeys(list(_BANDS_HALF)[1:], 0.5)), "b": _aged(0.5, _BANDS_HALF)}}, {},
+     "states.lipoma.a", "weight_by_age", "missing ['infant']"),
+    ({"lipoma": {"a": _aged(0.5, {**_BANDS_HALF, "older": 1.0}), "b": _aged(0.5, {**_BANDS_HALF, "older": 0.0})}}, {},
+     "states.lipoma.a", "weight_by_age.older", "above 0 and below 1"),
+    ({"lipoma": {"a": _aged(0.5, {**_BANDS_HALF, "older": 0.7}), "b": _aged(0.5, _BANDS_HALF)}}, {},
+     "states.lipoma", "weight_by_age.older", "add up to 1.2"),
+    ({"lipoma": {"a": _aged(0.9, {**_BANDS_HALF, "older": 0.8}), "b": _aged(0.1, {**_BANDS_HALF, "older": 0.2})}}, {},
+     "states.lipoma.a", "weight", "outside its band shares"),
     ({}, {"g": {"findings": ["tender", "tender2"], "correlation": 0.5, "source": "estimate", "note": "t"}},
      "correlated_groups.g", "findings", "not a finding"),
     ({}, {"g": {"findings": ["tender", "warmth"], "correlation": 0.5, "source": "estimate", "note": "t"},
@@ -111,6 +130,42 @@ def test_state_mixture_is_the_cause_likelihood_and_the_posterior(data_copy):
     assert name == "state b"
     assert math.isclose(share, 0.75 * 0.6 * 0.9 / (0.75 * 0.6 * 0.9 + 0.25 * 0.2 * 0.1))
     assert b.state_of("abscess") is None
+
+
+def test_state_shares_by_age_band_set_each_bands_prior_and_the_no_age_prior(data_copy):
+    """weight_by_age: lipoma split into a state with P(tender) 0.9 that is 0.1 of lipoma in the young band
+    and 0.4 in the older band, and one with P(tender) 0.1. In a band the two states' priors are lipoma's
+    prior times their band shares, so the cause's prior is unchanged and only the states' balance moves:
+    P(tender | lipoma) is 0.1 x 0.9 + 0.9 x 0.1 = 0.18 at 20 and 0.4 x 0.9 + 0.6 x 0.1 = 0.42 at 70. With
+    no age, each band's normalised lipoma prior is split by that band's shares and the bands are
+    weighted by their presentation shares, as the causes' no-age prior is."""
+    young = {"infant": 0.1, "child": 0.1, "older_child": 0.1, "young": 0.1, "adult": 0.25, "older": 0.4}
+    _write_model(data_copy, {"lipoma": {
+        "a": {**_state(0.25, "state a", {"tender": _like_p(0.9)}), "weight_by_age": young},
+        "b": {**_state(0.75, "state b", {"tender": _like_p(0.1)}), "weight_by_age": {b: 1 - w for b, w in young.items()}},
+    }}, {})
+    k = build_unchecked(data_copy)
+    for age, p_tender in ((20, 0.18), (70, 0.42)):
+        a = knowledge.assess({"age_years": age, "tender": True}, k)
+        joint = {cid: k.likelihood(cid, "tender", "true") for cid in k.cause_ids}
+        joint["lipoma"] = p_tender
+        expected = _posterior(k, k.band_index(age), joint)
+        for cid in k.cause_ids:
+            assert math.isclose(a.probability(cid), expected[cid], rel_tol=1e-9, abs_tol=1e-12), (age, cid)
+    causes = yaml.safe_load((data_copy / "causes.yaml").read_text(encoding="utf-8"))
+    bands = causes["age_bands"]
+    shares = [b["presentation_share"] for b in bands]
+    normalised = [{c: v["prior"][b["id"]] / sum(x["prior"][b["id"]] for x in causes["causes"].values())
+                   for c, v in causes["causes"].items()} for b in bands]
+    no_age = {c: sum(s * n[c] for s, n in zip(shares, normalised, strict=True)) / sum(shares) for c in causes["causes"]}
+    lipoma_tender = sum(s * n["lipoma"] * (young[b["id"]] * 0.9 + (1 - young[b["id"]]) * 0.1)
+                        for s, n, b in zip(shares, normalised, bands, strict=True)) / sum(shares)
+    raw = {c: no_age[c] * (k.likelihood(c, "tender", "true") if c != "lipoma" else 1) for c in no_age}
+    raw["lipoma"] = lipoma_tender
+    z = sum(raw.values())
+    unaged = knowledge.assess({"tender": True}, k)
+    for cid in k.cause_ids:
+        assert math.isclose(unaged.probability(cid), raw[cid] / z, rel_tol=1e-9, abs_tol=1e-12), cid
 
 
 def test_causes_without_states_are_unchanged_by_an_empty_model(data_copy):
@@ -307,3 +362,24 @@ def test_an_ulcer_that_has_grown_slowly_for_months_is_not_ranked_a_pressure_ulce
     named = knowledge.assess({"age_years": 82, "location": "midline_sacral", "fungating": True, "growth": "slow",
                               "pressure_ulcer": True})
     assert named.cause_ids[0] == "pressure_ulcer"
+
+
+def test_an_ulcerated_pilonidal_sinus_of_decades_ranks_a_carcinoma_in_the_wound_first():
+    """2026.11.37: a squamous carcinoma arises in a chronic pilonidal sinus, pressure sore or scar after
+    decades (Marjolin's ulcer: mean age 54-65, after 20-34 years of disease). Skin cancer gets a
+    chronic-wound state whose share grows with age (model.yaml weight_by_age). A 67-year-old man's 8-cm
+    ulcerated natal-cleft wound with sinus openings after repeated operations ranks it first, in that
+    state; the same wound at 24 stays pilonidal disease first, and so does a 67-year-old's discharging
+    sinus that has not ulcerated."""
+    wound = {"sex": "male", "location": "natal_cleft", "sinus_pits": True, "recurrent_after_excision": True,
+             "prior_injury_at_site": True, "onset": "chronic"}
+    older = knowledge.assess({**wound, "age_years": 67, "fungating": True, "size_cm": 8})
+    assert older.cause_ids[0] == "cutaneous_malignancy"
+    assert older.state_of("cutaneous_malignancy")[0].startswith("carcinoma arising in a chronic wound")
+    young = knowledge.assess({**wound, "age_years": 24, "fungating": True, "size_cm": 8})
+    assert young.cause_ids[0] == "pilonidal_disease"
+    assert young.probability("cutaneous_malignancy") < 0.1
+    not_ulcerated = knowledge.assess({**wound, "age_years": 67, "fungating": False, "discharge": "pus",
+                                      "growth": "fluctuating"})
+    assert not_ulcerated.cause_ids[0] == "pilonidal_disease"
+    assert not_ulcerated.probability("cutaneous_malignancy") < 0.1

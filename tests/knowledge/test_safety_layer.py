@@ -452,6 +452,41 @@ def test_a_possible_sacrococcygeal_teratoma_is_neither_biopsied_nor_excised_loca
     assert "neonatal_coccygeal_mass" not in older.workup_rules_fired
 
 
+@pytest.mark.parametrize("lesion", [
+    {"age_years": 22, "location": "paraspinal", "depth": "superficial", "size_cm": 0.8, "colour_change": True,
+     "growth": "slow"},
+    {"age_years": 70, "location": "sacroiliac", "depth": "superficial", "size_cm": 1.5, "bleeding_lesion": True,
+     "onset": "subacute"},
+], ids=["young_growing_pigmented", "older_new_bleeding"])
+def test_a_suspected_skin_cancer_is_not_excised_in_primary_care_whatever_the_ranking(lesion):
+    """2026.11.37: NG12's suspected-cancer referral for a growing pigmented or a bleeding skin lesion now holds
+    back excision itself. Before, only the skin-cancer alarm did, which sits on the ranking's 30% line: a
+    22-year-old's growing pigmented nodule (skin cancer 12%) and a 70-year-old's new bleeding nodule (26%)
+    had no 'do not excise' at all. The unchanged pigmented nodule is not this rule's."""
+    answer = assess(lesion)
+    assert "suspicious_skin_lesion_referral" in answer.workup_rules_fired
+    assert "alarm_cutaneous_malignancy" not in _flag_ids(answer)
+    assert "excision" in _avoided(answer)
+    assert "excision" not in {w["step"] for w in answer.workup}
+    unchanged = assess({"age_years": 22, "location": "paraspinal", "depth": "superficial", "size_cm": 0.8,
+                        "colour_change": True, "growth": "stable", "onset": "chronic"})
+    assert "suspicious_skin_lesion_referral" not in unchanged.workup_rules_fired
+
+
+def test_a_changing_chronic_wound_is_biopsied_before_any_excision():
+    """2026.11.37: a long-standing pressure ulcer that has grown fast or bleeds is biopsied for malignant change
+    (Bazalinski 2017), and the plan now holds back debridement or excision of it until then; before, nothing
+    did (skin cancer is under 1% here, far from its alarm). A stable ulcer that does not bleed is not this
+    rule's."""
+    wound = {"age_years": 85, "sex": "male", "location": "midline_sacral", "pressure_ulcer": True, "onset": "chronic"}
+    changing = assess({**wound, "growth": "rapid"})
+    assert "changing_chronic_wound_biopsy" in changing.workup_rules_fired
+    assert "biopsy" in {w["step"] for w in changing.workup}
+    assert "excision" in _avoided(changing)
+    stable = assess({**wound, "growth": "stable", "bleeding_lesion": False})
+    assert "changing_chronic_wound_biopsy" not in stable.workup_rules_fired
+
+
 def _number_effect(case, finding, rule):
     (q,) = [q for q in assess(case).safety_questions if q["finding"] == finding]
     (effect,) = [r for r in q["rules"] if r["rule"] == rule]

@@ -229,6 +229,13 @@ def test_states_table_has_every_state_with_its_share_source_and_note() -> None:
         assert row["estimate"] == (state.source == kt.ESTIMATE)
         for fid in state.likelihoods:
             assert kb.findings[fid].label in row["differs on"]
+        if state.weight_by_age is None:
+            assert row[kt.STATE_BY_AGE] == "the same at every age"
+        else:
+            parts = row[kt.STATE_BY_AGE].split(" · ")
+            assert parts == [f"{band.label} {100 * state.weight_by_age[band.id]:g}%" for band in kb.age_bands]
+    by_age = frame[frame["state id"] == "chronic_wound"][kt.STATE_BY_AGE].item()
+    assert by_age.startswith("under 1 year 0.1% · ") and by_age.endswith("60 years and over 3%"), by_age
 
 
 def test_groups_table_has_every_group_with_the_weight_rule() -> None:
