@@ -643,19 +643,6 @@ def _check_weights_by_age(cid: str, entries: list[tuple[str, CauseState]], band_
                                      f"the states' shares add up to {total:g}, not 1")
 
 
-def _band_weights(states: Mapping[str, tuple[tuple[str, CauseState], ...]], bands: tuple[AgeBand, ...],
-                  ids: list[str], cause_ids: tuple[str, ...], cause_index: list[int], w: np.ndarray) -> np.ndarray:
-    """Each column's share of its cause in each age band (rows: bands): `weight_by_age` where given, else
-    the state's `weight` (1 for a cause without states) in every band."""
-    out = np.tile(w, (len(bands), 1))
-    for col, (sid_full, j) in enumerate(zip(ids, cause_index, strict=True)):
-        if "." in sid_full:
-            by_age = dict(states[cause_ids[j]])[sid_full.split(".", 1)[1]].weight_by_age
-            if by_age is not None:
-                out[:, col] = [by_age[b.id] for b in bands]
-    return out
-
-
 def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[str, str], Likelihood],
                  findings: Mapping[str, Finding], cause_ids: tuple[str, ...], prior: np.ndarray,
                  states: Mapping[str, tuple[tuple[str, CauseState], ...]],
@@ -668,12 +655,15 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
     names: list[str] = []
     cause_index: list[int] = []
     weights: list[float] = []
+    band_weights: list[list[float]] = []  # per column, its share of its cause in each age band
     for j, cid in enumerate(cause_ids):
         for sid, st in states.get(cid, ((None, None),)):  # type: ignore[arg-type]
             ids.append(cid if sid is None else f"{cid}.{sid}")
             names.append("" if st is None else st.name)
             cause_index.append(j)
             weights.append(1.0 if st is None else st.weight)
+            by_age = None if st is None else st.weight_by_age
+            band_weights.append([weights[-1] if by_age is None else by_age[b.id] for b in bands])
     index = np.array(cause_index, dtype=np.intp)
     w = np.array(weights)
     mix = np.zeros((len(ids), len(cause_ids)))
@@ -699,7 +689,7 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
         mlog = np.log(marginal)
         mlog.setflags(write=False)
         cause_tables[fid] = LikelihoodTable(fid, table.categories, marginal, mlog, table.bounds, table.index)
-    band_prior = prior[:-1, index] * _band_weights(states, bands, ids, cause_ids, cause_index, w)
+    band_prior = prior[:-1, index] * np.array(band_weights).T
     with np.errstate(divide="raise"):
         log_prior = np.log(np.vstack([band_prior, _no_age_row(bands, band_prior)]))
     starts, n = {}, 0

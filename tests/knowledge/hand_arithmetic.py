@@ -89,16 +89,18 @@ def likelihood(cause: str, state: str | None, fid: str, cat: str) -> float:
     return filled(fid, entry)[cat]
 
 
-def prior(cause: str, age: float | None) -> tuple[float, str]:
-    """The cause's prior (not yet normalised across causes when an age is given) and its working."""
+def prior(cause: str, age: float | None, share=lambda band: 1.0) -> tuple[float, str]:
+    """The cause's prior (not yet normalised across causes when an age is given) and its working; with
+    `share` (band id -> a state's share of the cause in that band), the state's prior: each band's prior
+    times the band's share, so with no age the bands' shares are weighted as the bands' priors are."""
     if age is not None:
         band = next(b for b in BANDS if b["below_years"] is None or age < b["below_years"])
-        return float(CAUSES["causes"][cause]["prior"][band["id"]]), band["id"]
+        return float(CAUSES["causes"][cause]["prior"][band["id"]]) * share(band["id"]), band["id"]
     total_share = sum(b["presentation_share"] for b in BANDS)
     p = 0.0
     for b in BANDS:
         band_sum = sum(CAUSES["causes"][c]["prior"][b["id"]] for c in CAUSE_IDS)
-        p += b["presentation_share"] * CAUSES["causes"][cause]["prior"][b["id"]] / band_sum
+        p += b["presentation_share"] * CAUSES["causes"][cause]["prior"][b["id"]] / band_sum * share(b["id"])
     return p / total_share, "no age"
 
 
@@ -107,21 +109,6 @@ def state_weight(cause: str, state: str, band: str) -> float:
     entry = MODEL["states"][cause][state]
     by_age = entry.get("weight_by_age")
     return float(by_age[band]) if by_age else float(entry["weight"])
-
-
-def state_prior(cause: str, state: str, age: float | None) -> float:
-    """The state's prior: the cause's band prior times the state's band share; with no age, each band's
-    normalised cause prior times the state's share in that band, weighted by presentation_share."""
-    if age is not None:
-        band = next(b for b in BANDS if b["below_years"] is None or age < b["below_years"])
-        return float(CAUSES["causes"][cause]["prior"][band["id"]]) * state_weight(cause, state, band["id"])
-    total_share = sum(b["presentation_share"] for b in BANDS)
-    p = 0.0
-    for b in BANDS:
-        band_sum = sum(CAUSES["causes"][c]["prior"][b["id"]] for c in CAUSE_IDS)
-        p += (b["presentation_share"] * CAUSES["causes"][cause]["prior"][b["id"]] / band_sum
-              * state_weight(cause, state, b["id"]))
-    return p / total_share
 
 
 def work(case: dict) -> tuple[dict[str, float], list[str]]:
@@ -143,7 +130,7 @@ def work(case: dict) -> tuple[dict[str, float], list[str]]:
         for st in states:
             by_age = bool(st and MODEL["states"][c][st].get("weight_by_age"))
             if by_age:
-                prod = state_prior(c, st, age)
+                prod = prior(c, age, lambda band, c=c, st=st: state_weight(c, st, band))[0]
                 factors = [f"{prod:.10g} (prior x band share)"]
             else:
                 w = MODEL["states"][c][st]["weight"] if st else 1.0
