@@ -103,7 +103,8 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     @functools.cached_property
     def next_questions(self) -> tuple[Question, ...]:
         """The best unexamined findings to ask next (knowledge/questions.py), best first."""
-        return next_questions(self._knowledge, self._probs, self.case.findings, self._probs_by_id[CANT_MISS])
+        return next_questions(self._knowledge, self._probs, self._state_mix, self.case.findings,
+                              self._probs_by_id[CANT_MISS])
 
     @functools.cached_property
     def unknown_findings(self) -> tuple[str, ...]:
@@ -115,17 +116,41 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     def _contrib(self) -> np.ndarray:
         """Log likelihood ratios, one row per entered finding, one column per cause (knowledge order):
         each entered value under the cause against under all the other causes together, weighted by the
-        age band's prior (damped like the ranking when a correlated group damps it)."""
+        age band's prior (damped like the ranking when a correlated group damps it).
+
+        A cause with states counts each value under its states in the shares the whole case gives them
+        (the posterior), not in the states' shares across all ages: a case that is all one state is
+        explained by that state's likelihoods (`_state_mix`)."""
         k = self._knowledge
         if not self._rows:
             return np.empty((0, len(k.cause_ids)))
-        llrows = k.states.cause_stacked.take(self._rows, axis=0)
+        llrows = k.states.stacked.take(self._rows, axis=0)
         if self._row_weights is not None:
             llrows = np.array(self._row_weights)[:, None] * llrows
-        lin = np.exp(llrows)
+        mix = self._state_mix
+        lin = np.exp(llrows) @ mix
         prior = k.prior[self._band]
         rest = ((lin @ prior)[:, None] - lin * prior) / (1 - prior)
-        return llrows - np.log(rest)
+        return np.log(lin) - np.log(rest)
+
+    @functools.cached_property
+    def _state_mix(self) -> np.ndarray:
+        """Rows: the state columns; columns: the causes (knowledge order). Each state's share of its cause
+        given the whole case (its posterior over its cause's), in its cause's column: P(value | cause, this
+        case) is a row of state likelihoods times this matrix. A cause whose probability is zero to the
+        machine's precision takes its states' shares in the age band's prior."""
+        k = self._knowledge
+        sm = k.states
+        index = sm.cause_index
+        n_causes = len(k.cause_ids)
+        band_p = np.exp(sm.log_prior[self._band])
+        state_p = band_p if self._state_probs is None else self._state_probs
+        cause_p = np.bincount(index, weights=state_p, minlength=n_causes)[index]
+        band_cause_p = np.bincount(index, weights=band_p, minlength=n_causes)[index]
+        share = np.where(cause_p > 0, state_p / np.where(cause_p > 0, cause_p, 1.0), band_p / band_cause_p)
+        mix = np.zeros((len(index), n_causes))
+        mix[np.arange(len(index)), index] = share
+        return mix
 
     @functools.cached_property
     def safety_questions(self) -> tuple[SafetyQuestion, ...]:

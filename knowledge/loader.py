@@ -537,7 +537,7 @@ class StateModel:
     states: Mapping[str, tuple[tuple[str, CauseState], ...]]
     """cause id -> its states as written in model.yaml (id, entry)."""
     row_start: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
-    """finding id -> the row where its categories start in `stacked` and `cause_stacked`."""
+    """finding id -> the row where its categories start in `stacked`."""
     columns_of: Mapping[str, tuple[int, ...]] = field(default_factory=lambda: MappingProxyType({}))
     """cause id -> its state columns, for the causes with states (two or more)."""
     value_row: Mapping[tuple[str, Any], int] = field(default_factory=lambda: MappingProxyType({}))
@@ -548,8 +548,6 @@ class StateModel:
     stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
     """Every finding's `log_tables` stacked (rows: finding categories; columns: states), so the ranking
     gathers all entered rows in one step."""
-    cause_stacked: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
-    """The same for the cause tables (log P(category | cause), states mixed): the explanation's rows."""
 
 
 def _read_model(path: Path, findings: Mapping[str, Finding], causes: Mapping[str, Cause],
@@ -696,9 +694,7 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
     for fid, log in log_tables.items():
         starts[fid] = n
         n += len(log)
-    empty_s, empty_c = np.empty((0, len(ids))), np.empty((0, len(cause_ids)))
-    stacked = np.vstack(list(log_tables.values())) if log_tables else empty_s
-    cause_stacked = np.vstack([cause_tables[fid].log for fid in log_tables]) if log_tables else empty_c
+    stacked = np.vstack(list(log_tables.values())) if log_tables else np.empty((0, len(ids)))
     columns_of = {cid: cols for cid in cause_ids
                   if len(cols := tuple(col for col, j in enumerate(cause_index) if cause_ids[j] == cid)) > 1}
     value_row = {(fid, value): starts[fid] + row for fid in log_tables for value, row in cause_tables[fid].index.items()}
@@ -707,7 +703,7 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
                        MappingProxyType(log_tables), MappingProxyType(dict(states)),
                        MappingProxyType(starts), MappingProxyType(columns_of), MappingProxyType(value_row),
                        MappingProxyType(number_rows),
-                       _frozen(np.ascontiguousarray(stacked)), _frozen(np.ascontiguousarray(cause_stacked)))
+                       _frozen(np.ascontiguousarray(stacked)))
     return model, cause_tables
 
 
@@ -925,7 +921,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         finding_bit=MappingProxyType(bit),
         ref_reads=MappingProxyType(ref_reads),
         refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
-        _questions=question_matrices(tables, findings, cant_miss),
+        _questions=question_matrices(state_model.log_tables, findings, cant_miss, len(state_model.ids)),
         alarms=_alarms(causes, cause_ids, sources),
         cant_miss_index=tuple(int(j) for j in np.flatnonzero(cant_miss)),
         red_flag_scan=red_flag_scan,

@@ -2,9 +2,11 @@
 
 For each finding not yet examined: the expected information gain of its answer (bits) plus
 CANT_MISS_WEIGHT times the expected absolute change in the total probability of the can't-miss
-causes. The answer's probabilities come from the current ranking. The matrices the search needs are
-built once when the knowledge loads (`question_matrices`) and kept beside this code, not on the
-public model.
+causes. The answer's probabilities come from the current ranking: for a cause with states (model.yaml),
+P(answer | cause) mixes its states in the shares the case gives them, which is exact Bayes for the
+state model (the findings are independent given the state), not in their shares across all ages. The
+state tables the search needs are stacked once when the knowledge loads (`question_matrices`) and kept
+beside this code, not on the public model.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 from knowledge.result import Question
 
 if TYPE_CHECKING:
-    from knowledge.loader import Knowledge, LikelihoodTable
+    from knowledge.loader import Knowledge
     from knowledge.schema import Finding
 
 CANT_MISS_WEIGHT = 3.0
@@ -29,13 +31,13 @@ _LN2 = float(np.log(2))
 
 @dataclass(frozen=True)
 class QuestionMatrices:
-    """Every finding's likelihood table stacked (rows: its categories), with what the search precomputes."""
+    """Every askable finding's state likelihood table stacked (rows: its categories)."""
 
     rows: np.ndarray
-    """Q[v, c] = P(category v | cause c), all askable findings stacked (the first block of `stacked`)."""
-    stacked: np.ndarray
-    """Q, Q log Q and Q restricted to the can't-miss causes (other columns zero), stacked in that order:
-    one matrix-vector product gives P(answer), the first entropy term and the can't-miss share."""
+    """S[v, s] = P(category v | state s), all askable findings stacked (a cause without states is one
+    state column; `StateModel`)."""
+    cant_miss: np.ndarray
+    """1.0 for a can't-miss cause, else 0.0 (knowledge order)."""
     starts: np.ndarray
     """Row where each finding's block starts."""
     findings: tuple[str, ...]
@@ -43,48 +45,50 @@ class QuestionMatrices:
     """For each finding: (id, label, the question asked at the bedside)."""
 
 
-def question_matrices(tables: Mapping[str, LikelihoodTable], findings: Mapping[str, Finding],
-                      cant_miss: np.ndarray) -> QuestionMatrices:
-    """Build the matrices once. Results (an ultrasound already done, blood tests) are investigations,
-    not bedside questions, so they are not suggested."""
-    q_findings = tuple(fid for fid in tables if findings[fid].group != "results")
+def question_matrices(state_tables: Mapping[str, np.ndarray], findings: Mapping[str, Finding],
+                      cant_miss: np.ndarray, n_states: int) -> QuestionMatrices:
+    """Build the matrices once from the state model's log tables (`StateModel.log_tables`). Results (an
+    ultrasound already done, blood tests) are investigations, not bedside questions, so they are not
+    suggested."""
+    q_findings = tuple(fid for fid in state_tables if findings[fid].group != "results")
     blocks: list[np.ndarray] = []
     starts: list[int] = []
     for fid in q_findings:
         starts.append(sum(len(b) for b in blocks))
-        blocks.append(tables[fid].linear)
-    rows = np.vstack(blocks) if blocks else np.empty((0, len(cant_miss)))
+        blocks.append(np.exp(state_tables[fid]))
+    rows = np.ascontiguousarray(np.vstack(blocks)) if blocks else np.empty((0, n_states))
 
     def frozen(a: np.ndarray) -> np.ndarray:
         a.setflags(write=False)
         return a
 
-    stacked = frozen(np.ascontiguousarray(np.vstack([rows, rows * np.log(rows), rows * cant_miss])))
     return QuestionMatrices(
-        rows=stacked[:len(rows)],  # a view of the first block, not a second copy
-        stacked=stacked,
+        rows=frozen(rows),
+        cant_miss=frozen(np.asarray(cant_miss, dtype=float)),
         starts=frozen(np.array(starts, dtype=np.intp)),
         findings=q_findings,
         texts=tuple((fid, findings[fid].label, findings[fid].question or findings[fid].meaning) for fid in q_findings),
     )
 
 
-def next_questions(k: Knowledge, probs: np.ndarray, known: Mapping[str, Any], cant_miss_now: float) -> tuple[Question, ...]:
-    """The N_QUESTIONS best unexamined findings to ask next, best first. `cant_miss_now` is the current
-    total probability of the can't-miss causes (the engine has it already)."""
-    # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c):
+def next_questions(k: Knowledge, probs: np.ndarray, state_mix: np.ndarray, known: Mapping[str, Any],
+                   cant_miss_now: float) -> tuple[Question, ...]:
+    """The N_QUESTIONS best unexamined findings to ask next, best first. `state_mix` holds each state's
+    share of its cause given the case (rows: states, columns: causes; `Assessment._state_mix`);
+    `cant_miss_now` is the current total probability of the can't-miss causes (the engine has it)."""
+    # For every category v of every finding (rows stacked), with Q[v, c] = P(v | cause c, this case)
+    # (the state rows mixed in the case's shares):
     #   P(v) = sum_c Q[v,c] p_c, and the expected entropy after the answer, per finding, is
     #   sum_v P(v) H(cause | v) = -sum_{v,c} Q[v,c] p_c (log Q[v,c] + log p_c) + sum_v P(v) log P(v)
-    # which needs only matrix-vector products with precomputed Q and Q log Q. The expected change in
-    # can't-miss probability is sum_v P(v) |P(cm | v) - P(cm)| = sum_v |sum_{c cm} Q[v,c] p_c - P(cm) P(v)|.
+    # The expected change in can't-miss probability is
+    #   sum_v P(v) |P(cm | v) - P(cm)| = sum_v |sum_{c cm} Q[v,c] p_c - P(cm) P(v)|.
     m = k._questions
-    n = len(m.rows)
+    q = m.rows @ state_mix
     plogp = probs * np.log(np.maximum(probs, 1e-300))
-    y = m.stacked @ probs
-    p_answer = y[:n]
-    terms = np.empty((n, 2))
-    terms[:, 0] = p_answer * np.log(p_answer) - (y[n:2 * n] + m.rows @ plogp)
-    terms[:, 1] = np.abs(y[2 * n:] - cant_miss_now * p_answer)
+    p_answer = q @ probs
+    terms = np.empty((len(q), 2))
+    terms[:, 0] = p_answer * np.log(p_answer) - ((q * np.log(q)) @ probs + q @ plogp)
+    terms[:, 1] = np.abs(q @ (probs * m.cant_miss) - cant_miss_now * p_answer)
     per_finding = np.add.reduceat(terms, m.starts)
     per_finding[:, 0] *= -1 / _LN2
     per_finding[:, 0] -= float(plogp.sum()) / _LN2  # gain: the entropy now minus the expected entropy after

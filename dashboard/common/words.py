@@ -178,7 +178,8 @@ def chart_subtitle(version: str) -> str:
 # --- why, in words --------------------------------------------------------------------------------
 WHY_LEGEND = (
     "×n beside a finding: how many times more (or less) likely that finding makes this cause than the "
-    "other causes together (a likelihood ratio; ×1 would change nothing)."
+    "other causes together (a likelihood ratio; ×1 would change nothing). A cause with presentations "
+    "counts them in the shares this case gives them."
 )
 
 
