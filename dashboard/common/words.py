@@ -134,6 +134,8 @@ def answer_word(value: object) -> str:
         return "yes"
     if value is False:
         return "no"
+    if isinstance(value, int | float):
+        return number_word(value)
     return str(value).replace("_", " ")
 
 

@@ -1,5 +1,7 @@
 """The words of the not-yet-asked safety line for number findings."""
 
+import pytest
+
 from dashboard.common import words
 
 
@@ -18,3 +20,11 @@ def test_safety_effect_joins_ranges_and_keeps_yes_no_as_before():
     assert words.safety_effect("urgent", "fire", 0.5, ranges) == "if under 1 or 60 or more: urgent"
     assert words.safety_effect("emergency", "fire", True) == "if yes: emergency"
     assert words.safety_effect("urgent", "clear", False) == "if no: clears an urgent flag"
+
+
+@pytest.mark.parametrize(("value", "said"), [(True, "yes"), (False, "no"), (160.0, "160"), (1.5, "1.5"), (3, "3"),
+                                             ("midline_sacral", "midline sacral")])
+def test_a_trial_answer_is_said_as_a_person_would(value, said):
+    """A number answer reads '160', not '160.0' (a safety effect without ranges prints the answer itself)."""
+    assert words.answer_word(value) == said
+    assert words.safety_effect("emergency", "fire", value) == f"if {said}: emergency"
