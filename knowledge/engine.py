@@ -90,11 +90,11 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
     _probs: np.ndarray = field(repr=False)
     """The causes' probabilities in knowledge order."""
     _knowledge: Knowledge = field(repr=False)
+    _state_probs: np.ndarray = field(repr=False)
+    """The posterior of every state column (knowledge order: `Knowledge.states`); summed by cause it is `_probs`."""
     _probs_by_id: Mapping[str, float] = field(repr=False, default_factory=dict)
     _memo: Mapping[str, bool] = field(repr=False, default_factory=dict)
     """The named conditions already evaluated for this case (the safety search reuses those an answer cannot change)."""
-    _state_probs: np.ndarray | None = field(repr=False, default=None)
-    """The posterior of every state column (knowledge order: `Knowledge.states`)."""
 
     # What follows is derived from the fields above on first use and then kept: `assess` computes what
     # triage and the plan need, and each view (the next questions, the explanation, the safety search)
@@ -143,11 +143,12 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         sm = k.states
         index = sm.cause_index
         n_causes = len(k.cause_ids)
-        band_p = np.exp(sm.log_prior[self._band])
-        state_p = band_p if self._state_probs is None else self._state_probs
-        cause_p = np.bincount(index, weights=state_p, minlength=n_causes)[index]
-        band_cause_p = np.bincount(index, weights=band_p, minlength=n_causes)[index]
-        share = np.where(cause_p > 0, state_p / np.where(cause_p > 0, cause_p, 1.0), band_p / band_cause_p)
+        cause_p = self._probs[index]
+        share = np.divide(self._state_probs, cause_p, out=np.zeros_like(cause_p), where=cause_p > 0)
+        if not cause_p.all():
+            band_p = np.exp(sm.log_prior[self._band])
+            band_share = band_p / np.bincount(index, weights=band_p, minlength=n_causes)[index]
+            share = np.where(cause_p > 0, share, band_share)
         mix = np.zeros((len(index), n_causes))
         mix[np.arange(len(index)), index] = share
         return mix
@@ -185,7 +186,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         state's share of the cause's probability; None for a cause without states."""
         sm = self._knowledge.states
         cols = sm.columns_of.get(cause_id)
-        if cols is None or self._state_probs is None:
+        if cols is None:
             return None
         state_probs = self._state_probs_list
         part = [state_probs[c] for c in cols]
@@ -196,7 +197,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
 
     @functools.cached_property
     def _state_probs_list(self) -> list[float]:
-        return [] if self._state_probs is None else self._state_probs.tolist()
+        return self._state_probs.tolist()
 
     def probability(self, cause_id: str) -> float:
         """The estimated probability of one cause."""
