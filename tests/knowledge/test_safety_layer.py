@@ -147,8 +147,10 @@ def test_nothing_entered_lists_no_clearing_and_fires_nothing():
 def test_a_fired_alarm_puts_its_action_in_the_plan():
     """2026.11.7: a newborn's natal-cleft swelling with a deviated gluteal cleft fires the dysraphism alarm
     ("MRI of the spine and paediatric neurosurgical review"). Until then the plan held only a routine
-    ultrasound; now it holds the MRI and the referral, and still no needle, knife or incision."""
-    a = assess({"age_years": 0, "location": "natal_cleft", "deviated_gluteal_cleft": True})
+    ultrasound; now it holds the MRI and the referral, and still no needle, knife or incision. The swelling is
+    recorded firm: since 2026.11.40 a soft one, or one whose feel was not recorded, has the neurosurgical
+    referral from the baby's sacral-mass rule already, which would hide whether the alarm adds it."""
+    a = assess({"age_years": 0, "location": "natal_cleft", "deviated_gluteal_cleft": True, "consistency": "firm"})
     assert "alarm_occult_spinal_dysraphism" in _flag_ids(a)
     plan = _plan(a)
     assert plan[("mri", None)]["timing"] == "urgent"
@@ -450,6 +452,32 @@ def test_a_possible_sacrococcygeal_teratoma_is_neither_biopsied_nor_excised_loca
     assert not {"biopsy", "excision"} & {w["step"] for w in answer.workup}
     older = assess({**mass, "age_years": 1})
     assert "neonatal_coccygeal_mass" not in older.workup_rules_fired
+
+
+def _neonatal_referrals(answer):
+    return {w.get("to") for w in answer.workup if w["step"] == "referral" and w.get("rule") == "neonatal_coccygeal_mass"}
+
+
+@pytest.mark.parametrize("feel", ["soft", "rubbery", "fluctuant", None], ids=["soft", "rubbery", "fluctuant", "feel_not_recorded"])
+def test_a_babys_soft_or_cystic_sacral_mass_is_seen_by_paediatric_neurosurgery_too(feel):
+    """2026.11.40: a sacral mass at birth may be a meningocele or myelomeningocele rather than a teratoma
+    (Bagrodia 2018's differential of neonatal sacral masses). A 10-day-old's 21-cm soft natal-cleft mass
+    had only a paediatric surgical referral, its meningocele probability under the dysraphism alarm's
+    line. A soft, rubbery or cystic mass, or one whose feel was not recorded (unknown is not no), now has
+    paediatric neurosurgery beside paediatric surgery; the plan still holds back needle and knife."""
+    case = {"age_years": 0.03, "location": "natal_cleft", "size_cm": 21}
+    if feel is not None:
+        case["consistency"] = feel
+    answer = assess(case)
+    assert _neonatal_referrals(answer) == {"pediatric_surgery", "pediatric_neurosurgery"}
+    assert {"biopsy", "excision"} <= _avoided(answer)
+
+
+@pytest.mark.parametrize("feel", ["firm", "hard"])
+def test_a_babys_firm_or_hard_sacral_mass_stays_with_paediatric_surgery(feel):
+    """The solid mass at birth is the teratoma's picture: paediatric surgery alone from this rule."""
+    answer = assess({"age_years": 0.03, "location": "natal_cleft", "size_cm": 21, "consistency": feel})
+    assert _neonatal_referrals(answer) == {"pediatric_surgery"}
 
 
 @pytest.mark.parametrize("lesion", [
