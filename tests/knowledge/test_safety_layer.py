@@ -162,6 +162,23 @@ def test_a_fired_alarm_puts_its_action_in_the_plan():
     assert "spinal_surgery" in targets and "pediatric_neurosurgery" not in targets
 
 
+@pytest.mark.parametrize(("case", "target", "words"), [
+    ({"age_years": 0.03, "location": "natal_cleft", "size_cm": 21, "consistency": "soft"},
+     "pediatric_surgery", "paediatric surgery"),
+    ({"age_years": 55, "location": "midline_sacral", "consistency": "hard", "pain_worse_sitting": True, "back_pain": True,
+      "size_cm": 8, "depth": "deep", "onset": "chronic", "growth": "slow"},
+     "sarcoma_service", "sarcoma centre"),
+], ids=["newborn_sacral_mass", "adult_sacral_mass"])
+def test_the_spinal_tumour_alarm_card_names_the_team_the_plan_refers_to(case, target, words):
+    """2026.11.40: the spinal-tumour alarm's card told a newborn's sacral mass "referral to a spinal or bone
+    sarcoma centre" while the plan (rightly) sent the baby to paediatric surgery; the card now names both
+    readings, so it never contradicts the plan beside it."""
+    a = assess(case)
+    card = next(f for f in a.red_flags if f.id == "alarm_spinal_tumor_or_cyst")
+    assert target in {w.get("to") for w in a.workup if w["step"] == "referral"}
+    assert words in card.action
+
+
 def test_a_quiet_alarm_adds_nothing_to_the_plan():
     """The same newborn without the deviated cleft: the infant prior alone puts dysraphism near 0.3, the
     alarm stays quiet, and no alarm rule adds a step."""
