@@ -3,6 +3,8 @@ and the 'not yet asked (safety)' list. Each test names the review item (review 2
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from knowledge import assess
@@ -496,6 +498,63 @@ def test_a_babys_firm_or_hard_sacral_mass_stays_with_paediatric_surgery(feel):
     """The solid mass at birth is the teratoma's picture: paediatric surgery alone from this rule."""
     answer = assess({"age_years": 0.03, "location": "natal_cleft", "size_cm": 21, "consistency": feel})
     assert _referral_targets(answer, "neonatal_coccygeal_mass") == {"pediatric_surgery"}
+
+
+CHILD_SARCOMA_PICTURES = {
+    "growing_buttock_cleft_lump_3y": {"age_years": 3, "location": "natal_cleft", "size_cm": 2, "consistency": "soft",
+                                      "growth": "rapid", "onset": "chronic"},
+    "deep_fixed_paraspinal_mass_15y": {"age_years": 15, "location": "paraspinal", "size_cm": 6, "depth": "deep",
+                                       "mobility": "fixed", "consistency": "firm"},
+    "hard_6cm_lump_8y": {"age_years": 8, "location": "sacroiliac", "size_cm": 6, "consistency": "hard"},
+    "nf1_lump_growing_10y": {"age_years": 10, "location": "paraspinal", "nf1": True, "growth": "rapid"},
+}
+
+
+@pytest.mark.parametrize("case", CHILD_SARCOMA_PICTURES.values(), ids=CHILD_SARCOMA_PICTURES.keys())
+def test_a_childs_suspected_sarcoma_goes_through_the_on_call_paediatrician_first(case):
+    """2026.11.41: a child's suspected sarcoma was sent to the sarcoma service alone, an adult clinic in
+    most places. UK children's pathways route it through the paediatric team (North Central London:
+    'contact the on-call paediatrician urgently'; Bristol: suspected childhood cancer goes to the
+    children's hospital). The plan now opens with a call to the on-call paediatrician today, and keeps
+    the sarcoma-service referral beside it."""
+    answer = assess(case)
+    targets = _referral_targets(answer)
+    assert {"paediatrics", "sarcoma_service"} <= targets
+    first = answer.workup[0]
+    assert (first["step"], first.get("to"), first["rule"]) == ("referral", "paediatrics", "child_suspected_sarcoma_route")
+    assert first["timing"] == "urgent"
+
+
+@pytest.mark.parametrize("age", [16, 40])
+def test_a_young_persons_or_adults_suspected_sarcoma_is_not_sent_to_paediatrics(age):
+    """From 16 the sarcoma service (teenage and young adult services included) takes the referral itself."""
+    answer = assess({**CHILD_SARCOMA_PICTURES["deep_fixed_paraspinal_mass_15y"], "age_years": age})
+    assert "sarcoma_service" in _referral_targets(answer)
+    assert "child_suspected_sarcoma_route" not in answer.workup_rules_fired
+
+
+def test_the_childs_sarcoma_route_fires_exactly_when_a_childs_plan_refers_to_the_sarcoma_service():
+    """The route's condition is written as the union of the plan rules that refer to the sarcoma service.
+    This grid of children, young people and adults checks it has not drifted from them: under 16 the route
+    fires in every plan with a sarcoma-service referral and in no other; from 16 it never fires. Each side
+    of the check is met many times over, so it cannot pass empty."""
+    axes = {"age_years": [0.5, 8, 15.9, 16], "location": ["natal_cleft", "midline_sacral", "midline_lumbar",
+                                                           "paraspinal", "flank", "sacroiliac", None],
+            "size_cm": [2, 6], "consistency": ["soft", "hard", None], "depth": ["deep", None], "mobility": ["fixed", None],
+            "growth": ["rapid", None], "nf1": [True, None], "tender": [True, None]}
+    seen = {"child_with_sarcoma_referral": 0, "child_without": 0, "older_with_sarcoma_referral": 0}
+    for values in itertools.product(*axes.values()):
+        case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
+        answer = assess(case)
+        to_sarcoma_service = "sarcoma_service" in _referral_targets(answer)
+        routed = "child_suspected_sarcoma_route" in answer.workup_rules_fired
+        if case["age_years"] < 16:
+            assert routed == to_sarcoma_service, case
+            seen["child_with_sarcoma_referral" if to_sarcoma_service else "child_without"] += 1
+        else:
+            assert not routed, case
+            seen["older_with_sarcoma_referral"] += to_sarcoma_service
+    assert min(seen.values()) > 100, seen
 
 
 @pytest.mark.parametrize("lesion", [
