@@ -266,12 +266,14 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     do-not list never enters the plan, however many rules ask for it.
 
     One entry per (step, target): the most urgent (then earliest-phase) request wins, the earliest
-    rule on a tie; a step asked for by any emergency pathway stays on the emergency path.
+    rule on a tie; a step asked for by any emergency pathway stays on the emergency path. A rule with
+    `with_referral_to` adds its steps only when the plan the other rules made refers to that target.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None], list[Any]] = {}
     fallbacks = []
-    fired: list[str] = []
+    companions = []
+    fired: list[tuple[int, str]] = []
     rules = k.workup_rules
     for order in k.workup_scan(ctx, known_mask):
         compiled = rules[order]
@@ -279,15 +281,26 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         if rule.fallback:
             fallbacks.append((order, compiled))
             continue
-        fired.append(rule.id)
+        if rule.with_referral_to is not None:
+            companions.append((order, compiled))
+            continue
+        fired.append((order, rule.id))
         _add_steps(chosen, order, compiled, rule.emergency, ctx)
         for step, item in compiled.do_not_items:
             if step not in do_not:
                 do_not[step] = item
     kept = {key: v for key, v in chosen.items() if key[0] not in do_not} if do_not else chosen
+    if companions:
+        beside = [(order, compiled) for order, compiled in companions if ("referral", compiled.rule.with_referral_to) in kept]
+        for order, compiled in beside:
+            fired.append((order, compiled.rule.id))
+            _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
+        if beside:
+            fired.sort()
+    fired_ids = [rule_id for _, rule_id in fired]
     if not kept:
         for order, compiled in fallbacks:
-            fired.append(compiled.rule.id)
+            fired_ids.append(compiled.rule.id)
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
     ranked = []
     for timing_rank, phase, order, prepared, on_emergency_path in kept.values():
@@ -296,7 +309,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         else:
             ranked.append(((_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item))
     ranked.sort(key=_first)
-    return tuple([item for _, item in ranked]), tuple(do_not.values()), tuple(fired)
+    return tuple([item for _, item in ranked]), tuple(do_not.values()), tuple(fired_ids)
 
 
 _AFTER_EMERGENCY = GROUP_RANK["after_emergency"]

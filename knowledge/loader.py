@@ -806,6 +806,9 @@ def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mappin
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", problem)
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
+        if rule.with_referral_to is not None and rule.with_referral_to not in steps.targets:
+            problem = f"`with_referral_to` needs a referral target from {list(steps.targets)}, got {rule.with_referral_to!r}"
+            raise KnowledgeFileError("workup.yaml", rule.id, "with_referral_to", problem)
         step_tests = tuple(None if s.when is None else _compile_step(compiler, s.when, rule.id, k)
                            for k, s in enumerate(rule.steps))
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "workup.yaml", allow_always=rule.fallback)

@@ -309,6 +309,9 @@ class WorkupRule(_Strict):
     steps: tuple[StepRef, ...] = ()
     avoid: tuple[AvoidRef, ...] = ()
     fallback: bool = Field(default=False, description="Applies only when no other rule added a step.")
+    with_referral_to: str | None = Field(
+        default=None, description="Applies only when the plan the other rules made refers to this target: a route "
+        "that goes beside that referral (a child's call to the on-call paediatrician beside the sarcoma service).")
     emergency: bool = Field(default=False, description="An emergency pathway: its steps stay on the emergency path; "
                             "when an emergency fires, other rules' non-immediate steps wait until it is dealt with.")
     about: str = ""
@@ -317,5 +320,8 @@ class WorkupRule(_Strict):
     def _does_something(self) -> WorkupRule:
         if not self.steps and not self.avoid:
             msg = "a workup rule adds at least one step or one avoid"
+            raise ValueError(msg)
+        if self.with_referral_to is not None and (self.fallback or self.avoid):
+            msg = "a rule with `with_referral_to` adds steps beside a referral: it cannot be a fallback or have `avoid`"
             raise ValueError(msg)
         return self

@@ -73,7 +73,8 @@ def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
 
 
-_RULE_ORDER = ("id", "level", "when", "message", "action", "within", "steps", "avoid", "fallback", "about", "source", "note")
+_RULE_ORDER = ("id", "level", "when", "with_referral_to", "message", "action", "within", "steps", "avoid", "fallback", "about",
+               "source", "note")
 
 
 def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
@@ -230,6 +231,7 @@ def workup_table(kb: knowledge.Knowledge) -> pd.DataFrame:
                 "rationale": s.rationale,
                 **_provenance(kb, s),
                 "condition": condition_text(r.when) + (
+                    f" · and the plan refers to {kb.referral_targets[r.with_referral_to]}" if r.with_referral_to else "") + (
                     f" · this step only if {condition_text(s.when)}" if getattr(s, "when", None) is not None else ""),
                 "fallback": r.fallback,
                 "phase": (phase if phase is not None else kb.step_phase[s.step]) if kind == "step" else None,

@@ -77,6 +77,9 @@ CORRUPTIONS = [
     ("workup.yaml", "{step: referral, to: spinal_surgery, when: {age_years: {\">=\": 16}}, timing: immediate, phase: 0",
      "{step: referral, to: spinal_surgery, when: {age_yrs: {\">=\": 16}}, timing: immediate, phase: 0",
      "csf_leak_pathway", "steps[1].when.age_yrs", "unknown finding"),
+    # a route beside another referral names a referral target of the file
+    ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
+     "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),
 ]
 
 

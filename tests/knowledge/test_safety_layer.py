@@ -534,10 +534,10 @@ def test_a_young_persons_or_adults_suspected_sarcoma_is_not_sent_to_paediatrics(
 
 
 def test_the_childs_sarcoma_route_fires_exactly_when_a_childs_plan_refers_to_the_sarcoma_service():
-    """The route's condition is written as the union of the plan rules that refer to the sarcoma service.
-    This grid of children, young people and adults checks it has not drifted from them: under 16 the route
-    fires in every plan with a sarcoma-service referral and in no other; from 16 it never fires. Each side
-    of the check is met many times over, so it cannot pass empty."""
+    """The route goes beside whichever rule put the sarcoma service in a child's plan (`with_referral_to`).
+    Over this grid of children, young people and adults: under 16 the route fires in every plan with a
+    sarcoma-service referral and in no other; from 16 it never fires. Each side of the check is met many
+    times over, so it cannot pass empty."""
     axes = {"age_years": [0.5, 8, 15.9, 16], "location": ["natal_cleft", "midline_sacral", "midline_lumbar",
                                                            "paraspinal", "flank", "sacroiliac", None],
             "size_cm": [2, 6], "consistency": ["soft", "hard", None], "depth": ["deep", None], "mobility": ["fixed", None],
