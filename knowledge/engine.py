@@ -518,7 +518,12 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     red_flags = k.red_flags
     for i in k.red_flag_scan(ctx, known_mask):
         compiled = red_flags[i]
-        fired.append(cast(RedFlag, compiled.flag))  # set on every red-flag rule (loader._prepared_flags)
+        flag = compiled.flag  # set on every red-flag rule (loader._prepared_flags)
+        for test, variant_flag in compiled.variant_flags:  # what the card says for this patient, if it varies
+            if test(ctx):
+                flag = variant_flag
+                break
+        fired.append(cast(RedFlag, flag))
         if compiled.level_rank > top:
             top = compiled.level_rank
         for step, item in compiled.do_not_items:
@@ -527,7 +532,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
     alarmed: list[str] = []
-    for j, cid, alarm, alarm_do_not in k.alarms:
+    for j, cid, alarm, alarm_do_not, source_label, variants in k.alarms:
         p = probs_list[j]
         if p < alarm.threshold:
             continue
@@ -535,11 +540,17 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
             continue  # the age band, not the findings, makes it likely: the marker rules own that case
         name = k.causes[cid].name
+        action, within, note, action_source, action_source_id = alarm.action, "", alarm.note, "", ""
+        for test, variant, variant_source, variant_note in variants:  # what the card says for this patient, if it varies
+            if test(ctx):
+                action, within, note = variant.action, variant.within or "", variant_note
+                action_source, action_source_id = variant_source, variant.source
+                break
         fired.append(RedFlag(f"alarm_{cid}", alarm.level,
                              f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
                              "a can't-miss cause this likely needs acting on.",
-                             alarm.action, "", k.source_label(alarm.source), alarm.source, alarm.note,
-                             cid, round(p, 4), alarm.threshold))
+                             action, within, source_label, alarm.source, note, cid, round(p, 4), alarm.threshold,
+                             action_source, action_source_id))
         top = max(top, LEVEL_RANK[alarm.level])
         alarmed.append(cid)
         for step, item in alarm_do_not:

@@ -29,6 +29,7 @@ from knowledge.questions import QuestionMatrices, question_matrices
 from knowledge.result import DEFERRED_BECAUSE, LEVEL_RANK, TIMING_RANK, DoNot, Origin, PlanStep, RedFlag
 from knowledge.schema import (
     ESTIMATE,
+    ActionVariant,
     AgeBand,
     AvoidRef,
     Cause,
@@ -154,6 +155,10 @@ class CompiledRule(Generic[R]):
     """A workup rule's steps as the plan shows them."""
     step_tests: tuple[Predicate | None, ...] = ()
     """A workup rule's steps' own conditions, in step order (None where a step has none)."""
+    variant_tests: tuple[tuple[Predicate, ActionVariant], ...] = ()
+    """A red-flag rule's action variants with their conditions compiled, in order."""
+    variant_flags: tuple[tuple[Predicate, RedFlag], ...] = ()
+    """A red-flag rule's items as shown under each action variant (the first whose test holds is shown)."""
     _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
 
     @property
@@ -163,6 +168,21 @@ class CompiledRule(Generic[R]):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_sorted", tuple(sorted(self.reads)))
+
+
+class Alarm(NamedTuple):
+    """A can't-miss cause's alarm as the engine runs it, with what it shows built once."""
+
+    column: int
+    """The cause's column in `Knowledge.cause_ids`."""
+    cause: str
+    alarm: CauseAlarm
+    do_not_items: tuple[tuple[str, DoNot], ...]
+    """The alarm's do-not items with their step ids."""
+    source_label: str
+    variants: tuple[tuple[Predicate, ActionVariant, str, str], ...]
+    """The alarm's action variants: (compiled condition, variant, its source's label, the card's note
+    under it), in order."""
 
 
 @dataclass(frozen=True)
@@ -223,9 +243,8 @@ class Knowledge:
     """For each named condition, the findings it reads (directly or through other names)."""
     refs_reading: Mapping[str, frozenset[str]] = field(default_factory=lambda: MappingProxyType({}))
     """For each finding, the named conditions that read it (the inverse of `ref_reads`)."""
-    alarms: tuple[tuple[int, str, CauseAlarm, tuple[tuple[str, DoNot], ...]], ...] = ()
-    """The causes that carry a can't-miss alarm (only can't-miss causes may): (column in `cause_ids`,
-    cause id, alarm, the alarm's do-not items built once with their step ids), in knowledge order."""
+    alarms: tuple[Alarm, ...] = ()
+    """The causes that carry a can't-miss alarm (only can't-miss causes may), in knowledge order."""
     cant_miss_index: tuple[int, ...] = ()
     """The columns of the can't-miss causes in `cause_ids`."""
     red_flag_scan: Scan = scan_nothing
@@ -756,6 +775,27 @@ def _compile_rule(compiler: Compiler, when: Any, rule_id: str, definitions: Mapp
         raise KnowledgeFileError(file, rule_id, "when", "the condition is nested too deeply") from err
 
 
+def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], sources: Mapping[str, Source],
+                      file: str, entry: str, prefix: str = "") -> tuple[tuple[Predicate, ActionVariant], ...]:
+    """A card's action variants: each source checked and each condition compiled (tested only once the
+    card fired, so not part of the file's scan); errors name the file, the entry and the variant's field."""
+    out = []
+    for n, variant in enumerate(variants):
+        field_ = f"{prefix}variants[{n}]"
+        _check_source(variant, sources, file, entry, f"{field_}.")
+        try:
+            test = compiler.compile(variant.when, entry, f"{field_}.when", scanned=False)[0]
+        except RecursionError as err:
+            raise KnowledgeFileError(file, entry, f"{field_}.when", "the condition is nested too deeply") from err
+        out.append((test, variant))
+    return tuple(out)
+
+
+def _variant_note(rule_note: str, variant_note: str) -> str:
+    """A card's note under an action variant: the rule's own, then the variant's."""
+    return f"{rule_note} {variant_note}".strip()
+
+
 def _compile_step(compiler: Compiler, when: Any, rule_id: str, k: int) -> Predicate:
     """A step's own condition (tested only after its rule fired, so it is not part of the file's scan)."""
     try:
@@ -779,7 +819,8 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
         _check_source(rule, sources, "red_flags.yaml", rule.id)
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "red_flags.yaml")
-        red_flags.append(CompiledRule(rule, test, reads, needs))
+        variant_tests = _compile_variants(compiler, rule.variants, sources, "red_flags.yaml", rule.id)
+        red_flags.append(CompiledRule(rule, test, reads, needs, variant_tests=variant_tests))
     return red_flags
 
 
@@ -892,6 +933,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     red_flag_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in red_flags])
     compiler.file = "workup.yaml"
     workup_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in workup_rules])
+    alarms = _alarms(causes, cause_ids, sources, compiler)
     cant_miss = _frozen(np.array([causes[c].cant_miss for c in cause_ids]))
     ref_reads = {name: reads for name, (_, reads) in compiler.compiled_refs().items()}
     return Knowledge(
@@ -925,7 +967,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         ref_reads=MappingProxyType(ref_reads),
         refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
         _questions=question_matrices(state_model.log_tables, findings, cant_miss, len(state_model.ids)),
-        alarms=_alarms(causes, cause_ids, sources),
+        alarms=alarms,
         cant_miss_index=tuple(int(j) for j in np.flatnonzero(cant_miss)),
         red_flag_scan=red_flag_scan,
         workup_scan=workup_scan,
@@ -933,13 +975,17 @@ def build_unchecked(data_dir: Path) -> Knowledge:
 
 
 def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Mapping[str, Source],
-            ) -> tuple[tuple[int, str, CauseAlarm, tuple[tuple[str, DoNot], ...]], ...]:
-    """The can't-miss causes that carry an alarm: (column, cause id, alarm, its do-not items), in knowledge order."""
+            compiler: Compiler) -> tuple[Alarm, ...]:
+    """The can't-miss causes that carry an alarm, in knowledge order, their action variants compiled."""
     out = []
+    compiler.file = "causes.yaml"
     for j, cid in enumerate(cause_ids):
         alarm = causes[cid].alarm
         if causes[cid].cant_miss and alarm is not None:
-            out.append((j, cid, alarm, _do_not_items(alarm.do_not, f"alarm_{cid}", "cant_miss", sources)))
+            variants = tuple((test, v, _source_label(sources, v.source), _variant_note(alarm.note, v.note))
+                             for test, v in _compile_variants(compiler, alarm.variants, sources, "causes.yaml", cid, "alarm."))
+            out.append(Alarm(j, cid, alarm, _do_not_items(alarm.do_not, f"alarm_{cid}", "cant_miss", sources),
+                             _source_label(sources, alarm.source), variants))
     return tuple(out)
 
 
@@ -972,7 +1018,12 @@ def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str
     for compiled in rules:
         r = compiled.rule
         flag = RedFlag(r.id, r.level, r.message, r.action, r.within, _source_label(sources, r.source), r.source, r.note)
-        out.append(dataclasses.replace(compiled, flag=flag, level_rank=LEVEL_RANK[r.level],
+        variant_flags = tuple(
+            (test, RedFlag(r.id, r.level, r.message, v.action, r.within if v.within is None else v.within,
+                           flag.source, r.source, _variant_note(r.note, v.note),
+                           action_source=_source_label(sources, v.source), action_source_id=v.source))
+            for test, v in compiled.variant_tests)
+        out.append(dataclasses.replace(compiled, flag=flag, variant_flags=variant_flags, level_rank=LEVEL_RANK[r.level],
                                        do_not_items=_do_not_items(r.do_not, r.id, "red_flag", sources)))
     return out
 

@@ -117,10 +117,16 @@ class RedFlag(ResultItem):
     cause: str | None = None
     probability: float | None = None
     threshold: float | None = None
+    action_source: str = ""
+    """When a variant of the card replaced its action for this patient (a child's route): that variant's
+    source's label; `source` stays the rule's own, which the criterion rests on."""
+    action_source_id: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "level": self.level, "message": self.message, "action": self.action,
                                "within": self.within, "source": self.source, "source_id": self.source_id}
+        if self.action_source_id:
+            out.update(action_source=self.action_source, action_source_id=self.action_source_id)
         if self.note:
             out["note"] = self.note
         if self.cause is not None:

@@ -189,6 +189,17 @@ class AvoidRef(_Sourced):
     rationale: str = Field(min_length=10)
 
 
+class ActionVariant(_Sourced):
+    """What a fired card says to do for one kind of patient, in place of the rule's own `action` (and its
+    `within` when given): a child's route to the same specialist, for one. The first variant whose `when`
+    holds is shown; the rule fires, and its level and do-not list apply, exactly as without it. Its
+    `source` backs the replaced words; its note says which parts keep the rule's own source."""
+
+    when: Any = Field(description="A condition, tested only when the card fires.")
+    action: str = Field(min_length=10)
+    within: str | None = Field(default=None, description="Replaces the rule's `within` when given.")
+
+
 class CauseAlarm(_Sourced):
     """The ranking feeding safety: when a can't-miss cause's estimated probability reaches
     `threshold`, a flag of `level` fires and the cause's `do_not` list applies."""
@@ -200,6 +211,8 @@ class CauseAlarm(_Sourced):
         "the alarm answers what the findings say, not what the age alone says."))
     action: str = Field(min_length=10, description="What to do when the alarm fires.")
     do_not: tuple[AvoidRef, ...] = ()
+    variants: tuple[ActionVariant, ...] = Field(default=(), description=(
+        "What the alarm's card says to do instead for some patients (the first whose `when` holds)."))
 
 
 class Cause(_Sourced):
@@ -299,6 +312,8 @@ class RedFlagRule(_Sourced):
     action: str = Field(min_length=10)
     within: str = ""
     do_not: tuple[AvoidRef, ...] = Field(default=(), description="Steps that must not be done while this flag stands.")
+    variants: tuple[ActionVariant, ...] = Field(default=(), description=(
+        "What the card says to do instead for some patients (the first whose `when` holds); firing is unchanged."))
 
 
 class WorkupRule(_Strict):

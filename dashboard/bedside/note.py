@@ -47,9 +47,10 @@ def _flag_lines(assessment: knowledge.Assessment) -> list[str]:
     lines = [f"{text.EXPORT_FLAGS} ({len(flags)}):"]
     for flag in flags:
         within = f" {words.WITHIN}: {flag.within}." if flag.within else ""
+        route = f"; {words.ACTION_SOURCE}: {flag.action_source}" if flag.action_source else ""
         lines.append(
             f"- [{words.LEVEL_WORDS[flag.level]}] {flag.message} {words.DO}: {flag.action}{within} "
-            f"({words.SOURCE}: {flag.source})"
+            f"({words.SOURCE}: {flag.source}{route})"
         )
     return lines
 

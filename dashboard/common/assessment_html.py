@@ -252,8 +252,16 @@ def flag_card_html(flag: knowledge.RedFlag, m: Markup = SCREEN, note: str = "") 
         f'<div class="{m.card} {m.level.format(_e(lvl))}"{m.card_attrs}{anchor} data-flag="{_e(flag["id"])}">'
         f"{badge_html(lvl, m)}{m.after_badge}<b>{_e(flag['message'])}</b><br>"
         f"<b>{_e(words.DO)}:</b> {_e(flag['action'])}{within} "
-        f"{_source(flag['source'], flag['source_id'], note, m)}</div>"
+        f"{_source(flag['source'], flag['source_id'], note, m)}{_action_source(flag, m)}</div>"
     )
+
+
+def _action_source(flag: knowledge.RedFlag, m: Markup) -> str:
+    """'; what to do for this patient: <label>' when a variant of the card (a child's route) replaced its action."""
+    if not flag.get("action_source"):
+        return ""
+    return f'<span class="{m.source}">; {_e(words.ACTION_SOURCE)}: {_e(flag["action_source"])}</span>'
+
 
 
 def step_name(step: knowledge.PlanStep, kb: knowledge.Knowledge) -> str:

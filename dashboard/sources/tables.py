@@ -66,15 +66,15 @@ def _values_text(finding: Any) -> str:
     return f"{finding.min:g} to {finding.max:g}{unit}{step}"
 
 
-_STEP_ORDER = ("step", "to", "when", "timing", "within", "phase", "rationale", "source", "note")
+_STEP_ORDER = ("step", "to", "when", "action", "timing", "within", "phase", "rationale", "source", "note")
 
 
 def _ordered(data: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
     return {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
 
 
-_RULE_ORDER = ("id", "level", "when", "with_referral_to", "message", "action", "within", "steps", "avoid", "fallback", "about",
-               "source", "note")
+_RULE_ORDER = ("id", "level", "when", "with_referral_to", "message", "action", "within", "variants", "steps", "avoid",
+               "fallback", "about", "source", "note")
 
 
 def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
@@ -84,12 +84,14 @@ def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
         raise KeyError(rule_id)
     data = rule.model_dump(mode="json", exclude_defaults=True)
     data = _ordered(data, _RULE_ORDER)
-    for part in ("steps", "avoid"):
+    for part in ("steps", "avoid", "variants"):
         if part in data:
             data[part] = [_ordered(s, _STEP_ORDER) for s in data[part]]
     out = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    # a workup step may carry its own condition (for example the age for a referral target)
+    # a workup step may carry its own condition (for example the age for a referral target), and a red
+    # flag's action variant its own (for example a child's route)
     step_conditions = [s.when for s in getattr(rule, "steps", ()) if s.when is not None]
+    step_conditions += [v.when for v in getattr(rule, "variants", ())]
     refs = refs_used({"all": [rule.when, *step_conditions]} if step_conditions else rule.when, kb.definitions)
     if refs:
         used = {name: kb.definitions[name] for name in refs}
@@ -204,11 +206,18 @@ def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
             "condition": condition_text(r.when),
             "action": r.action,
             "within": r.within,
+            "instead, for some patients": " · ".join(_variant_text(kb, v) for v in r.variants),
             **_provenance(kb, r),
             "reads": ", ".join(compiled.reads_sorted),
             "source id": r.source,
         })
     return pd.DataFrame(rows)
+
+
+def _variant_text(kb: knowledge.Knowledge, variant: Any) -> str:
+    """A card's action variant in one line: when it applies, what the card then says, and its source."""
+    within = f" Within: {variant.within}." if variant.within else ""
+    return f"If {condition_text(variant.when)}: {variant.action}{within} ({kb.source_label(variant.source)})"
 
 
 def workup_table(kb: knowledge.Knowledge) -> pd.DataFrame:

@@ -80,6 +80,21 @@ CORRUPTIONS = [
     # a route beside another referral names a referral target of the file
     ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
      "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),
+    # a card's action variant: its condition and its source are checked like the rule's, and named
+    ("red_flags.yaml", "    variants:\n      - when: {ref: paediatric}\n        action: \"Call the on-call paediatrician today; urgent MRI",
+     "    variants:\n      - when: {ref: paediatrc}\n        action: \"Call the on-call paediatrician today; urgent MRI",
+     "nf1_changing_neurofibroma", "variants[0].when.ref", "paediatrc"),
+    ("red_flags.yaml", "        within: \"today\"\n        source: ncl_icb_usc_sarcoma_children\n",
+     "        within: \"today\"\n        source: ncl_icb_2099\n",
+     "ultrasound_suspicious", "variants[0].source", "not in sources.yaml"),
+    ("red_flags.yaml", "      - when: {ref: paediatric}\n        action: \"Call the on-call paediatrician today; urgent MRI",
+     "      - when: {ref: paediatric}\n        action: \"Call\"\n        actio: \"Call the on-call paediatrician today; urgent MRI",
+     "nf1_changing_neurofibroma", "variants.0.action", "at least 10"),
+    ("causes.yaml", "          source: bnssg_remedy_cyp_suspected_cancer\n", "          source: bnssg_2099\n",
+     "primary_bone_tumor", "alarm.variants[0].source", "not in sources.yaml"),
+    ("causes.yaml", "        - when: {ref: paediatric}\n          action: \"MRI of the sacrum, pelvis",
+     "        - when: {age_years: {\"<\": \"16\"}}\n          action: \"MRI of the sacrum, pelvis",
+     "spinal_tumor_or_cyst", "alarm.variants[0].when.age_years.<", "number"),
 ]
 
 

@@ -223,7 +223,7 @@ def _compiled_parts():
     from knowledge.conditions import Compiler
 
     compiler = Compiler("test", KB.findings, set(KB.cause_ids), KB.definitions)
-    compiler.alarm_causes = frozenset(cid for _, cid, _, _ in KB.alarms)  # parts of workup rules may read alarms
+    compiler.alarm_causes = frozenset(a.cause for a in KB.alarms)  # parts of workup rules may read alarms
     return [(where, cond, compiler.compile(cond, where)[0]) for where, cond in _every_part()]
 
 
@@ -237,7 +237,7 @@ def test_the_part_list_reaches_single_tests():
 
 
 @settings(max_examples=300, deadline=None)
-@given(valid_cases | edge_cases, st.floats(min_value=0, max_value=1), st.sets(st.sampled_from([cid for _, cid, _, _ in KB.alarms])))
+@given(valid_cases | edge_cases, st.floats(min_value=0, max_value=1), st.sets(st.sampled_from([a.cause for a in KB.alarms])))
 def test_compiled_conditions_agree_with_a_plain_walk(case, p_cant_miss, alarms):
     """Every condition of the rules and definitions, and every part of each down to single tests, compiled
     to Python source, holds exactly when a direct walk of its YAML says it does: on random cases and on

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from knowledge import assess
+from knowledge import assess, load_knowledge
 
 CES = {"age_years": 60, "location": "midline_sacral", "size_cm": 6, "depth": "deep", "consistency": "firm",
        "mobility": "fixed", "back_pain": True, "pain_worse_sitting": True, "rest_or_night_pain": True,
@@ -554,6 +554,112 @@ def test_the_childs_sarcoma_route_fires_exactly_when_a_childs_plan_refers_to_the
         else:
             assert not routed, case
             seen["older_with_sarcoma_referral"] += to_sarcoma_service
+    assert min(seen.values()) > 100, seen
+
+
+CHILD_SARCOMA_CARDS = {
+    "sarcoma_size_5cm": {"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"},
+    "sarcoma_deep_or_fixed": {"age_years": 12, "location": "paraspinal", "depth": "deep", "size_cm": 3},
+    "sarcoma_other_features": {"age_years": 6, "location": "sacroiliac", "size_cm": 3, "growth": "rapid", "onset": "chronic"},
+    "hard_mass_large_or_deep": {"age_years": 8, "location": "sacroiliac", "size_cm": 6, "consistency": "hard"},
+    "ultrasound_suspicious": {"age_years": 5, "location": "flank", "size_cm": 2, "ultrasound_result": "suspicious"},
+    "sacral_mass_chordoma": {"age_years": 11, "location": "midline_sacral", "depth": "deep", "mobility": "fixed",
+                             "consistency": "firm"},
+    "nf1_changing_neurofibroma": {"age_years": 10, "location": "paraspinal", "nf1": True, "growth": "rapid"},
+    "alarm_soft_tissue_sarcoma": {"age_years": 14, "location": "paraspinal", "depth": "deep", "mobility": "fixed",
+                                  "consistency": "firm", "size_cm": 8, "growth": "rapid"},
+    "alarm_primary_bone_tumor": {"age_years": 13, "location": "paraspinal", "consistency": "hard",
+                                 "rest_or_night_pain": True, "depth": "deep"},
+}
+"""A child's picture that fires each card whose action names the sarcoma service."""
+
+
+def _own_card(card_id):
+    """A card's own rule (or its cause's alarm), as stated before any variant."""
+    kb = load_knowledge()
+    if card_id.startswith("alarm_"):
+        return kb.causes[card_id.removeprefix("alarm_")].alarm
+    (rule,) = [c.rule for c in kb.red_flags if c.rule.id == card_id]
+    return rule
+
+
+def _card(answer, card_id):
+    (flag,) = [f for f in answer.red_flags if f["id"] == card_id]
+    return flag
+
+
+@pytest.mark.parametrize(("card_id", "case"), CHILD_SARCOMA_CARDS.items(), ids=CHILD_SARCOMA_CARDS.keys())
+def test_a_childs_sarcoma_card_says_to_call_the_on_call_paediatrician_as_the_plan_does(card_id, case):
+    """2026.11.42: since 2026.11.41 a child's plan opens with a call to the on-call paediatrician beside the
+    sarcoma-service referral, but the red-flag cards still told a child's clinician 'refer to a sarcoma
+    service' within 2 weeks. For a child under 16 each card now says what the plan does: call the on-call
+    paediatrician today, the route to the children's cancer service (North Central London's or Bristol's
+    children's pathway, which the card cites for what to do; its criterion keeps its own source). The card
+    fires, and at its level, exactly as before."""
+    answer = assess(case)
+    flag = _card(answer, card_id)
+    own = _own_card(card_id)
+    assert "call the on-call paediatrician today" in flag["action"].lower()
+    assert flag["within"] == "today"
+    assert flag["action_source_id"] in {"ncl_icb_usc_sarcoma_children", "bnssg_remedy_cyp_suspected_cancer"}
+    assert (flag["level"], flag["source_id"]) == (own.level, own.source)
+    assert "paediatrics" in _referral_targets(answer, "child_suspected_sarcoma_route")
+
+
+@pytest.mark.parametrize("age", [16, 40, None], ids=["16", "40", "age_not_entered"])
+@pytest.mark.parametrize(("card_id", "case"), CHILD_SARCOMA_CARDS.items(), ids=CHILD_SARCOMA_CARDS.keys())
+def test_from_16_or_with_no_age_the_sarcoma_card_keeps_its_own_route(card_id, case, age):
+    """From 16, and when no age is entered (the adult route, as in the plan), the card says its own words."""
+    older = {key: value for key, value in case.items() if key != "age_years"}
+    if age is not None:
+        older["age_years"] = age
+    flag = _card(assess(older), card_id)
+    assert flag["action"] == _own_card(card_id).action
+    assert "paediatrician" not in flag["action"]
+    assert "action_source" not in flag
+
+
+def test_a_cards_variants_keep_its_id_level_and_message():
+    """A variant changes only what the card says to do (and how soon, and on whose authority: the card's
+    own source stays, the criterion rests on it)."""
+    kb = load_knowledge()
+    varied = [c for c in kb.red_flags if c.variant_flags]
+    assert len(varied) >= 7
+    for compiled in varied:
+        for _, shown in compiled.variant_flags:
+            same = ("id", "level", "message", "source", "source_id")
+            assert [getattr(shown, f) for f in same] == [getattr(compiled.flag, f) for f in same]
+            assert shown.action != compiled.flag.action and shown.action_source_id
+
+
+_TEAM_A_CARD_NAMES = {"on-call paediatrician": "paediatrics", "paediatric surgery": "pediatric_surgery"}
+
+
+def test_over_a_grid_a_childs_card_names_the_team_the_plan_refers_to():
+    """Card and plan agree: over this grid of children and older patients, every card that shows a child's
+    words (under 16 only) names a team the plan refers to (the on-call paediatrician, or paediatric
+    surgery for a baby's sacral tumour), and from 16 no card shows them. Each side is met many times."""
+    kb = load_knowledge()
+    own = {c.rule.id: c.rule.action for c in kb.red_flags if c.variant_flags}
+    own |= {f"alarm_{a.cause}": a.alarm.action for a in kb.alarms if a.variants}
+    axes = {"age_years": [0.03, 8, 15.9, 16, 40], "location": ["natal_cleft", "midline_sacral", "paraspinal", "flank", None],
+            "size_cm": [2, 6], "consistency": ["soft", "firm", "hard", None], "depth": ["deep", None],
+            "mobility": ["fixed", None], "growth": ["rapid", None], "nf1": [True, None], "rest_or_night_pain": [True, None]}
+    seen = {"child_words": 0, "own_words": 0}
+    for values in itertools.product(*axes.values()):
+        case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
+        answer = assess(case)
+        targets = _referral_targets(answer)
+        for flag in answer.red_flags:
+            if flag["id"] not in own:
+                continue
+            if flag["action"] == own[flag["id"]]:
+                seen["own_words"] += 1
+                continue
+            assert case["age_years"] < 16, (case, flag["id"])
+            named = [to for words, to in _TEAM_A_CARD_NAMES.items() if words in flag["action"]]
+            assert named and set(named) <= targets, (case, flag["id"], targets)
+            seen["child_words"] += 1
     assert min(seen.values()) > 100, seen
 
 

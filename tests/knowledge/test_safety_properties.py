@@ -125,7 +125,7 @@ def _reads_alarm(cond, cid: str) -> bool:
     return False
 
 
-ALARM_CAUSES = [cid for _, cid, _, _ in KB.alarms]
+ALARM_CAUSES = [a.cause for a in KB.alarms]
 
 
 def test_every_alarm_has_workup_rules_that_carry_it_out():

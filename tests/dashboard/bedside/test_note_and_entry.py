@@ -49,6 +49,18 @@ def test_note_reconciles_a_benign_top_cause(kb: knowledge.Knowledge) -> None:
     assert "Why URGENT with Lipoma" in text and "NICE NG12" in text
 
 
+def test_a_childs_card_in_the_note_names_its_own_source_and_the_routes(kb: knowledge.Knowledge) -> None:
+    """2026.11.42: a child's sarcoma card says to call the on-call paediatrician, on the children's pathway's
+    authority; the note keeps the card's own source beside it, as the screen does."""
+    a = knowledge.assess({"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"}, kb)
+    (flag,) = [f for f in a.red_flags if f.id == "sarcoma_size_5cm"]
+    text = note.note_text(a, kb, NOW)
+    assert f"(Source: {flag.source}; what to do for this patient: {flag.action_source})" in text
+    assert flag.action_source == kb.source_label("ncl_icb_usc_sarcoma_children")
+    adult = note.note_text(knowledge.assess({"age_years": 40, "location": "flank", "size_cm": 6, "consistency": "firm"}, kb), kb, NOW)
+    assert "what to do for this patient" not in adult
+
+
 def test_note_builder_imports_no_streamlit() -> None:
     assert "streamlit" not in sys.modules or note.__dict__.get("st") is None
 

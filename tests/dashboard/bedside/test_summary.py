@@ -117,6 +117,16 @@ def test_summary_has_every_fired_red_flag_with_level_action_timing_and_source(pa
             assert escape(flag["within"]) in card
 
 
+def test_a_childs_card_in_the_summary_cites_the_route_beside_its_own_source(kb: knowledge.Knowledge) -> None:
+    """2026.11.42: a card whose action a child's variant replaced cites that variant's source as well as its own."""
+    child = knowledge.assess({"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"}, kb)
+    page = export.case_summary_html(child, kb, NOW)
+    card = re.search(r'<div class="flag lvl-urgent" data-flag="sarcoma_size_5cm">(.*?)</div>', page)[1]
+    assert "Call the on-call paediatrician today" in card
+    assert escape(kb.source_label("scottish_sarcoma_referral_2025")) in card
+    assert escape(f"{words.ACTION_SOURCE}: {kb.source_label('ncl_icb_usc_sarcoma_children')}") in card
+
+
 def test_summary_gives_the_workup_steps_in_order_and_the_do_nots(page: str, assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> None:
     """The workup path keeps the engine's order with timing, referral target, rationale and source; then each 'do not'."""
     assert _attr_values(page, "data-step") == [s["step"] for s in assessment.workup]

@@ -248,6 +248,22 @@ def test_a_steps_own_condition_is_shown_with_the_step(kb: knowledge.Knowledge, t
     assert re.search(r"when:\n\s+age_years:", kt.rule_yaml(kb, "csf_leak_pathway"))
 
 
+def test_a_cards_action_variant_is_shown_with_its_condition_and_source(kb: knowledge.Knowledge, tables: kt.Tables) -> None:
+    """2026.11.42: a red flag may say something else to do for some patients (a child's route). The
+    red-flag table shows it beside the rule's own action, with its condition and its source, and the
+    rule's YAML lists it with the named definition its condition uses (here the only use of
+    [paediatric] by this rule, whose own condition reads the ultrasound result)."""
+    flags = tables.red_flags.set_index("id")
+    shown = flags.loc["ultrasound_suspicious", "instead, for some patients"]
+    assert shown.startswith("If [paediatric]: Call the on-call paediatrician today")
+    assert "Within: today." in shown and kb.source_label("ncl_icb_usc_sarcoma_children") in shown
+    assert flags.loc["cauda_equina_syndrome", "instead, for some patients"] == ""
+    out = kt.rule_yaml(kb, "ultrasound_suspicious")
+    assert re.search(r"^variants:\n- when:\n    ref: paediatric\n  action: '?Call", out, re.MULTILINE)
+    assert re.search(r"^paediatric:", out, re.MULTILINE)
+    assert not re.search(r"^paediatric:", kt.rule_yaml(kb, "cauda_equina_syndrome"), re.MULTILINE)
+
+
 def test_a_named_condition_used_only_by_a_step_is_listed_with_the_rule(tmp_path: Path) -> None:
     """The rule's YAML lists the named definitions its steps' own conditions use, not only its `when`'s
     (on a copy of the knowledge whose CSF-leak referral step reads [paediatric])."""
