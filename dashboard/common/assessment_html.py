@@ -263,7 +263,6 @@ def _action_source(flag: knowledge.RedFlag, m: Markup) -> str:
     return f'<span class="{m.source}">; {_e(words.ACTION_SOURCE)}: {_e(flag["action_source"])}</span>'
 
 
-
 def step_name(step: knowledge.PlanStep, kb: knowledge.Knowledge) -> str:
     """A workup step as read: its label, and '→ referral target' when it refers."""
     name = kb.step_labels.get(step["step"], step["step"])

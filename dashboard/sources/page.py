@@ -221,7 +221,7 @@ def render(summary_path: Path | None = None) -> None:
         f"Causes ({len(kb.causes)})",
         f"Findings ({len(kb.findings)})",
         f"Likelihoods ({len(kb.likelihoods)})",
-        f"Red flags ({len(kb.red_flags)})",
+        f"Red flags ({len(kb.red_flags)} rules, {len(kb.alarms)} alarms)",
         f"Workup ({n_rules} rules)",
         f"Definitions ({len(kb.definitions)})",
         f"Sources ({len(kb.sources)})",

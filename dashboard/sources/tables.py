@@ -195,7 +195,8 @@ def likelihood_entries_table(kb: knowledge.Knowledge) -> pd.DataFrame:
 
 
 def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
-    """One row per red-flag rule: id, level, message, action, within, readable condition, provenance."""
+    """One row per red-flag rule, then one per can't-miss alarm: id, level, message, action, within, readable
+    condition, what the card says instead for some patients, provenance."""
     rows = []
     for compiled in kb.red_flags:
         r = compiled.rule
@@ -210,6 +211,22 @@ def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
             **_provenance(kb, r),
             "reads": ", ".join(compiled.reads_sorted),
             "source id": r.source,
+        })
+    # the can't-miss alarms are red flags too (ids alarm_<cause>): the ranking, not a condition, fires them
+    for a in kb.alarms:
+        alarm = a.alarm
+        rows.append({
+            "id": f"alarm_{a.cause}",
+            "level": alarm.level,
+            "message": f"Can't-miss alarm: the ranking estimates {kb.causes[a.cause].name} at {alarm.threshold:.0%} or more.",
+            "condition": (f"estimated probability of {a.cause} ≥ {alarm.threshold:g}, and the findings multiply its "
+                          f"prior odds for the age band by at least {alarm.min_odds_ratio:g}"),
+            "action": alarm.action,
+            "within": "",
+            "instead, for some patients": " · ".join(_variant_text(kb, v) for v in alarm.variants),
+            **_provenance(kb, alarm),
+            "reads": "the ranking",
+            "source id": alarm.source,
         })
     return pd.DataFrame(rows)
 
@@ -394,6 +411,7 @@ def counts_table(kb: knowledge.Knowledge) -> pd.DataFrame:
         row("state likelihood entries", [x for state in states for x in state.likelihoods.values()]),
         row("correlated groups", list(kb.groups.values())),
         row("red-flag rules", [c.rule for c in kb.red_flags]),
+        row("can't-miss alarms", [a.alarm for a in kb.alarms]),
         row(f"workup steps and 'do not's ({len(kb.workup_rules)} rules)", steps),
     ])
 

@@ -112,12 +112,19 @@ def test_every_likelihood_entry_is_shown_and_inheritance_is_marked(kb: knowledge
 
 
 def test_red_flag_and_workup_tables_cover_every_rule_and_step(kb: knowledge.Knowledge, tables: kt.Tables) -> None:
-    """Every red-flag rule is a row; every step and 'do not' of every workup rule is a row, in rule order."""
-    assert list(tables.red_flags["id"]) == [c.rule.id for c in kb.red_flags]
-    for compiled, row in zip(kb.red_flags, tables.red_flags.to_dict("records"), strict=True):
+    """Every red-flag rule is a row, then every can't-miss alarm (2026.11.42: the alarms, their thresholds and
+    actions were on no table); every step and 'do not' of every workup rule is a row, in rule order."""
+    assert list(tables.red_flags["id"]) == [c.rule.id for c in kb.red_flags] + [f"alarm_{a.cause}" for a in kb.alarms]
+    rows = tables.red_flags.to_dict("records")
+    for compiled, row in zip(kb.red_flags, rows, strict=False):
         r = compiled.rule
         assert (row["level"], row["message"], row["action"], row["within"]) == (r.level, r.message, r.action, r.within)
         assert row["condition"]
+    for a, row in zip(kb.alarms, rows[len(kb.red_flags):], strict=True):
+        assert (row["level"], row["action"], row["source id"]) == (a.alarm.level, a.alarm.action, a.alarm.source)
+        assert f"\u2265 {a.alarm.threshold:g}" in row["condition"] and f"{a.alarm.threshold:.0%}" in row["message"]
+    bone = tables.red_flags.set_index("id").loc["alarm_primary_bone_tumor", "instead, for some patients"]
+    assert bone.startswith("If [paediatric]: Call the on-call paediatrician today")
     workup = tables.workup
     assert list(dict.fromkeys(workup["rule"])) == [c.rule.id for c in kb.workup_rules]
     assert len(workup) == sum(len(c.rule.steps) + len(c.rule.avoid) for c in kb.workup_rules)
@@ -184,6 +191,8 @@ def test_counts_say_how_many_entries_are_estimates(kb: knowledge.Knowledge, tabl
     assert counts.loc["likelihood entries", "count"] == len(kb.likelihoods)
     assert counts.loc["likelihood entries", "estimates"] == sum(x.source == kt.ESTIMATE for x in kb.likelihoods.values())
     assert counts.loc["red-flag rules", "count"] == len(kb.red_flags)
+    assert counts.loc["can't-miss alarms", "count"] == len(kb.alarms) > 0
+    assert counts.loc["can't-miss alarms", "estimates"] == sum(a.alarm.source == kt.ESTIMATE for a in kb.alarms)
     states = [state for pairs in kb.states.states.values() for _, state in pairs]
     assert counts.loc["cause states (their shares)", "count"] == len(states) == len(tables.states)
     assert counts.loc["cause states (their shares)", "estimates"] == sum(x.source == kt.ESTIMATE for x in states)
@@ -328,7 +337,8 @@ def test_page_opens_alone_with_version_counts_and_every_tab(kb: knowledge.Knowle
     labels = [t.label for t in at.tabs]
     assert labels == [
         f"Causes ({len(kb.causes)})", f"Findings ({len(kb.findings)})", f"Likelihoods ({len(kb.likelihoods)})",
-        f"Red flags ({len(kb.red_flags)})", f"Workup ({len(kb.workup_rules)} rules)", f"Definitions ({len(kb.definitions)})",
+        f"Red flags ({len(kb.red_flags)} rules, {len(kb.alarms)} alarms)", f"Workup ({len(kb.workup_rules)} rules)",
+        f"Definitions ({len(kb.definitions)})",
         f"Sources ({len(kb.sources)})",
     ]
     assert len(at.dataframe) == 9  # the seven tabs' tables, then the states and the correlated groups
