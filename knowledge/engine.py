@@ -23,12 +23,12 @@ import bisect
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
 from knowledge.case import Case, parse_case
-from knowledge.conditions import CANT_MISS, TOP, Context
+from knowledge.conditions import CANT_MISS, TOP, Context, Predicate
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.questions import next_questions
 from knowledge.result import (
@@ -519,10 +519,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     for i in k.red_flag_scan(ctx, known_mask):
         compiled = red_flags[i]
         flag = compiled.flag  # set on every red-flag rule (loader._prepared_flags)
-        for test, variant_flag in compiled.variant_flags:  # what the card says for this patient, if it varies
-            if test(ctx):
-                flag = variant_flag
-                break
+        if compiled.variant_flags:
+            flag = _first_that_holds(compiled.variant_flags, ctx, flag)
         fired.append(cast(RedFlag, flag))
         if compiled.level_rank > top:
             top = compiled.level_rank
@@ -532,7 +530,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
     alarmed: list[str] = []
-    for j, cid, alarm, alarm_do_not, source_label, variants in k.alarms:
+    for j, cid, alarm, alarm_do_not, source_label, words, variants in k.alarms:
         p = probs_list[j]
         if p < alarm.threshold:
             continue
@@ -540,17 +538,13 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
             continue  # the age band, not the findings, makes it likely: the marker rules own that case
         name = k.causes[cid].name
-        action, within, note, action_source, action_source_id = alarm.action, "", alarm.note, "", ""
-        for test, variant, variant_source, variant_note in variants:  # what the card says for this patient, if it varies
-            if test(ctx):
-                action, within, note = variant.action, variant.within or "", variant_note
-                action_source, action_source_id = variant_source, variant.source
-                break
+        if variants:
+            words = _first_that_holds(variants, ctx, words)
         fired.append(RedFlag(f"alarm_{cid}", alarm.level,
                              f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
                              "a can't-miss cause this likely needs acting on.",
-                             action, within, source_label, alarm.source, note, cid, round(p, 4), alarm.threshold,
-                             action_source, action_source_id))
+                             words.action, words.within, source_label, alarm.source, words.note, cid, round(p, 4),
+                             alarm.threshold, words.action_source, words.action_source_id))
         top = max(top, LEVEL_RANK[alarm.level])
         alarmed.append(cid)
         for step, item in alarm_do_not:
@@ -587,6 +581,17 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         _memo=ctx.memo,
         _state_probs=state_probs,
     )
+
+
+T = TypeVar("T")
+
+
+def _first_that_holds(variants: tuple[tuple[Predicate, T], ...], ctx: Context, default: T) -> T:
+    """What a card shows for this patient: the first action variant whose condition holds, else its own."""
+    for test, shown in variants:
+        if test(ctx):
+            return shown
+    return default
 
 
 def _minus_level_rank(flag: RedFlag) -> int:

@@ -155,8 +155,6 @@ class CompiledRule(Generic[R]):
     """A workup rule's steps as the plan shows them."""
     step_tests: tuple[Predicate | None, ...] = ()
     """A workup rule's steps' own conditions, in step order (None where a step has none)."""
-    variant_tests: tuple[tuple[Predicate, ActionVariant], ...] = ()
-    """A red-flag rule's action variants with their conditions compiled, in order."""
     variant_flags: tuple[tuple[Predicate, RedFlag], ...] = ()
     """A red-flag rule's items as shown under each action variant (the first whose test holds is shown)."""
     _sorted: tuple[str, ...] = field(init=False, repr=False, default=())
@@ -170,6 +168,17 @@ class CompiledRule(Generic[R]):
         object.__setattr__(self, "_sorted", tuple(sorted(self.reads)))
 
 
+class AlarmWords(NamedTuple):
+    """What a can't-miss alarm's card says to do (its message carries the probability, so the card itself
+    is made when the alarm fires)."""
+
+    action: str
+    within: str
+    note: str
+    action_source: str = ""
+    action_source_id: str = ""
+
+
 class Alarm(NamedTuple):
     """A can't-miss cause's alarm as the engine runs it, with what it shows built once."""
 
@@ -180,9 +189,10 @@ class Alarm(NamedTuple):
     do_not_items: tuple[tuple[str, DoNot], ...]
     """The alarm's do-not items with their step ids."""
     source_label: str
-    variants: tuple[tuple[Predicate, ActionVariant, str, str], ...]
-    """The alarm's action variants: (compiled condition, variant, its source's label, the card's note
-    under it), in order."""
+    words: AlarmWords
+    """What the card says to do, unless a variant holds."""
+    variants: tuple[tuple[Predicate, AlarmWords], ...]
+    """The alarm's action variants with their conditions compiled, in order (the first that holds is shown)."""
 
 
 @dataclass(frozen=True)
@@ -778,7 +788,8 @@ def _compile_rule(compiler: Compiler, when: Any, rule_id: str, definitions: Mapp
 def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], sources: Mapping[str, Source],
                       file: str, entry: str, prefix: str = "") -> tuple[tuple[Predicate, ActionVariant], ...]:
     """A card's action variants: each source checked and each condition compiled (tested only once the
-    card fired, so not part of the file's scan); errors name the file, the entry and the variant's field."""
+    card fired, so not part of the file's scan); errors name the file, the entry and the variant's field.
+    Each is shown with the rule's note, then its own, and its source as `action_source`."""
     out = []
     for n, variant in enumerate(variants):
         field_ = f"{prefix}variants[{n}]"
@@ -789,11 +800,6 @@ def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], s
             raise KnowledgeFileError(file, entry, f"{field_}.when", "the condition is nested too deeply") from err
         out.append((test, variant))
     return tuple(out)
-
-
-def _variant_note(rule_note: str, variant_note: str) -> str:
-    """A card's note under an action variant: the rule's own, then the variant's."""
-    return f"{rule_note} {variant_note}".strip()
 
 
 def _compile_step(compiler: Compiler, when: Any, rule_id: str, k: int) -> Predicate:
@@ -819,8 +825,13 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
         _check_source(rule, sources, "red_flags.yaml", rule.id)
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "red_flags.yaml")
-        variant_tests = _compile_variants(compiler, rule.variants, sources, "red_flags.yaml", rule.id)
-        red_flags.append(CompiledRule(rule, test, reads, needs, variant_tests=variant_tests))
+        source = _source_label(sources, rule.source)
+        variant_flags = tuple(
+            (variant_test, RedFlag(rule.id, rule.level, rule.message, v.action, rule.within if v.within is None else v.within,
+                                   source, rule.source, f"{rule.note} {v.note}".strip(),
+                                   action_source=_source_label(sources, v.source), action_source_id=v.source))
+            for variant_test, v in _compile_variants(compiler, rule.variants, sources, "red_flags.yaml", rule.id))
+        red_flags.append(CompiledRule(rule, test, reads, needs, variant_flags=variant_flags))
     return red_flags
 
 
@@ -982,10 +993,11 @@ def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Ma
     for j, cid in enumerate(cause_ids):
         alarm = causes[cid].alarm
         if causes[cid].cant_miss and alarm is not None:
-            variants = tuple((test, v, _source_label(sources, v.source), _variant_note(alarm.note, v.note))
-                             for test, v in _compile_variants(compiler, alarm.variants, sources, "causes.yaml", cid, "alarm."))
+            variants = tuple(
+                (test, AlarmWords(v.action, v.within or "", f"{alarm.note} {v.note}".strip(), _source_label(sources, v.source), v.source))
+                for test, v in _compile_variants(compiler, alarm.variants, sources, "causes.yaml", cid, "alarm."))
             out.append(Alarm(j, cid, alarm, _do_not_items(alarm.do_not, f"alarm_{cid}", "cant_miss", sources),
-                             _source_label(sources, alarm.source), variants))
+                             _source_label(sources, alarm.source), AlarmWords(alarm.action, "", alarm.note), variants))
     return tuple(out)
 
 
@@ -1018,12 +1030,7 @@ def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str
     for compiled in rules:
         r = compiled.rule
         flag = RedFlag(r.id, r.level, r.message, r.action, r.within, _source_label(sources, r.source), r.source, r.note)
-        variant_flags = tuple(
-            (test, RedFlag(r.id, r.level, r.message, v.action, r.within if v.within is None else v.within,
-                           flag.source, r.source, _variant_note(r.note, v.note),
-                           action_source=_source_label(sources, v.source), action_source_id=v.source))
-            for test, v in compiled.variant_tests)
-        out.append(dataclasses.replace(compiled, flag=flag, variant_flags=variant_flags, level_rank=LEVEL_RANK[r.level],
+        out.append(dataclasses.replace(compiled, flag=flag, level_rank=LEVEL_RANK[r.level],
                                        do_not_items=_do_not_items(r.do_not, r.id, "red_flag", sources)))
     return out
 
