@@ -534,6 +534,11 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         p = probs_list[j]
         if p < alarm.threshold:
             continue
+        # its do-not list holds from the threshold: a cause this likely is not needled, cut or incised
+        # blind, even when the age band alone makes it so and the card below stays quiet (2026.11.43)
+        for step, item in alarm_do_not:
+            if step not in do_not:
+                do_not[step] = item
         p0 = float(prior_row[j])
         if p < 1 and (p / (1 - p)) < alarm.min_odds_ratio * (p0 / (1 - p0)):
             continue  # the age band, not the findings, makes it likely: the marker rules own that case
@@ -547,9 +552,6 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                              alarm.threshold, words.action_source, words.action_source_id))
         top = max(top, LEVEL_RANK[alarm.level])
         alarmed.append(cid)
-        for step, item in alarm_do_not:
-            if step not in do_not:
-                do_not[step] = item
     if len(fired) > 1:
         fired.sort(key=_minus_level_rank)
     if alarmed:

@@ -369,9 +369,13 @@ def do_not_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Ma
     (with an estimate's note when `with_notes`: the paper shows notes, the screen leaves them to the
     Knowledge and sources page)."""
     flag_names = {f["id"]: f["message"] for f in assessment.red_flags}
+    alarm_causes = {f"alarm_{alarm.cause}": alarm.cause for alarm in kb.alarms}
     items = []
     for a in assessment.avoid:
         origin = flag_names.get(a.get("rule", ""), "")
+        cause = alarm_causes.get(a.get("rule", ""))
+        if not origin and cause:  # a can't-miss cause at its threshold whose alarm card stayed quiet
+            origin = words.DO_NOT_FROM_RANKING.format(name=kb.causes[cause].name, p=assessment.probability(cause))
         because = f' <span class="{m.source}">({_e(words.DO_NOT_FROM)}: {_e(origin)})</span>' if origin else ""
         data = f' data-avoid="{_e(a["step"])}"' if m.step_ids else ""
         items.append(f"<li{data}>{avoid_text_html(a, kb, m, a.note if with_notes else '')}{because}</li>")

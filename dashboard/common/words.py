@@ -128,6 +128,9 @@ PLAN_GROUPS = {
 AFTER_EMERGENCY_WHY = "These would delay the emergency pathway: do them afterwards, if still needed."
 DO_NOT_HEADING = "Do not"
 DO_NOT_FROM = "because of"
+DO_NOT_FROM_RANKING = "the ranking's estimate of {name} at {p:.0%}"
+"""Why a can't-miss cause's do-not item stands when its alarm card did not fire (the age band, not the
+findings, made the cause that likely)."""
 
 
 def answer_word(value: object) -> str:

@@ -220,7 +220,8 @@ def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
             "level": alarm.level,
             "message": f"Can't-miss alarm: the ranking estimates {kb.causes[a.cause].name} at {alarm.threshold:.0%} or more.",
             "condition": (f"estimated probability of {a.cause} ≥ {alarm.threshold:g}, and the findings multiply its "
-                          f"prior odds for the age band by at least {alarm.min_odds_ratio:g}"),
+                          f"prior odds for the age band by at least {alarm.min_odds_ratio:g} (its do-not list holds from "
+                          f"the threshold alone)"),
             "action": alarm.action,
             "within": "",
             "instead, for some patients": " · ".join(_variant_text(kb, v) for v in alarm.variants),

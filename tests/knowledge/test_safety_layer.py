@@ -108,6 +108,71 @@ def test_cant_miss_alarm_stays_quiet_when_only_the_age_makes_it_likely():
     assert a.triage == "routine"
 
 
+INFANT_INFLAMED_UNSITED = {"age_years": 0.5, "sex": "female", "size_cm": 2, "consistency": "fluctuant", "onset": "chronic",
+                           "fever": True, "tender": True, "erythema": True}
+"""A 6-month-old's red, tender, fluctuant lump present for months, with fever, its site not recorded: the
+ranking puts occult dysraphism (an infected dermal sinus or meningocele) first, but the infant prior, not
+the findings, carries most of that."""
+
+
+def test_a_likely_cant_miss_cause_keeps_its_do_not_list_when_the_age_keeps_its_card_quiet():
+    """2026.11.43: the dysraphism alarm's card stays quiet when the age band alone makes the cause likely
+    (the odds condition), and until then its do-not list went with it: the plan above told the clinician to
+    incise a lump the ranking put at a third likely to reach the dura. The do-not list now holds from the
+    threshold; the card, and its triage, still need the findings to double the odds."""
+    k = load_knowledge()
+    a = assess(INFANT_INFLAMED_UNSITED)
+    p = a.probability("occult_spinal_dysraphism")
+    alarm = k.causes["occult_spinal_dysraphism"].alarm
+    j = k.cause_ids.index("occult_spinal_dysraphism")
+    p0 = float(k.prior[k.age_bands.index(next(b for b in k.age_bands if b.id == a.age_band))][j])
+    assert p >= alarm.threshold
+    assert p / (1 - p) < alarm.min_odds_ratio * p0 / (1 - p0)  # so the card stays quiet
+    assert "alarm_occult_spinal_dysraphism" not in _flag_ids(a)
+    assert a.triage == "urgent"  # from the abscess-with-fever flag, not the alarm
+    items = {d.step: d for d in a.avoid}
+    assert {"incision_drainage", "biopsy", "excision"} <= set(items)
+    assert {items[s].rule for s in ("incision_drainage", "biopsy", "excision")} == {"alarm_occult_spinal_dysraphism"}
+    assert {items[s].origin for s in ("incision_drainage", "biopsy", "excision")} == {"cant_miss"}
+    assert "incision_drainage" not in {w.step for w in a.workup}
+    assert "ultrasound" in {w.step for w in a.workup}
+
+
+@pytest.mark.parametrize("age", [8, 45])
+def test_below_its_threshold_a_cant_miss_cause_adds_no_do_not(age):
+    """The same lump at 8 or 45 years: dysraphism far below its 30% threshold, so no alarm item, and the
+    abscess is drained as before."""
+    a = assess({**INFANT_INFLAMED_UNSITED, "age_years": age})
+    assert a.probability("occult_spinal_dysraphism") < load_knowledge().causes["occult_spinal_dysraphism"].alarm.threshold
+    assert not [d for d in a.avoid if d.rule.startswith("alarm_")]
+    assert "incision_drainage" in {w.step for w in a.workup}
+
+
+def test_over_a_grid_every_cause_at_its_threshold_carries_its_do_not_list():
+    """Whatever fires the card, every can't-miss cause at or above its threshold has each of its do-not steps
+    on the list (from its own alarm or another rule) and none of them in the plan; below it, its alarm
+    adds nothing."""
+    k = load_knowledge()
+    quiet_at_threshold = 0
+    for age, site, feel, onset, fever in itertools.product(
+            [0.02, 0.5, 3, 14, 45, 75, None], ["natal_cleft", "midline_sacral", "paraspinal", "flank", None],
+            ["soft", "fluctuant", "hard", None], ["acute", "chronic", None], [True, None]):
+        case = {key: v for key, v in (("age_years", age), ("location", site), ("consistency", feel), ("onset", onset),
+                                      ("fever", fever), ("tender", True), ("erythema", True)) if v is not None}
+        a = assess(case, k)
+        avoided = {d.step: d.rule for d in a.avoid}
+        steps = {w.step for w in a.workup}
+        for entry in k.alarms:
+            rule = f"alarm_{entry.cause}"
+            if a.probability(entry.cause) >= entry.alarm.threshold:
+                own = {step for step, _ in entry.do_not_items}
+                assert own <= set(avoided) and not own & steps, (case, entry.cause)
+                quiet_at_threshold += rule not in _flag_ids(a)
+            else:
+                assert rule not in avoided.values(), (case, entry.cause)
+    assert quiet_at_threshold > 10  # the grid meets the quiet-card case, not only fired alarms
+
+
 def test_safety_questions_list_what_would_fire_an_emergency():
     """Unknown-aware list: cancer with back pain and neurology not yet asked lists the neurological
     findings that would make it an MSCC emergency, emergency effects before urgent ones."""

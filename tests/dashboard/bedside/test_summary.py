@@ -247,3 +247,20 @@ def test_reset_clears_the_label_for_the_next_patient() -> None:
     at.button(key=inputs.RESET_KEY).click().run()
     assert at.text_input(key=panels.EXPORT_LABEL_KEY).value == ""
     assert not at.exception
+
+
+def test_a_do_not_from_a_quiet_alarm_names_the_rankings_estimate(kb: knowledge.Knowledge) -> None:
+    """2026.11.43: a can't-miss cause at its threshold keeps its do-not list when its card stays quiet; with no
+    card to name, each item says the ranking's estimate put it there."""
+    infant = knowledge.assess({"age_years": 0.5, "size_cm": 2, "consistency": "fluctuant", "onset": "chronic",
+                               "fever": True, "tender": True, "erythema": True}, kb)
+    assert "alarm_occult_spinal_dysraphism" not in {f.id for f in infant.red_flags}
+    page = export.case_summary_html(infant, kb, NOW)
+    p = infant.probability("occult_spinal_dysraphism")
+    why = escape(words.DO_NOT_FROM_RANKING.format(name=kb.causes["occult_spinal_dysraphism"].name, p=p))
+    items = re.findall(r'<li data-avoid="([^"]+)">(.*?)</li>', page)
+    assert {step for step, item in items if why in item} == {"incision_drainage", "biopsy", "excision"}
+    assert f"{p:.0%}" in why
+    # an item whose card fired names the card, not the ranking
+    adult = knowledge.assess(CES_AND_SARCOMA, kb)
+    assert words.DO_NOT_FROM_RANKING.split("{")[0] not in export.case_summary_html(adult, kb, NOW)

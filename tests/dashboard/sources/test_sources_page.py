@@ -123,6 +123,7 @@ def test_red_flag_and_workup_tables_cover_every_rule_and_step(kb: knowledge.Know
     for a, row in zip(kb.alarms, rows[len(kb.red_flags):], strict=True):
         assert (row["level"], row["action"], row["source id"]) == (a.alarm.level, a.alarm.action, a.alarm.source)
         assert f"\u2265 {a.alarm.threshold:g}" in row["condition"] and f"{a.alarm.threshold:.0%}" in row["message"]
+        assert row["condition"].endswith("(its do-not list holds from the threshold alone)")  # 2026.11.43
     bone = tables.red_flags.set_index("id").loc["alarm_primary_bone_tumor", "instead, for some patients"]
     assert bone.startswith("If [paediatric]: Call the on-call paediatrician today")
     workup = tables.workup
