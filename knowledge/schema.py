@@ -202,7 +202,9 @@ class ActionVariant(_Sourced):
 
 class CauseAlarm(_Sourced):
     """The ranking feeding safety: when a can't-miss cause's estimated probability reaches
-    `threshold`, a flag of `level` fires and the cause's `do_not` list applies."""
+    `threshold`, the cause's `do_not` list applies, and a flag of `level` fires if the findings also
+    multiply the cause's prior odds by `min_odds_ratio` (since 2026.11.43 the do-not list does not wait
+    for the flag)."""
 
     threshold: float = Field(gt=0, lt=1, description="Probability (0-1) at or above which the alarm fires.")
     level: Literal["emergency", "urgent"] = "urgent"
@@ -210,7 +212,8 @@ class CauseAlarm(_Sourced):
         "The entered findings must multiply the cause's prior odds (for the age band) by at least this much: "
         "the alarm answers what the findings say, not what the age alone says."))
     action: str = Field(min_length=10, description="What to do when the alarm fires.")
-    do_not: tuple[AvoidRef, ...] = ()
+    do_not: tuple[AvoidRef, ...] = Field(default=(), description=(
+        "Steps that must not be done once the probability reaches `threshold`, whether or not the flag fires."))
     variants: tuple[ActionVariant, ...] = Field(default=(), description=(
         "What the alarm's card says to do instead for some patients (the first whose `when` holds)."))
 

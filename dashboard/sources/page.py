@@ -238,7 +238,7 @@ def render(summary_path: Path | None = None) -> None:
         _likelihoods(kb, tables, needle, only_estimates)
     with tabs[3]:
         _show(tables.red_flags, keep(tables.red_flags), {"message": _WIDE, "action": _WIDE, "condition": _WIDE}, note=text.KN_CONDITION_NOTE)
-        _rule_detail(kb, [c.rule.id for c in kb.red_flags], FLAG_RULE_KEY)
+        _rule_detail(kb, [c.rule.id for c in kb.red_flags] + knowledge_tables.alarm_ids(kb), FLAG_RULE_KEY)
     with tabs[4]:
         _show(tables.workup, keep(tables.workup), {"rationale": _WIDE, "condition": _WIDE}, note=text.KN_WORKUP_NOTE)
         _rule_detail(kb, [c.rule.id for c in kb.workup_rules], WORKUP_RULE_KEY)

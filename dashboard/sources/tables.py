@@ -77,8 +77,16 @@ _RULE_ORDER = ("id", "level", "when", "with_referral_to", "message", "action", "
                "fallback", "about", "source", "note")
 
 
+def alarm_ids(kb: knowledge.Knowledge) -> list[str]:
+    """The can't-miss alarms as the red flags they fire (`alarm_<cause>`), in knowledge order."""
+    return [f"alarm_{a.cause}" for a in kb.alarms]
+
+
 def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
-    """A red-flag or workup rule as YAML, followed by every named definition its condition uses."""
+    """A red-flag or workup rule, or a can't-miss alarm, as YAML, followed by every named definition its
+    conditions use."""
+    if rule_id in alarm_ids(kb):
+        return _alarm_yaml(kb, rule_id.removeprefix("alarm_"))
     rule = next((c.rule for c in (*kb.red_flags, *kb.workup_rules) if c.rule.id == rule_id), None)
     if rule is None:
         raise KeyError(rule_id)
@@ -97,6 +105,32 @@ def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
         used = {name: kb.definitions[name] for name in refs}
         out += "\n# named definitions used above (definitions.yaml)\n"
         out += yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    return out.strip()
+
+
+_ALARM_ORDER = ("threshold", "level", "min_odds_ratio", "action", "do_not", "variants", "source", "note")
+
+
+def _alarm_yaml(kb: knowledge.Knowledge, cause_id: str) -> str:
+    """A can't-miss cause's alarm as written under the cause in causes.yaml, with the named definitions
+    its variants' conditions use (the alarm itself reads only the ranking)."""
+    alarm = kb.causes[cause_id].alarm
+    assert alarm is not None  # alarm_ids lists only causes with one
+    # the level and odds line are shown even where the knowledge leaves them at their defaults
+    data = {"threshold": alarm.threshold, "level": alarm.level, "min_odds_ratio": alarm.min_odds_ratio,
+            **alarm.model_dump(mode="json", exclude_defaults=True)}
+    data = _ordered(data, _ALARM_ORDER)
+    for part in ("do_not", "variants"):
+        if part in data:
+            data[part] = [_ordered(s, _STEP_ORDER) for s in data[part]]
+    out = f"# causes.yaml, under the cause {cause_id}\n"
+    out += yaml.safe_dump({"alarm": data}, sort_keys=False, allow_unicode=True, width=100)
+    if alarm.variants:
+        refs = refs_used({"any": [v.when for v in alarm.variants]}, kb.definitions)
+        if refs:
+            out += "\n# named definitions used above (definitions.yaml)\n"
+            used = {name: kb.definitions[name] for name in refs}
+            out += yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
     return out.strip()
 
 

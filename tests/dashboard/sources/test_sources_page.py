@@ -274,6 +274,23 @@ def test_a_cards_action_variant_is_shown_with_its_condition_and_source(kb: knowl
     assert not re.search(r"^paediatric:", kt.rule_yaml(kb, "cauda_equina_syndrome"), re.MULTILINE)
 
 
+def test_an_alarms_yaml_shows_its_threshold_odds_line_do_nots_and_variants(kb: knowledge.Knowledge) -> None:
+    """A can't-miss alarm's variants were shown only in its table row: its YAML now shows the threshold,
+    level and odds line (even where left at their defaults), the do-not list, the variants and the named
+    definitions their conditions use; an alarm without variants lists no definition."""
+    out = kt.rule_yaml(kb, "alarm_primary_bone_tumor")
+    alarm = kb.causes["primary_bone_tumor"].alarm
+    assert out.startswith("# causes.yaml, under the cause primary_bone_tumor\nalarm:\n"
+                          f"  threshold: {alarm.threshold}\n  level: {alarm.level}\n  min_odds_ratio: {alarm.min_odds_ratio}\n")
+    assert re.findall(r"^  - step: (\w+)$", out, re.MULTILINE) == [a.step for a in alarm.do_not]
+    assert re.search(r"^  variants:\n  - when:\n      ref: paediatric\n    action: Call the on-call paediatrician", out, re.MULTILINE)
+    assert re.search(r"^paediatric:", out, re.MULTILINE)
+    plain = next(a for a in kb.alarms if not a.alarm.variants)
+    assert "named definitions" not in kt.rule_yaml(kb, f"alarm_{plain.cause}")
+    with pytest.raises(KeyError):
+        kt.rule_yaml(kb, "alarm_lipoma")  # not a can't-miss cause: no alarm
+
+
 def test_a_named_condition_used_only_by_a_step_is_listed_with_the_rule(tmp_path: Path) -> None:
     """The rule's YAML lists the named definitions its steps' own conditions use, not only its `when`'s
     (on a copy of the knowledge whose CSF-leak referral step reads [paediatric])."""
@@ -364,6 +381,12 @@ def test_filters_narrow_the_tables_and_a_rule_opens_in_full(kb: knowledge.Knowle
     assert not at.exception
     at.selectbox(key=sources_page.FLAG_RULE_KEY).set_value(kb.red_flags[0].rule.id).run()
     assert at.code[0].value.startswith(f"id: {kb.red_flags[0].rule.id}")
+    assert not at.exception
+    # the can't-miss alarms are in the same picker, after the rules
+    picker = at.selectbox(key=sources_page.FLAG_RULE_KEY)
+    assert list(picker.options)[-len(kb.alarms):] == [f"alarm_{a.cause}" for a in kb.alarms]
+    picker.set_value("alarm_soft_tissue_sarcoma").run()
+    assert at.code[0].value.startswith("# causes.yaml, under the cause soft_tissue_sarcoma\nalarm:\n  threshold: 0.3")
     assert not at.exception
 
 
