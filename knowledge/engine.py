@@ -530,7 +530,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     # the ranking feeds safety: a can't-miss cause at or above its threshold raises its own flag
     prior_row = k.prior[band]
     alarmed: list[str] = []
-    for j, cid, alarm, alarm_do_not, source_label, words, variants in k.alarms:
+    for j, cid, flag_id, alarm, alarm_do_not, source_label, words, variants in k.alarms:
         p = probs_list[j]
         if p < alarm.threshold:
             continue
@@ -545,7 +545,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         name = k.causes[cid].name
         if variants:
             words = _first_that_holds(variants, ctx, words)
-        fired.append(RedFlag(f"alarm_{cid}", alarm.level,
+        fired.append(RedFlag(flag_id, alarm.level,
                              f"The ranking estimates {name} at {p:.0%} (alarm threshold {alarm.threshold:.0%}): "
                              "a can't-miss cause this likely needs acting on.",
                              words.action, words.within, source_label, alarm.source, words.note, cid, round(p, 4),

@@ -185,6 +185,8 @@ class Alarm(NamedTuple):
     column: int
     """The cause's column in `Knowledge.cause_ids`."""
     cause: str
+    flag_id: str
+    """The id of the red flag it fires, and of the rule behind its do-not items: `alarm_<cause>`."""
     alarm: CauseAlarm
     do_not_items: tuple[tuple[str, DoNot], ...]
     """The alarm's do-not items with their step ids."""
@@ -788,8 +790,7 @@ def _compile_rule(compiler: Compiler, when: Any, rule_id: str, definitions: Mapp
 def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], sources: Mapping[str, Source],
                       file: str, entry: str, prefix: str = "") -> tuple[tuple[Predicate, ActionVariant], ...]:
     """A card's action variants: each source checked and each condition compiled (tested only once the
-    card fired, so not part of the file's scan); errors name the file, the entry and the variant's field.
-    Each is shown with the rule's note, then its own, and its source as `action_source`."""
+    card fired, so not part of the file's scan); errors name the file, the entry and the variant's field."""
     out = []
     for n, variant in enumerate(variants):
         field_ = f"{prefix}variants[{n}]"
@@ -996,7 +997,8 @@ def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Ma
             variants = tuple(
                 (test, AlarmWords(v.action, v.within or "", f"{alarm.note} {v.note}".strip(), _source_label(sources, v.source), v.source))
                 for test, v in _compile_variants(compiler, alarm.variants, sources, "causes.yaml", cid, "alarm."))
-            out.append(Alarm(j, cid, alarm, _do_not_items(alarm.do_not, f"alarm_{cid}", "cant_miss", sources),
+            flag_id = f"alarm_{cid}"
+            out.append(Alarm(j, cid, flag_id, alarm, _do_not_items(alarm.do_not, flag_id, "cant_miss", sources),
                              _source_label(sources, alarm.source), AlarmWords(alarm.action, "", alarm.note), variants))
     return tuple(out)
 

@@ -369,7 +369,7 @@ def do_not_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Ma
     (with an estimate's note when `with_notes`: the paper shows notes, the screen leaves them to the
     Knowledge and sources page)."""
     flag_names = {f["id"]: f["message"] for f in assessment.red_flags}
-    alarm_causes = {f"alarm_{alarm.cause}": alarm.cause for alarm in kb.alarms}
+    alarm_causes = {alarm.flag_id: alarm.cause for alarm in kb.alarms}
     items = []
     for a in assessment.avoid:
         origin = flag_names.get(a.get("rule", ""), "")

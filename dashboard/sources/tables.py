@@ -79,14 +79,15 @@ _RULE_ORDER = ("id", "level", "when", "with_referral_to", "message", "action", "
 
 def alarm_ids(kb: knowledge.Knowledge) -> list[str]:
     """The can't-miss alarms as the red flags they fire (`alarm_<cause>`), in knowledge order."""
-    return [f"alarm_{a.cause}" for a in kb.alarms]
+    return [a.flag_id for a in kb.alarms]
 
 
 def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
     """A red-flag or workup rule, or a can't-miss alarm, as YAML, followed by every named definition its
     conditions use."""
-    if rule_id in alarm_ids(kb):
-        return _alarm_yaml(kb, rule_id.removeprefix("alarm_"))
+    alarm = next((a for a in kb.alarms if a.flag_id == rule_id), None)
+    if alarm is not None:
+        return _alarm_yaml(kb, alarm)
     rule = next((c.rule for c in (*kb.red_flags, *kb.workup_rules) if c.rule.id == rule_id), None)
     if rule is None:
         raise KeyError(rule_id)
@@ -100,22 +101,27 @@ def rule_yaml(kb: knowledge.Knowledge, rule_id: str) -> str:
     # flag's action variant its own (for example a child's route)
     step_conditions = [s.when for s in getattr(rule, "steps", ()) if s.when is not None]
     step_conditions += [v.when for v in getattr(rule, "variants", ())]
-    refs = refs_used({"all": [rule.when, *step_conditions]} if step_conditions else rule.when, kb.definitions)
-    if refs:
-        used = {name: kb.definitions[name] for name in refs}
-        out += "\n# named definitions used above (definitions.yaml)\n"
-        out += yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    out += _definitions_used(kb, {"all": [rule.when, *step_conditions]} if step_conditions else rule.when)
     return out.strip()
+
+
+def _definitions_used(kb: knowledge.Knowledge, condition: Any) -> str:
+    """The named definitions a condition uses, as YAML under a heading ('' when it uses none)."""
+    refs = refs_used(condition, kb.definitions)
+    if not refs:
+        return ""
+    used = {name: kb.definitions[name] for name in refs}
+    return ("\n# named definitions used above (definitions.yaml)\n"
+            + yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100))
 
 
 _ALARM_ORDER = ("threshold", "level", "min_odds_ratio", "action", "do_not", "variants", "source", "note")
 
 
-def _alarm_yaml(kb: knowledge.Knowledge, cause_id: str) -> str:
-    """A can't-miss cause's alarm as written under the cause in causes.yaml, with the named definitions
-    its variants' conditions use (the alarm itself reads only the ranking)."""
-    alarm = kb.causes[cause_id].alarm
-    assert alarm is not None  # alarm_ids lists only causes with one
+def _alarm_yaml(kb: knowledge.Knowledge, entry: Any) -> str:
+    """A can't-miss cause's alarm (`entry`, one of `kb.alarms`) as written under the cause in causes.yaml,
+    with the named definitions its variants' conditions use (the alarm itself reads only the ranking)."""
+    alarm = entry.alarm
     # the level and odds line are shown even where the knowledge leaves them at their defaults
     data = {"threshold": alarm.threshold, "level": alarm.level, "min_odds_ratio": alarm.min_odds_ratio,
             **alarm.model_dump(mode="json", exclude_defaults=True)}
@@ -123,14 +129,10 @@ def _alarm_yaml(kb: knowledge.Knowledge, cause_id: str) -> str:
     for part in ("do_not", "variants"):
         if part in data:
             data[part] = [_ordered(s, _STEP_ORDER) for s in data[part]]
-    out = f"# causes.yaml, under the cause {cause_id}\n"
+    out = f"# causes.yaml, under the cause {entry.cause}\n"
     out += yaml.safe_dump({"alarm": data}, sort_keys=False, allow_unicode=True, width=100)
     if alarm.variants:
-        refs = refs_used({"any": [v.when for v in alarm.variants]}, kb.definitions)
-        if refs:
-            out += "\n# named definitions used above (definitions.yaml)\n"
-            used = {name: kb.definitions[name] for name in refs}
-            out += yaml.safe_dump(used, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+        out += _definitions_used(kb, {"any": [v.when for v in alarm.variants]})
     return out.strip()
 
 
@@ -250,7 +252,7 @@ def red_flags_table(kb: knowledge.Knowledge) -> pd.DataFrame:
     for a in kb.alarms:
         alarm = a.alarm
         rows.append({
-            "id": f"alarm_{a.cause}",
+            "id": a.flag_id,
             "level": alarm.level,
             "message": f"Can't-miss alarm: the ranking estimates {kb.causes[a.cause].name} at {alarm.threshold:.0%} or more.",
             "condition": (f"estimated probability of {a.cause} ≥ {alarm.threshold:g}, and the findings multiply its "
