@@ -622,6 +622,53 @@ def test_the_childs_sarcoma_route_fires_exactly_when_a_childs_plan_refers_to_the
     assert min(seen.values()) > 100, seen
 
 
+INFANT_DEEP_HAEMANGIOMA = {"age_years": 0.33, "location": "paraspinal", "size_cm": 2, "consistency": "soft", "depth": "deep",
+                           "vascular_mark": True, "colour_change": True}
+
+
+def test_an_infants_deep_lump_under_a_haemangioma_is_imaged_not_needled():
+    """2026.11.44: a 4-month-old's soft, deep paraspinal lump under a haemangioma, which the ranking calls a
+    vascular anomaly, was on the sarcoma pathway and its plan ended in a core biopsy. The AAP (2019)
+    diagnoses an infantile haemangioma clinically and images an uncertain one with ultrasound first; the
+    plan now has the ultrasound before the MRI, keeps the paediatrician and the sarcoma service, and lists
+    the biopsy under do-not until the ultrasound and the specialist have seen it."""
+    answer = assess(INFANT_DEEP_HAEMANGIOMA)
+    assert answer.cause_ids[0] == "vascular_anomaly"
+    steps = [w.step for w in answer.workup]
+    assert "biopsy" not in steps
+    assert {d.step: d.rule for d in answer.avoid}["biopsy"] == "infant_vascular_lump_ultrasound_first"
+    assert steps.index("ultrasound") < steps.index("mri")
+    assert {"paediatrics", "sarcoma_service"} <= _referral_targets(answer)
+
+
+@pytest.mark.parametrize("change", [{"age_years": 1}, {"vascular_mark": False}], ids=["one_year_old", "no_mark"])
+def test_without_the_haemangioma_picture_a_childs_deep_lump_keeps_the_sarcoma_pathways_biopsy(change):
+    """At one year (past the haemangioma's growth phase) or with no mark over it, the same deep lump is the
+    deep-mass rules' alone, and their planned biopsy stays."""
+    answer = assess({**INFANT_DEEP_HAEMANGIOMA, **change})
+    assert "biopsy" in [w.step for w in answer.workup]
+    assert "infant_vascular_lump_ultrasound_first" not in answer.workup_rules_fired
+
+
+def test_over_a_grid_no_infants_lump_under_a_vascular_mark_is_needled():
+    """Wherever it is (the midline through the dysraphism rules, elsewhere through this one), however it
+    feels, whatever its size and depth: no plan for a lump under a vascular mark in the first year has a
+    biopsy in it. The same grid at two and five years meets the sarcoma pathway's biopsy, so the check is
+    not empty."""
+    axes = {"location": ["natal_cleft", "midline_sacral", "midline_lumbar", "paraspinal", "flank", "sacroiliac", None],
+            "size_cm": [1, 6, None], "consistency": ["soft", "firm", "hard", "fluctuant", None],
+            "depth": ["deep", "superficial", None], "growth": ["rapid", None], "colour_change": [True, None]}
+    biopsied_older = 0
+    for values in itertools.product(*axes.values()):
+        case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
+        for age in (0.02, 0.5, 0.9):
+            answer = assess({**case, "age_years": age, "vascular_mark": True})
+            assert "biopsy" not in [w.step for w in answer.workup], (age, case)
+        for age in (2, 5):
+            biopsied_older += "biopsy" in [w.step for w in assess({**case, "age_years": age, "vascular_mark": True}).workup]
+    assert biopsied_older > 100
+
+
 CHILD_SARCOMA_CARDS = {
     "sarcoma_size_5cm": {"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"},
     "sarcoma_deep_or_fixed": {"age_years": 12, "location": "paraspinal", "depth": "deep", "size_cm": 3},
