@@ -669,6 +669,63 @@ def test_over_a_grid_no_infants_lump_under_a_vascular_mark_is_needled():
     assert biopsied_older > 100
 
 
+ABSCESS_7CM = {"age_years": 40, "location": "paraspinal", "size_cm": 7, "consistency": "fluctuant", "tender": True,
+               "erythema": True}
+
+
+def _surgical_referrals(answer) -> dict[str, str]:
+    return {w.to: w.rule for w in answer.workup if w.step == "referral" and w.to in {"general_surgery", "pediatric_surgery"}}
+
+
+@pytest.mark.parametrize(("change", "team"), [
+    ({}, "general_surgery"),
+    ({"size_cm": 3, "recurrent_after_excision": True}, "general_surgery"),
+    ({"size_cm": 3, "location": "sacroiliac", "fever": True, "immunocompromised": True}, "general_surgery"),
+    ({"size_cm": 3, "location": "sacroiliac", "bacteraemia": True, "immunocompromised": True}, "general_surgery"),
+    ({"age_years": 9, "location": "flank"}, "pediatric_surgery"),
+], ids=["over_5_cm", "recurrent", "febrile_immunocompromised", "bacteraemic_immunocompromised", "child"])
+def test_a_complex_abscess_goes_to_the_surgical_team_the_same_day(change, team):
+    """2026.11.45: the plan said 'incision and drainage, same day' for every abscess, whoever does it. The
+    ACI's emergency procedure drains an abscess of up to 5 cm at the bedside and sends a larger, recurrent or
+    post-operative one to the surgical team; IDSA 2014's severe purulent infection (markedly impaired host
+    defences) takes intravenous antibiotics. Such an abscess now has an urgent same-day referral to the
+    surgeons (paediatric under 16) beside the drainage. (SIRS signs in an immunocompromised patient, or with
+    hypotension, are the sepsis emergency, which calls the surgeons at once.)"""
+    answer = assess({**ABSCESS_7CM, **change})
+    referral = [w for w in answer.workup if w.step == "referral" and w.to == team]
+    assert [(w.rule, w.timing, w.within) for w in referral] == [("complex_abscess_surgical_team", "urgent", "same day")]
+    assert "incision_drainage" in [w.step for w in answer.workup]
+    other = {"general_surgery", "pediatric_surgery"} - {team}
+    assert not other & set(_surgical_referrals(answer))
+
+
+@pytest.mark.parametrize("change", [
+    {"size_cm": 5},
+    {"size_cm": 3, "location": "sacroiliac", "immunocompromised": True},
+    {"size_cm": 3, "location": "sacroiliac", "fever": True},
+], ids=["5_cm", "immunocompromised_afebrile", "febrile_not_immunocompromised"])
+def test_an_abscess_for_the_bedside_has_no_same_day_surgical_referral(change):
+    """At 5 cm or less, with no recurrence and no severe systemic response, the abscess is drained where it is
+    seen: no surgical referral is added."""
+    answer = assess({**ABSCESS_7CM, **change})
+    assert "complex_abscess_surgical_team" not in answer.workup_rules_fired
+    assert _surgical_referrals(answer) == {}
+
+
+def test_a_febrile_immunocompromised_patients_discharging_lump_is_scanned_for_a_collection():
+    """2026.11.45: pus from a lump in a febrile, immunocompromised patient, skin and feel not recorded, had blood
+    tests alone in the plan beside a card that says to drain any collection. Bedside ultrasound (Gottlieb 2020)
+    now shows whether a collection remains; a patient neither febrile nor immunocompromised gets no scan from
+    this rule."""
+    case = {"age_years": 61, "sex": "female", "discharge": "pus", "fever": True, "immunocompromised": True}
+    answer = assess(case)
+    assert "abscess_with_systemic_features" in {f.id for f in answer.red_flags}
+    scans = [w for w in answer.workup if w.step == "ultrasound"]
+    assert [(w.rule, w.timing) for w in scans] == [("skin_infection_systemic", "urgent")]
+    assert "ultrasound" not in [w.step for w in assess({**case, "fever": False, "immunocompromised": False}).workup
+                                if w.rule == "skin_infection_systemic"]
+
+
 CHILD_SARCOMA_CARDS = {
     "sarcoma_size_5cm": {"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"},
     "sarcoma_deep_or_fixed": {"age_years": 12, "location": "paraspinal", "depth": "deep", "size_cm": 3},
