@@ -712,6 +712,34 @@ def test_an_abscess_for_the_bedside_has_no_same_day_surgical_referral(change):
     assert _surgical_referrals(answer) == {}
 
 
+def test_over_a_grid_the_abscess_cards_and_the_plan_name_the_same_team():
+    """2026.11.45: where the plan refers a complex abscess to the surgeons, the abscess card that fired
+    (drainable_abscess or abscess_with_systemic_features) says so too, and a card that says so always stands
+    beside that referral; where the abscess is one for the bedside, the card keeps its own words. Each side is
+    met many times over this grid."""
+    cards = {"drainable_abscess", "abscess_with_systemic_features"}
+    own = {c.rule.id: c.rule.action for c in load_knowledge().red_flags if c.rule.id in cards}
+    axes = {"age_years": [8, 30, 70, None], "location": ["natal_cleft", "paraspinal", "sacroiliac", "flank", None],
+            "size_cm": [2, 6, None], "consistency": ["fluctuant", None], "tender": [True, None], "erythema": [True, None],
+            "discharge": ["pus", None], "fever": [True, None], "immunocompromised": [True, None],
+            "recurrent_after_excision": [True, None]}
+    seen = {"surgical_team": 0, "bedside": 0}
+    for values in itertools.product(*axes.values()):
+        case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
+        answer = assess(case)
+        referred = "complex_abscess_surgical_team" in answer.workup_rules_fired
+        for flag in answer.red_flags:
+            if flag["id"] not in cards:
+                continue
+            says_team = flag["action"] != own[flag["id"]]
+            assert says_team == referred, (case, flag["id"])
+            if says_team:
+                assert "surgical team" in flag["action"]
+                assert {"general_surgery", "pediatric_surgery"} & _referral_targets(answer, "complex_abscess_surgical_team")
+            seen["surgical_team" if says_team else "bedside"] += 1
+    assert min(seen.values()) > 100, seen
+
+
 def test_a_febrile_immunocompromised_patients_discharging_lump_is_scanned_for_a_collection():
     """2026.11.45: pus from a lump in a febrile, immunocompromised patient, skin and feel not recorded, had blood
     tests alone in the plan beside a card that says to drain any collection. Bedside ultrasound (Gottlieb 2020)
