@@ -713,12 +713,12 @@ def test_an_abscess_for_the_bedside_has_no_same_day_surgical_referral(change):
 
 
 def test_over_a_grid_the_abscess_cards_and_the_plan_name_the_same_team():
-    """2026.11.45: where the plan refers a complex abscess to the surgeons, the abscess card that fired
-    (drainable_abscess or abscess_with_systemic_features) says so too, and a card that says so always stands
-    beside that referral; where the abscess is one for the bedside, the card keeps its own words. Each side is
-    met many times over this grid."""
-    cards = {"drainable_abscess", "abscess_with_systemic_features"}
-    own = {c.rule.id: c.rule.action for c in load_knowledge().red_flags if c.rule.id in cards}
+    """2026.11.46: where the plan refers a complex abscess to the surgeons, the abscess card that fired says so
+    too (complex_abscess, or the variant of abscess_with_systemic_features or pilonidal_abscess), and a card
+    that says so always stands beside that referral; where the abscess is one for the bedside, no abscess
+    card names the surgical team, and the drainable_abscess warning never fires beside the referral. Each
+    side is met many times over this grid."""
+    cards = {"drainable_abscess", "abscess_with_systemic_features", "pilonidal_abscess", "complex_abscess"}
     axes = {"age_years": [8, 30, 70, None], "location": ["natal_cleft", "paraspinal", "sacroiliac", "flank", None],
             "size_cm": [2, 6, None], "consistency": ["fluctuant", None], "tender": [True, None], "erythema": [True, None],
             "discharge": ["pus", None], "fever": [True, None], "immunocompromised": [True, None],
@@ -728,16 +728,29 @@ def test_over_a_grid_the_abscess_cards_and_the_plan_name_the_same_team():
         case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
         answer = assess(case)
         referred = "complex_abscess_surgical_team" in answer.workup_rules_fired
-        for flag in answer.red_flags:
-            if flag["id"] not in cards:
-                continue
-            says_team = flag["action"] != own[flag["id"]]
+        fired = [flag for flag in answer.red_flags if flag["id"] in cards]
+        for flag in fired:
+            says_team = "surgical team" in flag["action"]
             assert says_team == referred, (case, flag["id"])
-            if says_team:
-                assert "surgical team" in flag["action"]
-                assert {"general_surgery", "pediatric_surgery"} & _referral_targets(answer, "complex_abscess_surgical_team")
             seen["surgical_team" if says_team else "bedside"] += 1
+        if referred:
+            assert {"general_surgery", "pediatric_surgery"} & _referral_targets(answer, "complex_abscess_surgical_team")
+            assert "drainable_abscess" not in {flag["id"] for flag in fired}, case
     assert min(seen.values()) > 100, seen
+
+
+def test_a_complex_abscess_is_urgent_where_a_bedside_one_is_routine():
+    """2026.11.46: a same-day referral to a specialist team is this product's urgent level. The afebrile 3-cm
+    abscess of review B12 stays routine with the drainable_abscess warning; at 6 cm, or back after an earlier
+    excision, the complex_abscess card makes it urgent."""
+    bedside = {"age_years": 30, "location": "sacroiliac", "size_cm": 3, "consistency": "fluctuant", "tender": True,
+               "erythema": True, "warmth": True, "onset": "acute", "fever": False}
+    assert assess(bedside).triage == "routine"
+    assert "drainable_abscess" in _flag_ids(assess(bedside))
+    for change in ({"size_cm": 6}, {"recurrent_after_excision": True}):
+        answer = assess({**bedside, **change})
+        assert answer.triage == "urgent", change
+        assert {"complex_abscess"} == _flag_ids(answer) & {"complex_abscess", "drainable_abscess"}
 
 
 def test_a_febrile_immunocompromised_patients_discharging_lump_is_scanned_for_a_collection():
