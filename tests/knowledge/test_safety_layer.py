@@ -705,8 +705,8 @@ def test_a_complex_abscess_goes_to_the_surgical_team_the_same_day(change, team):
     {"size_cm": 3, "location": "sacroiliac", "fever": True},
 ], ids=["5_cm", "immunocompromised_afebrile", "febrile_not_immunocompromised"])
 def test_an_abscess_for_the_bedside_has_no_same_day_surgical_referral(change):
-    """At 5 cm or less, with no recurrence and no severe systemic response, the abscess is drained where it is
-    seen: no surgical referral is added."""
+    """At 5 cm or less, not back after a removal, and without a fever or SIRS signs in an immunocompromised
+    patient, the abscess is drained where it is seen: no surgical referral is added."""
     answer = assess({**ABSCESS_7CM, **change})
     assert "complex_abscess_surgical_team" not in answer.workup_rules_fired
     assert _surgical_referrals(answer) == {}
