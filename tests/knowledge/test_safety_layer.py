@@ -767,6 +767,37 @@ def test_a_febrile_immunocompromised_patients_discharging_lump_is_scanned_for_a_
                                 if w.rule == "skin_infection_systemic"]
 
 
+SHOCKED_FLANK = {"age_years": 56, "location": "flank", "tender": True, "warmth": True, "onset": "acute", "hypotension": True,
+                 "altered_mental_state": True, "heart_rate": 123}
+
+
+def test_a_septic_or_shocked_adults_flank_swelling_is_scanned_now():
+    """2026.11.48: a 56-year-old's tender, warm flank swelling with low blood pressure and new confusion (a bleed
+    behind the peritoneum in a case report) was on the sepsis pathway with 'surgical exploration and
+    debridement' and no imaging. A perinephric or psoas abscess, an infected kidney or a retroperitoneal bleed
+    is found by CT (Xu 2019: early cross-sectional imaging), so CT is now in the immediate group, before the
+    surgical referral."""
+    answer = assess(SHOCKED_FLANK)
+    assert answer.triage == "emergency"
+    immediate = [w for w in answer.workup if w.group == "immediate"]
+    steps = [w.step for w in immediate]
+    assert [(w.rule, w.timing) for w in immediate if w.step == "ct"] == [("septic_flank_lump_ct", "immediate")]
+    surgeons = [i for i, w in enumerate(immediate) if w.step == "referral" and w.to == "general_surgery"]
+    assert surgeons, steps
+    assert steps.index("ct") < surgeons[0]
+
+
+@pytest.mark.parametrize("change", [{"bullae_or_necrosis": True}, {"depth": "superficial"}, {"age_years": 12},
+                                    {"location": "sacroiliac"}],
+                         ids=["necrotising_skin_sign", "superficial", "child", "not_the_flank"])
+def test_a_septic_swelling_without_the_flank_picture_gets_no_ct_from_this_rule(change):
+    """With crepitus, bullae, necrosis or spreading redness the surgeons explore without waiting for imaging
+    (IDSA 2014); a superficial swelling, a child's, or one away from the flank is left to the other rules."""
+    answer = assess({**SHOCKED_FLANK, **change})
+    assert answer.triage == "emergency"
+    assert "septic_flank_lump_ct" not in answer.workup_rules_fired
+
+
 CHILD_SARCOMA_CARDS = {
     "sarcoma_size_5cm": {"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"},
     "sarcoma_deep_or_fixed": {"age_years": 12, "location": "paraspinal", "depth": "deep", "size_cm": 3},
