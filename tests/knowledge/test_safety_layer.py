@@ -798,6 +798,21 @@ def test_a_septic_swelling_without_the_flank_picture_gets_no_ct_from_this_rule(c
     assert "septic_flank_lump_ct" not in answer.workup_rules_fired
 
 
+def test_a_septic_adults_deep_buttock_swelling_is_scanned_now():
+    """2026.11.49: a 56-year-old's febrile, warm, tender deep buttock swelling with SIRS signs (a pyomyositis or a
+    deep abscess) had the sepsis pathway's 'surgical exploration and debridement' and no imaging. IDSA 2014
+    images pyomyositis (MRI, CT also useful) and drains the pus early: CT is now in the immediate group; a
+    deep swelling beside the spine keeps the spinal rules' MRI instead."""
+    case = {"age_years": 56, "location": "sacroiliac", "depth": "deep", "tender": True, "warmth": True, "onset": "acute",
+            "fever": True, "sirs_signs": True}
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    assert [(w.rule, w.group) for w in answer.workup if w.step == "ct"] == [("septic_deep_lump_imaging", "immediate")]
+    beside_spine = assess({**case, "location": "paraspinal"})
+    assert "septic_deep_lump_imaging" not in beside_spine.workup_rules_fired
+    assert "mri" in [w.step for w in beside_spine.workup if w.group == "immediate"]
+
+
 CHILD_SARCOMA_CARDS = {
     "sarcoma_size_5cm": {"age_years": 9, "location": "flank", "size_cm": 6, "consistency": "firm"},
     "sarcoma_deep_or_fixed": {"age_years": 12, "location": "paraspinal", "depth": "deep", "size_cm": 3},
