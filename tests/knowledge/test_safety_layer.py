@@ -986,3 +986,125 @@ def test_number_ranges_closes_a_run_at_a_constant_and_opens_it_at_a_midpoint():
     assert number_ranges(points, [3]) == (NumberRange(10.0, False, 20.0, False),)
     assert number_ranges(points, [0, 1, 2, 5, 6]) == (NumberRange(None, True, 10.0, True),
                                                       NumberRange(20.0, False, None, True))
+
+
+# 2026.11.50: six rules referred a child under 16 to an adult team (the spinal surgeons, the general
+# surgeons, the acute-oncology MSCC coordinator). Each now names the children's service for an age under
+# 16 and keeps the adult team from 16, and when the age was not entered (most users see adults).
+CHILD_ROUTE_CASES = {
+    "motor_deficit_pathway": ({"location": "paraspinal", "leg_weakness": True}, "spinal_surgery", "pediatric_neurosurgery"),
+    "spinal_infection_emergency": ({"location": "paraspinal", "fever": True, "back_pain": True,
+                                    "back_pain_new_or_worse": True, "spinal_tenderness": True},
+                                   "spinal_surgery", "pediatric_neurosurgery"),
+    "ces_features_longstanding": ({"location": "midline_sacral", "saddle_anesthesia": True, "symptom_onset_days": 30,
+                                   "symptoms_progressing": False}, "spinal_surgery", "pediatric_neurosurgery"),
+    "mscc_pathway": ({"location": "paraspinal", "history_of_cancer": True, "numbness": True, "back_pain": True},
+                     "spinal_surgery", "pediatric_neurosurgery"),
+    "necrotising_or_septic": ({"location": "paraspinal", "fever": True, "sirs_signs": True, "hypotension": True,
+                               "tender": True, "erythema": True}, "general_surgery", "pediatric_surgery"),
+    "incarcerated_hernia": ({"location": "flank", "hernia_tense_or_irreducible": True, "tender": True},
+                            "general_surgery", "pediatric_surgery"),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(CHILD_ROUTE_CASES))
+@pytest.mark.parametrize("age", [0.5, 9, 15.9, 16, 40, None], ids=lambda a: f"age_{a}")
+def test_a_childs_emergency_goes_to_the_childrens_surgical_team(rule, age):
+    """A child's cord compression, spinal infection, cauda equina picture, septic lump or incarcerated
+    hernia went to the adult spinal or general surgeons. Under 16 the rule now names paediatric
+    neurosurgery (SA Health's paediatric spinal neurosurgery criteria) or the paediatric surgeons (Leeds's
+    children's cellulitis guideline; Victoria's criteria for children's hernias); from 16, and with no age
+    entered, the adult team stays. The rule fires either way, with its timing."""
+    base, adult_team, child_team = CHILD_ROUTE_CASES[rule]
+    case = base if age is None else {**base, "age_years": age}
+    answer = assess(case)
+    assert rule in answer.workup_rules_fired
+    child = age is not None and age < 16
+    wanted, other = (child_team, adult_team) if child else (adult_team, child_team)
+    assert wanted in _referral_targets(answer, rule)
+    assert other not in _referral_targets(answer, rule)
+    timings = {w.timing for w in answer.workup if w.rule == rule and w.to in (wanted, other)}
+    adult_timing = {w.timing for w in assess({**base, "age_years": 40}).workup if w.rule == rule and w.to == adult_team}
+    assert timings == adult_timing
+
+
+def test_a_childs_cord_compression_calls_the_paediatric_oncologist_not_the_adult_mscc_coordinator():
+    """NICE NG234's MSCC coordinator is an acute-oncology service for adults; Starship's guideline for a
+    child with cancer and cord compression says to call the paediatric oncologist on call urgently."""
+    base = CHILD_ROUTE_CASES["mscc_pathway"][0]
+    child = [w for w in assess({**base, "age_years": 9}).workup if w.rule == "mscc_pathway" and w.to == "oncology"]
+    adult = [w for w in assess({**base, "age_years": 40}).workup if w.rule == "mscc_pathway" and w.to == "oncology"]
+    assert len(child) == len(adult) == 1
+    assert "paediatric oncologist" in child[0].rationale and "MSCC coordinator" not in child[0].rationale
+    assert "MSCC coordinator" in adult[0].rationale
+    assert child[0].timing == adult[0].timing == "immediate"
+
+
+def test_over_a_grid_no_emergency_rule_sends_a_child_to_an_adult_team_or_an_adult_to_a_childrens_one():
+    """Across ages on both sides of 16 and the pictures that fire the six rules (alone and together), the
+    six rules never refer a child to the adult spinal or general surgeons and never an adult to paediatric
+    neurosurgery or surgery."""
+    adult_teams, child_teams = {"spinal_surgery", "general_surgery"}, {"pediatric_neurosurgery", "pediatric_surgery"}
+    fired = 0
+    pictures = list(CHILD_ROUTE_CASES.values())
+    for (one, _, _), (two, _, _) in itertools.combinations_with_replacement(pictures, 2):
+        for age in (0.1, 3, 12, 15.99, 16, 30, 80):
+            answer = assess({**one, **two, "age_years": age})
+            for w in answer.workup:
+                if w.step == "referral" and w.rule in CHILD_ROUTE_CASES:
+                    fired += 1
+                    assert w.to not in (adult_teams if age < 16 else child_teams), (one, two, age, w.rule, w.to)
+    assert fired > 200
+
+
+CHILD_CANCER_CARDS = {
+    # card id: (picture, what the adult card says, what the child's card says)
+    "mscc_neurological": (CHILD_ROUTE_CASES["mscc_pathway"][0], "MSCC coordinator", "paediatric oncologist on call"),
+    "spinal_infection_suspected": (CHILD_ROUTE_CASES["spinal_infection_emergency"][0], "spinal surgery",
+                                   "paediatric neurosurgeons"),
+    "known_cancer_spinal_pain": ({"location": "paraspinal", "history_of_cancer": True, "back_pain": True},
+                                 "MSCC coordinator", "paediatric oncologist on call"),
+    "known_cancer_spinal_mass": ({"location": "paraspinal", "history_of_cancer": True, "consistency": "hard",
+                                  "depth": "deep"}, "MSCC coordinator", "child's oncology team"),
+}
+
+
+@pytest.mark.parametrize("card", sorted(CHILD_CANCER_CARDS))
+def test_a_childs_card_names_the_childrens_team_as_the_plan_does(card):
+    """2026.11.50: the cards beside the changed plans said "Contact the MSCC coordinator" (an adult
+    acute-oncology service) or "spinal surgery" to a child. Under 16 each card's action names the
+    children's team, with the same level and timing; from 16 and with no age entered it is as it was."""
+    picture, adult_words, child_words = CHILD_CANCER_CARDS[card]
+    shown = {}
+    for age in (9, 15.9, 16, 40, None):
+        answer = assess(picture if age is None else {**picture, "age_years": age})
+        flags = [flag for flag in answer.red_flags if flag.id == card]
+        assert len(flags) == 1, (card, age)
+        shown[age] = flags[0]
+    for age, flag in shown.items():
+        child = age is not None and age < 16
+        assert (child_words in flag.action) == child, (age, flag.action)
+        assert (adult_words in flag.action) != child, (age, flag.action)
+        assert (flag.level, flag.within) == (shown[40].level, shown[40].within)
+
+
+# A lump of long standing that is not growing, so that known_cancer_nodule's oncology step (same target,
+# same timing, earlier in the file) does not stand in for the rule's own step.
+LONG_STABLE = {"onset": "chronic", "growth": "stable"}
+
+
+@pytest.mark.parametrize(("rule", "picture"), [
+    ("known_cancer_spine", {"location": "paraspinal", "history_of_cancer": True, "back_pain": True, **LONG_STABLE}),
+    ("known_cancer_spinal_mass_imaging", {"location": "paraspinal", "history_of_cancer": True, "consistency": "hard",
+                                          "depth": "deep", **LONG_STABLE}),
+])
+def test_a_child_with_cancer_and_spinal_pain_or_a_spinal_mass_goes_to_the_childrens_oncology_team(rule, picture):
+    """The plan's oncology step for spinal pain or a spinal mass in a patient with cancer named the MSCC
+    coordinator or acute oncology; for a child it names the child's oncology team, in the same timing."""
+    def oncology(age):
+        return [w for w in assess({**picture, "age_years": age}).workup if w.rule == rule and w.to == "oncology"]
+    child, adult = oncology(9), oncology(40)
+    assert len(child) == len(adult) == 1
+    assert "child's oncology team" in child[0].rationale and "acute oncology" not in child[0].rationale.lower()
+    assert "acute oncology" in adult[0].rationale.lower()
+    assert (child[0].timing, child[0].within) == (adult[0].timing, adult[0].within)
