@@ -1108,3 +1108,44 @@ def test_a_child_with_cancer_and_spinal_pain_or_a_spinal_mass_goes_to_the_childr
     assert "child's oncology team" in child[0].rationale and "acute oncology" not in child[0].rationale.lower()
     assert "acute oncology" in adult[0].rationale.lower()
     assert (child[0].timing, child[0].within) == (adult[0].timing, adult[0].within)
+
+
+SEPTIC_BY_SPINE = {"location": "paraspinal", "tender": True, "erythema": True, "sirs_signs": True, "hypotension": True}
+"""A tender, red paraspinal swelling with SIRS signs and low blood pressure, its depth not recorded."""
+
+
+def test_a_septic_swelling_by_the_spine_not_known_to_be_superficial_is_scanned_now():
+    """2026.11.51: a septic, shocked 45-year-old's tender, red paraspinal swelling whose depth was not recorded
+    had no imaging at all: the spinal-infection rules need back pain or a lump known to be deep and tender,
+    and the septic imaging rules left the spine to them. MRI of the spine and the swelling now stands in the
+    immediate group (IDSA 2015), quiet when the swelling is recorded as superficial or has a necrotising skin
+    sign (the surgeons explore without waiting)."""
+    answer = assess({**SEPTIC_BY_SPINE, "age_years": 45})
+    mri = [w for w in answer.workup if w.step == "mri"]
+    assert [(w.rule, w.group, w.within) for w in mri] == [("septic_lump_by_spine_imaging", "immediate",
+                                                          "once resuscitation has begun")]
+    for change in ({"depth": "superficial"}, {"bullae_or_necrosis": True}):
+        quiet = assess({**SEPTIC_BY_SPINE, "age_years": 45, **change})
+        assert "septic_lump_by_spine_imaging" not in quiet.workup_rules_fired
+
+
+@pytest.mark.parametrize(("site", "mri"), [
+    ({"location": "paraspinal"}, True),
+    ({"location": "flank"}, True),
+    ({"location": "sacroiliac", "depth": "deep"}, True),
+    ({"location": "sacroiliac"}, False),
+], ids=["by_the_spine", "flank", "deep_buttock", "buttock_depth_not_recorded"])
+def test_a_septic_childs_swelling_has_a_bedside_ultrasound_now_and_an_mri_the_same_day_when_deep(site, mri):
+    """A septic child's swelling not known to be superficial had no imaging (the adult rules' CT starts at 16).
+    The Leeds children's cellulitis guideline asks for ultrasound or MRI when an abscess, osteomyelitis or a
+    joint infection may lie beneath: a bedside ultrasound now, once resuscitation has begun, and MRI the same
+    day (on the emergency path, not deferred after it) for a swelling that is deep, by the spine or on the
+    flank. No CT for a child from these rules."""
+    answer = assess({"age_years": 8, "tender": True, "erythema": True, "sirs_signs": True, "hypotension": True, **site})
+    steps = {w.step: w for w in answer.workup if w.rule == "septic_child_lump_imaging"}
+    assert steps["ultrasound"].group == "immediate"
+    assert ("mri" in steps) == mri
+    if mri:
+        assert (steps["mri"].group, steps["mri"].within) == ("urgent", "same day")
+    assert not {"septic_flank_lump_ct", "septic_deep_lump_imaging", "septic_lump_by_spine_imaging"} & set(
+        answer.workup_rules_fired)
