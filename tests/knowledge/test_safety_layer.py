@@ -1149,3 +1149,18 @@ def test_a_septic_childs_swelling_has_a_bedside_ultrasound_now_and_an_mri_the_sa
         assert (steps["mri"].group, steps["mri"].within) == ("urgent", "same day")
     assert not {"septic_flank_lump_ct", "septic_deep_lump_imaging", "septic_lump_by_spine_imaging"} & set(
         answer.workup_rules_fired)
+
+
+@pytest.mark.parametrize("age", [8, 45, None], ids=lambda a: f"age_{a}")
+def test_sirs_beside_red_warm_skin_is_suspected_sepsis_when_tenderness_was_not_recorded(age):
+    """2026.11.52: a deep flank swelling with red, warm skin, a fever and SIRS signs was urgent, not the sepsis
+    emergency, because a local infection needed tenderness recorded as well (unknown is not no). It is now
+    the emergency; recorded as not tender, or red without warmth, it is not read as a local infection."""
+    case = {"location": "flank", "depth": "deep", "erythema": True, "warmth": True, "fever": True, "sirs_signs": True}
+    if age is not None:
+        case["age_years"] = age
+    answer = assess(case)
+    assert answer.triage == "emergency" and "sepsis_suspected" in _flag_ids(answer)
+    assert "necrotising_or_septic" in answer.workup_rules_fired
+    for change in ({"tender": False}, {"warmth": False}):
+        assert "sepsis_suspected" not in _flag_ids(assess({**case, **change}))
