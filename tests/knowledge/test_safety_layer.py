@@ -1164,3 +1164,46 @@ def test_sirs_beside_red_warm_skin_is_suspected_sepsis_when_tenderness_was_not_r
     assert "necrotising_or_septic" in answer.workup_rules_fired
     for change in ({"tender": False}, {"warmth": False}):
         assert "sepsis_suspected" not in _flag_ids(assess({**case, **change}))
+
+
+FEBRILE_LUMP = {"location": "sacroiliac", "fever": True, "tender": False, "erythema": False, "warmth": False}
+"""A febrile patient's buttock lump with no skin infection to explain the fever (febrile_lump_ct)."""
+
+
+@pytest.mark.parametrize(("age", "depth", "wanted"), [
+    (40, None, {"ct"}),
+    (None, None, {"ct"}),
+    (16, "deep", {"ct"}),
+    (9, None, {"ultrasound", "mri"}),
+    (15.9, "deep", {"ultrasound", "mri"}),
+    (4, "superficial", {"ultrasound"}),
+], ids=["adult", "age_not_entered", "sixteen_deep", "child", "child_15_9_deep", "child_superficial"])
+def test_a_febrile_childs_lump_is_scanned_with_ultrasound_and_mri_not_ct(age, depth, wanted):
+    """2026.11.53: febrile_lump_ct sent a febrile child's lump with no skin infection to CT of the lump, psoas,
+    kidney and pelvis. Under 16 it is an ultrasound the same day and, unless the lump is recorded as
+    superficial, MRI the same day (the Leeds children's guideline: ultrasound or MRI for an underlying abscess
+    or osteomyelitis), with no CT from this rule; from 16, and with no age entered, the CT stays."""
+    case = {**FEBRILE_LUMP}
+    if age is not None:
+        case["age_years"] = age
+    if depth is not None:
+        case["depth"] = depth
+    answer = assess(case)
+    assert "febrile_lump_ct" in answer.workup_rules_fired
+    imaging = {w.step for w in answer.workup if w.rule == "febrile_lump_ct" and w.step in ("ct", "mri", "ultrasound")}
+    assert imaging == wanted
+    assert all(w.within == "same day" for w in answer.workup if w.rule == "febrile_lump_ct" and w.step in wanted)
+
+
+def test_a_childs_possibly_incarcerated_hernia_has_no_ct_from_the_hernia_rule():
+    """2026.11.53: the hernia emergency's contrast CT (WSES 2017, written for adults) is for 16 and over or no
+    age entered; for a child the paediatric surgeons decide on imaging, ultrasound first (Victoria's criteria
+    give imaging no role in assessing a child's hernia)."""
+    base = CHILD_ROUTE_CASES["incarcerated_hernia"][0]
+    child = assess({**base, "age_years": 9})
+    adult = assess({**base, "age_years": 40})
+    assert not [w for w in child.workup if w.rule == "incarcerated_hernia" and w.step == "ct"]
+    assert [w.within for w in adult.workup if w.rule == "incarcerated_hernia" and w.step == "ct"] == [
+        "if the diagnosis is in doubt"]
+    surgeons = [w for w in child.workup if w.rule == "incarcerated_hernia" and w.to == "pediatric_surgery"]
+    assert surgeons and "ultrasound first" in surgeons[0].rationale
