@@ -118,8 +118,9 @@ R = TypeVar("R", RedFlagRule, WorkupRule)
 class PreparedStep(NamedTuple):
     """One step of a workup rule, as the plan shows it, built once when the knowledge loads."""
 
-    key: tuple[str, str | None]
-    """(step, referral target): the plan keeps one entry per key."""
+    key: tuple[str, str | None, bool]
+    """(step, referral target, conditional): the plan keeps one entry per key, and drops a conditional
+    entry beside a more urgent unconditional one of the same step and target."""
     timing_rank: int
     phase: int
     item: PlanStep
@@ -859,6 +860,9 @@ def _read_workup_rules(workup_data: Any, compiler: Compiler, definitions: Mappin
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", problem)
                 if step.step != "referral" and step.to is not None:
                     raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.to", "only a referral has `to`")
+                if step.conditional and not step.within.strip():
+                    problem = "a conditional step says its condition in `within` ('if the diagnosis is in doubt')"
+                    raise KnowledgeFileError("workup.yaml", rule.id, f"{field}.within", problem)
         if rule.with_referral_to is not None and rule.with_referral_to not in steps.targets:
             problem = f"`with_referral_to` needs a referral target from {list(steps.targets)}, got {rule.with_referral_to!r}"
             raise KnowledgeFileError("workup.yaml", rule.id, "with_referral_to", problem)
@@ -1050,7 +1054,7 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
-            plan.append(PreparedStep((s.step, s.to), TIMING_RANK[s.timing], phase, item, deferred, step_test))
+            plan.append(PreparedStep((s.step, s.to, s.conditional), TIMING_RANK[s.timing], phase, item, deferred, step_test))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
     return out

@@ -303,6 +303,10 @@ class StepRef(_Sourced):
     rationale: str = Field(min_length=10)
     when: Any = Field(default=None, description="A condition on this step alone, tested only when the rule fires "
                       "(for example the patient's age, to choose a child's or an adult's referral target).")
+    conditional: bool = Field(default=False, description=(
+        "The step is asked for only if what `within` says holds ('if the diagnosis is in doubt'). It never stands "
+        "in for another rule's unconditional request of the same step and target, and is dropped only beside a "
+        "more urgent one."))
 
 
 class RedFlagRule(_Sourced):

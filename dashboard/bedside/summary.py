@@ -58,10 +58,11 @@ def _e(value: Any) -> str:
     return escape(str(value), quote=True)
 
 
-def _step_notes(kb: knowledge.Knowledge) -> dict[tuple[str, str, str | None], str]:
-    """Each workup step's note by (rule, step, target): plan steps do not carry theirs (flags and
-    do-not items do)."""
-    return {(c.rule.id, s.step, s.to): s.note for c in kb.workup_rules for s in c.rule.steps}
+def _step_notes(kb: knowledge.Knowledge) -> dict[tuple[str, str, str | None, str], str]:
+    """Each workup step's note by (rule, step, target, rationale): plan steps do not carry theirs (flags
+    and do-not items do). The rationale is in the key because one rule may hold two steps of the same
+    step and target, one for a child and one for an adult, each with its own note."""
+    return {(c.rule.id, s.step, s.to, s.rationale): s.note for c in kb.workup_rules for s in c.rule.steps}
 
 
 def _header(assessment: knowledge.Assessment, now: datetime, label: str) -> str:
@@ -89,7 +90,8 @@ def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     return "".join(out)
 
 
-def _workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge, step_notes: Mapping[tuple[str, str, str | None], str]) -> str:
+def _workup(assessment: knowledge.Assessment, kb: knowledge.Knowledge,
+            step_notes: Mapping[tuple[str, str, str | None, str], str]) -> str:
     body = assessment_html.plan_groups_html(assessment, kb, PAPER, step_notes) or f"<p>{_e(text.EXPORT_NO_WORKUP)}</p>"
     do_not = assessment_html.do_not_html(assessment, kb, PAPER, with_notes=True)
     return f"<section><h2>{_e(words.WORKUP_HEADING)}</h2>{body}{do_not}</section>"

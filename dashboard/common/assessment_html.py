@@ -339,7 +339,7 @@ def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, *, ski
 
 
 def plan_groups_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Markup = SCREEN,
-                     notes: Mapping[tuple[str, str, str | None], str] | None = None) -> str:
+                     notes: Mapping[tuple[str, str, str | None, str], str] | None = None) -> str:
     """The plan in its groups (immediate, urgent, routine, after the emergency), in the engine's order.
 
     One numbered list per group, the numbering running on across groups, so the order is the order
@@ -353,7 +353,7 @@ def plan_groups_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, 
         if not members:
             continue
         why = f' <span class="{m.source}">{_e(words.AFTER_EMERGENCY_WHY)}</span>' if group == "after_emergency" else ""
-        items = "".join(step_html(s, kb, m, notes.get((s.get("rule", ""), s["step"], s.get("to")), "")) for s in members)
+        items = "".join(step_html(s, kb, m, notes.get((s.get("rule", ""), s["step"], s.get("to"), s["rationale"]), "")) for s in members)
         out.append(
             f'<div class="plan-group group-{_e(group)}" data-group="{_e(group)}"><div class="plan-group-title">'
             f"<b>{_e(title)}</b>{why}</div>"

@@ -77,6 +77,12 @@ CORRUPTIONS = [
     ("workup.yaml", "{step: referral, to: spinal_surgery, when: {age_years: {\">=\": 16}}, timing: immediate, phase: 0",
      "{step: referral, to: spinal_surgery, when: {age_yrs: {\">=\": 16}}, timing: immediate, phase: 0",
      "csf_leak_pathway", "steps[1].when.age_yrs", "unknown finding"),
+    # a conditional step says its condition (2026.11.54)
+    ("workup.yaml", "{step: mri, conditional: true, timing: urgent, within: \"same day if markers raised\",",
+     "{step: mri, conditional: true, timing: urgent, within: \"  \",", "spinal_infection_risk_bloods", "steps[1].within",
+     "says its condition"),
+    ("workup.yaml", "{step: mri, conditional: true, timing: urgent,", "{step: mri, conditional: maybe, timing: urgent,",
+     "spinal_infection_risk_bloods", "steps.1.conditional", "boolean"),
     # a route beside another referral names a referral target of the file
     ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
      "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),

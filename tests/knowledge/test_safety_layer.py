@@ -1207,3 +1207,39 @@ def test_a_childs_possibly_incarcerated_hernia_has_no_ct_from_the_hernia_rule():
         "if the diagnosis is in doubt"]
     surgeons = [w for w in child.workup if w.rule == "incarcerated_hernia" and w.to == "pediatric_surgery"]
     assert surgeons and "ultrasound first" in surgeons[0].rationale
+
+
+def _imaging(answer, step):
+    return [(w.within, w.rule) for w in answer.workup if w.step == step]
+
+
+def test_a_conditional_step_never_stands_in_for_another_rules_unconditional_one():
+    """2026.11.54: the plan kept one entry per step and target, the most urgent request winning and the
+    earliest rule on a tie. So "MRI the same day if markers raised" (spinal_infection_risk_bloods) stood in
+    the place of the sarcoma pathway's MRI, which is needed whatever the markers show, and "CT if the
+    diagnosis is in doubt" (incarcerated_hernia) in the place of CTs asked for without condition. A step
+    marked conditional is now kept apart: both show, unless the unconditional one is more urgent."""
+    sarcoma_and_risk = {"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True,
+                        "size_cm": 7, "depth": "deep", "onset": "acute"}
+    assert set(_imaging(assess(sarcoma_and_risk), "mri")) == {("same day if markers raised", "spinal_infection_risk_bloods"),
+                                                              ("2 weeks", "sarcoma_pathway")}
+    pulsatile_and_febrile = {"age_years": 50, "location": "sacroiliac", "pulsatile": True, "fever": True, "tender": False,
+                             "erythema": False, "warmth": False}
+    assert ("same day", "febrile_lump_ct") in _imaging(assess(pulsatile_and_febrile), "ct")
+    hernia_and_febrile = {"age_years": 50, "location": "flank", "hernia_tense_or_irreducible": True, "tender": False,
+                          "erythema": False, "warmth": False, "fever": True}
+    plan = assess(hernia_and_febrile).workup
+    assert [(w.within, w.group) for w in plan if w.step == "ct"] == [("if the diagnosis is in doubt", "immediate"),
+                                                                     ("same day", "after_emergency")]
+
+
+def test_a_conditional_step_goes_beside_a_more_urgent_unconditional_one():
+    """An unconditional request that is more urgent covers the conditional one, which is left out: an
+    immunocompromised patient's paraspinal lump with back pain (the conditional same-day MRI of
+    spinal_infection_risk_bloods) and new leg weakness (the motor-deficit emergency's MRI now) has one MRI,
+    the emergency's."""
+    case = {"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True, "onset": "acute",
+            "leg_weakness": True}
+    answer = assess(case)
+    assert {"spinal_infection_risk_bloods", "motor_deficit_pathway"} <= set(answer.workup_rules_fired)
+    assert [(w.rule, w.group) for w in answer.workup if w.step == "mri"] == [("motor_deficit_pathway", "immediate")]

@@ -78,6 +78,29 @@ def test_plan_runs_in_its_groups(case):
         assert all(w["timing"] == "immediate" or w["group"] != "routine" for w in a.workup)
 
 
+CONDITIONAL_STEPS = {(r.rule.id, p.key[:2]) for r in KB.workup_rules for p in r.plan if p.key[2]}
+assert CONDITIONAL_STEPS, "the knowledge marks some steps conditional; this property needs them"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_a_conditional_step_only_shows_beside_no_more_urgent_unconditional_twin(case):
+    """(2026.11.54) A step marked conditional ("if the diagnosis is in doubt") is shown only when no
+    unconditional entry of the same step and target is more urgent; and where a conditional entry shows, the
+    plan's other entry of that step and target, if any, is an unconditional one (never two conditionals)."""
+    a = assess(case)
+    by_key: dict = {}
+    for w in a.workup:
+        by_key.setdefault((w.step, w.to), []).append(w)
+    for key, entries in by_key.items():
+        conditional = [w for w in entries if (w.rule, key) in CONDITIONAL_STEPS]
+        plain = [w for w in entries if (w.rule, key) not in CONDITIONAL_STEPS]
+        assert len(conditional) <= 1 and len(plain) <= 1, entries
+        if conditional and plain:
+            rank = {"immediate": 0, "urgent": 1, "routine": 2}
+            assert rank[plain[0].timing] >= rank[conditional[0].timing], entries
+
+
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases, st.sampled_from(ALARM_FINDINGS))
 # found by this property on 2026-12-03 (knowledge 2026.11.18): 'fungating' lowered emergency to urgent

@@ -264,3 +264,15 @@ def test_a_do_not_from_a_quiet_alarm_names_the_rankings_estimate(kb: knowledge.K
     # an item whose card fired names the card, not the ranking
     adult = knowledge.assess(CES_AND_SARCOMA, kb)
     assert words.DO_NOT_FROM_RANKING.split("{")[0] not in export.case_summary_html(adult, kb, NOW)
+
+
+def test_two_steps_of_one_rule_to_the_same_target_keep_their_own_notes(kb: knowledge.Knowledge) -> None:
+    """Since 2026.11.50 a rule may hold a child's and an adult's step of the same step and target
+    (mscc_pathway's two oncology referrals). The summary's notes were keyed by (rule, step, target), so the
+    second step's note replaced the first's; the rationale is now in the key and each keeps its own."""
+    notes = export._step_notes(kb)
+    rule = next(c.rule for c in kb.workup_rules if c.rule.id == "mscc_pathway")
+    oncology = [s for s in rule.steps if s.step == "referral" and s.to == "oncology"]
+    assert len(oncology) == 2 and oncology[0].note != oncology[1].note
+    for s in oncology:
+        assert notes[(rule.id, s.step, s.to, s.rationale)] == s.note
