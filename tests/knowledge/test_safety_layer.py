@@ -1243,3 +1243,19 @@ def test_a_conditional_step_goes_beside_a_more_urgent_unconditional_one():
     answer = assess(case)
     assert {"spinal_infection_risk_bloods", "motor_deficit_pathway"} <= set(answer.workup_rules_fired)
     assert [(w.rule, w.group) for w in answer.workup if w.step == "mri"] == [("motor_deficit_pathway", "immediate")]
+
+
+def test_the_steps_that_wait_on_a_first_result_are_conditional_too():
+    """2026.11.55: seven more steps whose rationale waits on a first result ("MRI if the ultrasound shows or
+    cannot exclude a tract", "MRI if the X-ray is normal and concern persists", "ultrasound if fluctuance is
+    unclear", the bone sarcoma referral "once imaging suggests a bone tumour") say their condition in `within`
+    and are marked conditional. A 14-year-old's discharging atypical dimple had one MRI, "if the ultrasound
+    shows or cannot exclude a tract", in the place of atypical_dimple_imaging's MRI, which is asked for
+    whatever the ultrasound shows; both show now."""
+    answer = assess({"age_years": 14, "atypical_dimple": True, "discharge": "pus"})
+    assert sorted((w.rule, w.timing) for w in answer.workup if w.step == "mri") == [
+        ("atypical_dimple_imaging", "routine"), ("infected_pit_tract_imaging", "urgent")]
+    marked = {(r.rule.id, p.key[0]) for r in load_knowledge().workup_rules for p in r.plan if p.key[2]}
+    assert {("child_midline_collection_image_first", "mri"), ("infected_pit_tract_imaging", "mri"),
+            ("bony_lump_urgent", "mri"), ("young_spinal_swelling_xray", "mri"), ("spinal_lump_bone_pain_xray", "mri"),
+            ("possible_pilonidal_abscess_exam", "ultrasound"), ("bone_tumour_alarm", "referral")} <= marked
