@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import _context, _value  # tests/knowledge is on the path (rootdir-relative conftest)
@@ -266,6 +268,28 @@ def test_drain_today_never_stands_beside_do_not_incise(case):
     forbidding = {d["rule"] for d in a.avoid if d["step"] == "incision_drainage"}
     forbidding = {r for r in forbidding if not r.startswith("alarm_")}
     assert forbidding <= {"no_bedside_drainage_on_anticoagulant"}, (case, forbidding)
+
+
+# A card's words that ask for a biopsy outright (a core, punch or incisional biopsy, or "Biopsy of ...").
+_ASKS_FOR_BIOPSY = re.compile(r"(core|punch|incisional) biopsy|\bBiopsy of\b")
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+@example(case={"age_years": 50.0, "size_cm": 6.0, "pulsatile": True})
+@example(case={"age_years": 9.0, "depth": "deep", "pulsatile": True})
+def test_a_card_that_asks_for_a_biopsy_defers_to_a_do_not_biopsy(case):
+    """(2026.11.56) A sarcoma card said "core biopsy before any excision" beside a do-not list that forbids a
+    biopsy (an irreducible hernia, a pulsatile or fast-growing swelling, a dysraphism alarm). Where biopsy is
+    on the do-not list, every fired card that asks for a biopsy says "unless the do-not list says otherwise"
+    or restricts it to the specialist centre ("only there"), as the drainage cards do for incision."""
+    a = assess(case)
+    if "biopsy" not in {d["step"] for d in a.avoid}:
+        return
+    for flag in a.red_flags:
+        if _ASKS_FOR_BIOPSY.search(flag["action"]):
+            assert "unless the do-not list says otherwise" in flag["action"] or "only there" in flag["action"], (
+                case, flag["id"], flag["action"])
 
 
 # Findings that, answered yes, never leave the triage routine whatever else is entered (2026.11.10: a
