@@ -82,7 +82,8 @@ def _triage(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> str:
     out = [f"<section>{assessment_html.banner_html(assessment, PAPER)}"]
     if flags:
         out.append(f"<h2>{_e(text.EXPORT_FLAGS)}</h2>")
-        out.extend(assessment_html.flag_card_html(flag, PAPER, flag.note) for flag in flags)
+        cards = [assessment_html.flag_card_html(flag, PAPER, flag.note) for flag in flags]
+        out.extend(assessment_html.wait_note_before_first_lower(list(flags), cards, PAPER))
     unasked = assessment_html.unasked_texts(assessment)
     if unasked:
         out.append(f'<p class="unasked"><b>{_e(words.NOT_YET_ASKED)} ({len(unasked)}):</b> {_e(", ".join(unasked))}.</p>')

@@ -126,6 +126,12 @@ PLAN_GROUPS = {
 }
 """The plan's groups in the order they are done (the engine's `group` of each step)."""
 AFTER_EMERGENCY_WHY = "These would delay the emergency pathway: do them afterwards, if still needed."
+CARDS_AFTER_EMERGENCY = (
+    "The cards below wait until the emergency is dealt with: the plan gives their steps' order, and the do-not "
+    "list stands over what they say."
+)
+"""Shown in an emergency above the first card that is not one (a search found cards asking for an X-ray or an
+ultrasound beside an emergency's 'no X-ray' or 'imaging must not delay surgery'; the plan already waits)."""
 DO_NOT_HEADING = "Do not"
 DO_NOT_FROM = "because of"
 DO_NOT_FROM_RANKING = "the ranking's estimate of {name} at {p:.0%}"
