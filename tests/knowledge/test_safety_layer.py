@@ -1259,3 +1259,18 @@ def test_the_steps_that_wait_on_a_first_result_are_conditional_too():
     assert {("child_midline_collection_image_first", "mri"), ("infected_pit_tract_imaging", "mri"),
             ("bony_lump_urgent", "mri"), ("young_spinal_swelling_xray", "mri"), ("spinal_lump_bone_pain_xray", "mri"),
             ("possible_pilonidal_abscess_exam", "ultrasound"), ("bone_tumour_alarm", "referral")} <= marked
+
+
+@pytest.mark.parametrize(("age", "team"), [(13, "pediatric_surgery"), (15.9, "pediatric_surgery"), (16, "general_surgery"),
+                                           (30, "general_surgery"), (None, "general_surgery")],
+                         ids=lambda v: str(v))
+def test_a_young_adolescents_chronic_pilonidal_disease_goes_to_the_paediatric_surgeons(age, team):
+    """2026.11.57: pilonidal_definitive sent a 13- to 15-year-old to the adult general surgeons (the last
+    adult route a child met in the sweep of 2026.11.50, beside the sarcoma service, which stands with the
+    on-call paediatrician, and the spinal team that operated). Under 16 it is the paediatric surgeons, as
+    in Stoeckel 2025's paediatric pilonidal clinic; from 16, and with no age entered, general surgery."""
+    case = {"location": "natal_cleft", "sinus_pits": True, "onset": "chronic"}
+    if age is not None:
+        case["age_years"] = age
+    answer = assess(case)
+    assert _referral_targets(answer, "pilonidal_definitive") == {team}
