@@ -373,6 +373,36 @@ def test_an_older_adults_sacral_lump_whose_depth_was_not_examined_gets_an_urgent
         assert answer.triage == "routine", quiet
 
 
+def test_an_adults_growing_sacral_lump_gets_an_mri_of_the_sacrum_at_any_adult_age():
+    """2026.11.58: NG12's unexplained lump increasing in size, on the sacrum or in the natal cleft of an
+    adult of any age, is imaged as a possible chordoma or sacrococcygeal teratoma (Jeys 2008; Xu 2019:
+    adult teratoma at a median 34 years): urgent MRI besides the NG12 ultrasound, no excision first.
+    Stable, the lipoma pattern, pilonidal pits, a punctum or a skin plaque keep the rule quiet, and a
+    child's growing midline lump stays with the children's MRI rules (no chordoma flag)."""
+    growing = assess({"age_years": 20, "location": "midline_sacral", "onset": "chronic", "growth": "rapid"})
+    assert "sacral_mass_chordoma" in _flag_ids(growing)
+    plan = _plan(growing)
+    assert plan[("mri", None)]["timing"] == "urgent" and plan[("mri", None)]["rule"] == "sacral_mass_imaging"
+    assert ("ultrasound", None) in plan
+    assert "excision" in _avoided(growing)
+    slow_firm_cleft = assess({"age_years": 30, "location": "natal_cleft", "sinus_pits": False,
+                              "consistency": "firm", "growth": "slow"})
+    assert ("mri", None) in _plan(slow_firm_cleft)
+    for quiet in ({"age_years": 20, "location": "midline_sacral", "onset": "chronic", "growth": "stable"},
+                  {"age_years": 30, "location": "midline_sacral", "onset": "chronic", "growth": "slow",
+                   "consistency": "soft", "mobility": "mobile", "depth": "superficial"},
+                  {"age_years": 30, "location": "natal_cleft", "sinus_pits": True, "growth": "slow"},
+                  {"age_years": 30, "location": "midline_sacral", "punctum": True, "growth": "slow"},
+                  {"age_years": 30, "location": "midline_sacral", "skin_plaque": True, "growth": "slow"}):
+        answer = assess(quiet)
+        assert "sacral_mass_chordoma" not in _flag_ids(answer), quiet
+        assert ("mri", None) not in _plan(answer), quiet
+    child = assess({"age_years": 15, "location": "midline_sacral", "growth": "slow"})
+    assert "sacral_mass_chordoma" not in _flag_ids(child)
+    assert _plan(child)[("mri", None)]["rule"] != "sacral_mass_imaging"
+    assert "child_midline_growing_lump_mri" in child.workup_rules_fired
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
