@@ -403,6 +403,26 @@ def test_an_adults_growing_sacral_lump_gets_an_mri_of_the_sacrum_at_any_adult_ag
     assert "child_midline_growing_lump_mri" in child.workup_rules_fired
 
 
+def test_an_adults_midline_lump_under_a_hair_tuft_whose_feel_was_not_recorded_gets_an_mri_before_excision():
+    """2026.11.60, unknown is not no: an adult's midline lumbosacral lump under a skin marker of dysraphism
+    (hair tuft, vascular mark, atypical dimple, pits) or lying deep took the possible-spinal-lipoma warning
+    and its MRI-before-excision only when felt soft or rubbery; a lump whose feel was not recorded now does
+    too. Felt firm, hard or fluctuant, or beside the spine rather than on the midline, it does not."""
+    for case in ({"age_years": 35, "location": "midline_sacral", "hair_tuft": True},
+                 {"age_years": 50, "location": "midline_lumbar", "vascular_mark": True}):
+        answer = assess(case)
+        assert "adult_midline_fatty_mass" in _flag_ids(answer), case
+        assert _plan(answer)[("mri", None)]["rule"] == "adult_midline_fatty_or_atypical_pilonidal", case
+        assert "excision" in _avoided(answer), case
+    for quiet in ({"age_years": 35, "location": "midline_sacral", "hair_tuft": True, "consistency": "firm"},
+                  {"age_years": 35, "location": "midline_sacral", "hair_tuft": True, "consistency": "hard"},
+                  {"age_years": 35, "location": "midline_sacral", "hair_tuft": True, "consistency": "fluctuant"},
+                  {"age_years": 35, "location": "paraspinal", "hair_tuft": True}):
+        answer = assess(quiet)
+        assert "adult_midline_fatty_mass" not in _flag_ids(answer), quiet
+        assert "adult_midline_fatty_or_atypical_pilonidal" not in answer.workup_rules_fired, quiet
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
