@@ -423,6 +423,29 @@ def test_an_adults_midline_lump_under_a_hair_tuft_whose_feel_was_not_recorded_ge
         assert "adult_midline_fatty_or_atypical_pilonidal" not in answer.workup_rules_fired, quiet
 
 
+def test_no_spinal_x_ray_for_a_babys_new_lump_under_a_haemangioma():
+    """2026.11.61: NG12's very urgent X-ray for a possible bone swelling over the spine took a baby's new
+    midline lump under a haemangioma or port-wine stain for one: a 2-month-old with a growing 4-cm midline
+    lumbar haemangioma had an X-ray within 48 hours beside the dysraphism ultrasound and MRI. Under one year
+    such a swelling is the vascular lesion, imaged by ultrasound and MRI (AAP 2019; Drolet 2010); from one
+    year the X-ray rule reads the lump as before."""
+    baby = assess({"age_years": 0.17, "location": "midline_lumbar", "vascular_mark": True, "size_cm": 4,
+                   "onset": "subacute", "growth": "rapid"})
+    plan = _plan(baby)
+    assert ("xray", None) not in plan
+    assert "ng12_bone_swelling_young_person" not in _flag_ids(baby)
+    assert ("ultrasound", None) in plan and ("mri", None) in plan
+    assert ("referral", "pediatric_neurosurgery") in plan and ("referral", "dermatology") in plan
+    assert baby.triage == "urgent"
+    for still in ({"age_years": 1, "location": "midline_lumbar", "consistency": "firm", "onset": "subacute",
+                   "size_cm": 1.5, "vascular_mark": True},
+                  {"age_years": 9, "location": "midline_lumbar", "consistency": "firm", "onset": "subacute",
+                   "vascular_mark": True}):
+        answer = assess(still)
+        assert ("xray", None) in _plan(answer), still
+        assert "ng12_bone_swelling_young_person" in _flag_ids(answer), still
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
