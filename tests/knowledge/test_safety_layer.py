@@ -446,6 +446,29 @@ def test_no_spinal_x_ray_for_a_babys_new_lump_under_a_haemangioma():
         assert "ng12_bone_swelling_young_person" in _flag_ids(answer), still
 
 
+def test_a_childs_pulsatile_swelling_is_mapped_by_mri_not_ct_angiography():
+    """2026.11.62: after the same-day duplex ultrasound, a pulsatile swelling's vessels were mapped by CT
+    angiography at every age. In a child, ultrasound then MRI is the imaging of vascular anomalies (Pediatr
+    Radiol 2013), so under 16 the plan and the card ask for MRI with MR angiography instead; from 16, or with
+    no age entered, CT angiography stays. Either way the second image waits on the ultrasound."""
+    for age in (0.8, 9, 15.9):
+        child = assess({"age_years": age, "location": "sacroiliac", "pulsatile": True})
+        plan = _plan(child)
+        assert ("ct", None) not in plan, age
+        assert plan[("mri", None)]["rule"] == "pulsatile_swelling_imaging", age
+        assert plan[("mri", None)]["within"].startswith("same day if the ultrasound"), age
+        card = next(f for f in child.red_flags if f.id == "pulsatile_swelling")
+        assert "MR angiography" in card.action and "CT angiography" not in card.action, age
+    for adult_case in ({"age_years": 16, "location": "sacroiliac", "pulsatile": True},
+                       {"location": "sacroiliac", "pulsatile": True}):
+        adult = assess(adult_case)
+        plan = _plan(adult)
+        assert plan[("ct", None)]["rule"] == "pulsatile_swelling_imaging", adult_case
+        assert ("mri", None) not in plan, adult_case
+        card = next(f for f in adult.red_flags if f.id == "pulsatile_swelling")
+        assert "CT angiography" in card.action, adult_case
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
