@@ -469,6 +469,31 @@ def test_a_childs_pulsatile_swelling_is_mapped_by_mri_not_ct_angiography():
         assert "CT angiography" in card.action, adult_case
 
 
+def test_a_babys_deep_lump_under_a_haemangioma_is_imaged_without_a_radiograph():
+    """2026.11.63: the deep-mass radiograph (ACR variant 2; sarcoma_first_imaging_deep, growing_lump_paraspinal)
+    stood beside the ultrasound with Doppler for a baby's deep paraspinal or flank lump under a haemangioma
+    or port-wine stain. Radiographs play no part in diagnosing a child's vascular anomaly (Pediatr Radiol
+    2013), so under one year with a mark the plan images by ultrasound, then MRI, and the depth card says so.
+    From one year, or with no mark, the radiograph stays."""
+    baby = assess({"age_years": 0.8, "location": "paraspinal", "vascular_mark": True, "consistency": "firm",
+                   "size_cm": 7.4})
+    plan = _plan(baby)
+    assert ("xray", None) not in plan
+    assert ("ultrasound", None) in plan and ("mri", None) in plan
+    assert "sarcoma_first_imaging_deep" in baby.workup_rules_fired
+    card = next(f for f in baby.red_flags if f.id == "paraspinal_flank_depth")
+    assert "not by radiograph" in card.action
+    growing = assess({"age_years": 0.5, "location": "flank", "vascular_mark": True, "growth": "rapid",
+                      "consistency": "firm"})
+    assert ("xray", None) not in _plan(growing) and ("mri", None) in _plan(growing)
+    for still in ({"age_years": 1, "location": "paraspinal", "vascular_mark": True, "consistency": "firm", "size_cm": 7.4},
+                  {"age_years": 0.8, "location": "paraspinal", "vascular_mark": False, "consistency": "firm", "size_cm": 7.4}):
+        answer = assess(still)
+        assert _plan(answer)[("xray", None)]["rule"] == "sarcoma_first_imaging_deep", still
+        card = next(f for f in answer.red_flags if f.id == "paraspinal_flank_depth")
+        assert "radiograph then MRI" in card.action, still
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
