@@ -494,6 +494,27 @@ def test_a_babys_deep_lump_under_a_haemangioma_is_imaged_without_a_radiograph():
         assert "radiograph then MRI" in card.action, still
 
 
+def test_a_young_babys_new_swelling_over_the_spine_is_imaged_by_ultrasound_not_x_ray():
+    """2026.11.64: NG12's very urgent X-ray for a possible bone swelling over the spine was asked for a baby of
+    a few weeks. Under about 4 months the posterior arches are not yet ossified and ultrasound shows the
+    canal, the cord and the bone surface (ISPN guide), so in that window the plan asks for an ultrasound of
+    the lump and the spine within the same 48 hours, MRI if it shows or cannot exclude a lesion, and the card
+    says so. From 4 months the X-ray stays."""
+    baby = assess({"age_years": 0.05, "location": "midline_lumbar", "consistency": "firm", "onset": "acute"})
+    plan = _plan(baby)
+    assert ("xray", None) not in plan
+    assert plan[("ultrasound", None)]["rule"] == "young_spinal_swelling_xray"
+    assert plan[("ultrasound", None)]["timing"] == "urgent" and plan[("ultrasound", None)]["within"] == "48 hours"
+    assert plan[("mri", None)]["within"] == "if the ultrasound shows or cannot exclude a lesion"
+    card = next(f for f in baby.red_flags if f.id == "ng12_bone_swelling_young_person")
+    assert "ultrasound" in card.action and "instead of an X-ray" in card.action
+    assert baby.triage == "urgent"
+    older = assess({"age_years": 0.34, "location": "midline_lumbar", "consistency": "firm", "onset": "acute"})
+    assert _plan(older)[("xray", None)]["rule"] == "young_spinal_swelling_xray"
+    card = next(f for f in older.red_flags if f.id == "ng12_bone_swelling_young_person")
+    assert card.action.startswith("Very urgent X-ray")
+
+
 def _assert_weight_loss_is_urgent(case):
     """weight_loss_older_adult fires: urgent triage, urgent ultrasound and bloods, no excision first."""
     answer = assess(case)
