@@ -246,7 +246,7 @@ def test_the_spinal_tumour_alarm_card_names_the_team_the_plan_refers_to(case, ta
     sarcoma centre" while the plan (rightly) sent the baby to paediatric surgery; the card now names both
     readings, so it never contradicts the plan beside it."""
     a = assess(case)
-    card = next(f for f in a.red_flags if f.id == "alarm_spinal_tumor_or_cyst")
+    card = _card(a, "alarm_spinal_tumor_or_cyst")
     assert target in _referral_targets(a)
     assert words in card.action
 
@@ -457,7 +457,7 @@ def test_a_childs_pulsatile_swelling_is_mapped_by_mri_not_ct_angiography():
         assert ("ct", None) not in plan, age
         assert plan[("mri", None)]["rule"] == "pulsatile_swelling_imaging", age
         assert plan[("mri", None)]["within"].startswith("same day if the ultrasound"), age
-        card = next(f for f in child.red_flags if f.id == "pulsatile_swelling")
+        card = _card(child, "pulsatile_swelling")
         assert "MR angiography" in card.action and "CT angiography" not in card.action, age
     for adult_case in ({"age_years": 16, "location": "sacroiliac", "pulsatile": True},
                        {"location": "sacroiliac", "pulsatile": True}):
@@ -465,7 +465,7 @@ def test_a_childs_pulsatile_swelling_is_mapped_by_mri_not_ct_angiography():
         plan = _plan(adult)
         assert plan[("ct", None)]["rule"] == "pulsatile_swelling_imaging", adult_case
         assert ("mri", None) not in plan, adult_case
-        card = next(f for f in adult.red_flags if f.id == "pulsatile_swelling")
+        card = _card(adult, "pulsatile_swelling")
         assert "CT angiography" in card.action, adult_case
 
 
@@ -481,7 +481,7 @@ def test_a_babys_deep_lump_under_a_haemangioma_is_imaged_without_a_radiograph():
     assert ("xray", None) not in plan
     assert ("ultrasound", None) in plan and ("mri", None) in plan
     assert "sarcoma_first_imaging_deep" in baby.workup_rules_fired
-    card = next(f for f in baby.red_flags if f.id == "paraspinal_flank_depth")
+    card = _card(baby, "paraspinal_flank_depth")
     assert "not by radiograph" in card.action
     growing = assess({"age_years": 0.5, "location": "flank", "vascular_mark": True, "growth": "rapid",
                       "consistency": "firm"})
@@ -490,7 +490,7 @@ def test_a_babys_deep_lump_under_a_haemangioma_is_imaged_without_a_radiograph():
                   {"age_years": 0.8, "location": "paraspinal", "vascular_mark": False, "consistency": "firm", "size_cm": 7.4}):
         answer = assess(still)
         assert _plan(answer)[("xray", None)]["rule"] == "sarcoma_first_imaging_deep", still
-        card = next(f for f in answer.red_flags if f.id == "paraspinal_flank_depth")
+        card = _card(answer, "paraspinal_flank_depth")
         assert "radiograph then MRI" in card.action, still
 
 
@@ -506,12 +506,12 @@ def test_a_young_babys_new_swelling_over_the_spine_is_imaged_by_ultrasound_not_x
     assert plan[("ultrasound", None)]["rule"] == "young_spinal_swelling_xray"
     assert plan[("ultrasound", None)]["timing"] == "urgent" and plan[("ultrasound", None)]["within"] == "48 hours"
     assert plan[("mri", None)]["within"] == "if the ultrasound shows or cannot exclude a lesion"
-    card = next(f for f in baby.red_flags if f.id == "ng12_bone_swelling_young_person")
+    card = _card(baby, "ng12_bone_swelling_young_person")
     assert "ultrasound" in card.action and "instead of an X-ray" in card.action
     assert baby.triage == "urgent"
     older = assess({"age_years": 0.34, "location": "midline_lumbar", "consistency": "firm", "onset": "acute"})
     assert _plan(older)[("xray", None)]["rule"] == "young_spinal_swelling_xray"
-    card = next(f for f in older.red_flags if f.id == "ng12_bone_swelling_young_person")
+    card = _card(older, "ng12_bone_swelling_young_person")
     assert card.action.startswith("Very urgent X-ray")
 
 
