@@ -1416,3 +1416,29 @@ def test_a_young_adolescents_chronic_pilonidal_disease_goes_to_the_paediatric_su
         case["age_years"] = age
     answer = assess(case)
     assert _referral_targets(answer, "pilonidal_definitive") == {team}
+
+
+UNAGED_MIDLINE_ABSCESS = {"location": "midline_lumbar", "size_cm": 3, "consistency": "fluctuant", "tender": True,
+                          "erythema": True, "warmth": True, "onset": "acute", "fever": False}
+
+
+@pytest.mark.parametrize("case", [UNAGED_MIDLINE_ABSCESS, {**UNAGED_MIDLINE_ABSCESS, "location": "midline_sacral"},
+                                  {"location": "natal_cleft", "consistency": "fluctuant", "tender": True}],
+                         ids=["lumbar_midline", "sacral_midline", "natal_cleft"])
+def test_with_no_age_entered_a_midline_abscess_is_drained_only_once_the_age_shows_an_adult(case):
+    """2026.11.65: a red, warm, tender, fluctuant lump on the lower-back midline with no age entered had
+    'incision and drainage, same day' and the card 'an abscess to drain today', while the same lump at 15 is
+    imaged for a dermal sinus with the knife held back (child_midline_collection). Unknown is not no: the
+    incision now waits on the age, the card asks for it, and the drain-today card is quiet."""
+    answer = assess(case)
+    (incision,) = [w for w in answer.workup if w.step == "incision_drainage"]
+    assert incision.within.startswith("same day, once the age shows an adult")
+    assert "age_not_entered_midline_collection" in _flag_ids(answer)
+    assert "drainable_abscess" not in _flag_ids(answer)
+    assert "ultrasound" in {w.step for w in answer.workup}
+    adult = assess({**case, "age_years": 30})
+    assert [w.within for w in adult.workup if w.step == "incision_drainage"] == ["same day"]
+    assert "age_not_entered_midline_collection" not in _flag_ids(adult)
+    child = assess({**case, "age_years": 8})
+    assert "incision_drainage" in _avoided(child)
+    assert not [w for w in child.workup if w.step == "incision_drainage"]
