@@ -494,6 +494,45 @@ def test_a_babys_deep_lump_under_a_haemangioma_is_imaged_without_a_radiograph():
         assert "radiograph then MRI" in card.action, still
 
 
+def test_a_babys_growing_lump_under_a_haemangioma_gets_the_ultrasound_first_and_cards_that_say_so():
+    """2026.11.66: after 2026.11.63 took the radiograph away, a 3-month-old's rapidly growing 2-cm lump beside
+    the spine under a haemangioma, depth not recorded, had an MRI and a sarcoma referral but no ultrasound (the
+    infant rule's ultrasound waited for a deep lump or the strong sarcoma features), and the NG12 growing-lump
+    card and the deep-or-fixed card still said 'a radiograph then MRI'. The ultrasound with Doppler now comes
+    with NG12's growing-lump imaging too, and both cards have a baby's variant. From one year, unchanged."""
+    growing = {"age_years": 0.3, "location": "paraspinal", "vascular_mark": True, "size_cm": 2, "growth": "rapid",
+               "consistency": "soft", "onset": "subacute"}
+    baby = assess(growing)
+    plan = _plan(baby)
+    assert plan[("ultrasound", None)]["rule"] == "infant_vascular_lump_ultrasound_first"
+    assert ("xray", None) not in plan and ("mri", None) in plan
+    card = _card(baby, "ng12_growing_lump_young_person")
+    assert "ultrasound with Doppler first" in card.action and "radiograph then" not in card.action
+    fixed = assess({"age_years": 0.6, "location": "paraspinal", "vascular_mark": True, "size_cm": 6, "depth": "deep",
+                    "consistency": "firm", "mobility": "fixed"})
+    card = _card(fixed, "sarcoma_deep_or_fixed")
+    assert "ultrasound with Doppler first" in card.action and "radiograph then" not in card.action
+    assert ("xray", None) not in _plan(fixed)
+    stable = assess({**growing, "growth": "stable"})
+    assert ("ultrasound", None) not in _plan(stable)
+    older = assess({**growing, "age_years": 1})
+    assert _plan(older)[("xray", None)]["rule"] in {"growing_lump_paraspinal", "sarcoma_first_imaging_deep"}
+    assert "radiograph then MRI" in _card(older, "ng12_growing_lump_young_person").action
+
+
+def test_the_deep_or_fixed_card_asks_for_a_radiograph_only_where_the_plan_does():
+    """2026.11.66: sarcoma_deep_or_fixed said 'radiograph then MRI' for every deep or fixed mass, while the plan
+    asks for the radiograph only for a deep, paraspinal or flank mass (ACR variant 2; sarcoma_first_imaging_deep):
+    a 50-year-old's fixed sacroiliac lump of unrecorded depth had a radiograph on the card and none in the plan."""
+    fixed = {"age_years": 50, "location": "sacroiliac", "mobility": "fixed", "size_cm": 4}
+    answer = assess(fixed)
+    assert ("xray", None) not in _plan(answer) and ("mri", None) in _plan(answer)
+    action = _card(answer, "sarcoma_deep_or_fixed").action
+    assert "radiograph then" not in action and "after a radiograph if the mass is deep or beside the spine" in action
+    deep = assess({**fixed, "depth": "deep"})
+    assert ("xray", None) in _plan(deep)
+
+
 def test_a_young_babys_new_swelling_over_the_spine_is_imaged_by_ultrasound_not_x_ray():
     """2026.11.64: NG12's very urgent X-ray for a possible bone swelling over the spine was asked for a baby of
     a few weeks. Under about 4 months the posterior arches are not yet ossified and ultrasound shows the
