@@ -1481,3 +1481,22 @@ def test_with_no_age_entered_a_midline_abscess_is_drained_only_once_the_age_show
     child = assess({**case, "age_years": 8})
     assert "incision_drainage" in _avoided(child)
     assert not [w for w in child.workup if w.step == "incision_drainage"]
+
+
+@pytest.mark.parametrize(("when", "explained"), [
+    ({}, True), ({"onset": "subacute"}, True), ({"weeks_since_trauma": 5}, True), ({"duration_months": 1}, True),
+    ({"onset": "chronic"}, False), ({"duration_months": 2}, False), ({"weeks_since_trauma": 6}, False),
+    ({"onset": "chronic", "weeks_since_trauma": 2}, False)],
+    ids=["weeks_not_entered", "subacute", "5_weeks", "1_month", "chronic", "2_months", "6_weeks", "chronic_but_2_weeks"])
+def test_an_injury_explains_a_lump_only_within_six_weeks_even_when_the_weeks_are_not_entered(when, explained):
+    """2026.11.67: 'recent blunt injury' means a blow shortly before the lump appeared, and a post-traumatic lump
+    is watched for 4 to 6 weeks (Scottish 2025). With the weeks not entered, a 6-cm firm lump after a fall
+    stayed 'explained' however long it had been there: no sarcoma size criterion, 'observe, review at 4-6
+    weeks' in the plan. A lump there for over 3 months, or for 2 months or more, dates the injury past the 6
+    weeks, so the sarcoma pathway reads it as it would without the fall."""
+    answer = assess({"age_years": 40, "location": "sacroiliac", "consistency": "firm", "size_cm": 6,
+                     "recent_trauma": True, **when})
+    assert ("sarcoma_size_5cm" not in _flag_ids(answer)) is explained
+    assert ("post_traumatic_lump" in answer.workup_rules_fired) is explained
+    if not explained:
+        assert ("referral", "sarcoma_service") in _plan(answer)
