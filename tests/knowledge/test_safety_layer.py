@@ -1500,3 +1500,19 @@ def test_an_injury_explains_a_lump_only_within_six_weeks_even_when_the_weeks_are
     assert ("post_traumatic_lump" in answer.workup_rules_fired) is explained
     if not explained:
         assert ("referral", "sarcoma_service") in _plan(answer)
+
+
+def test_a_babys_lumbosacral_haemangioma_goes_to_a_haemangioma_specialist_as_well_as_the_neurosurgeon():
+    """2026.11.68: a 2-month-old's haemangioma over the lumbar midline, present since birth, size not recorded,
+    had the spinal ultrasound and MRI and paediatric neurosurgery, and the card said 'neurosurgery or
+    dermatology', but no haemangioma specialist in the plan (growing_haemangioma_referral waits for a growing
+    one over 2 cm). The AAP (2019) sends a haemangioma with possible structural anomalies (LUMBAR) to a
+    haemangioma specialist as soon as possible; the card's variant under one year names both."""
+    answer = assess({"age_years": 0.17, "location": "midline_lumbar", "vascular_mark": True, "atypical_dimple": True,
+                     "onset": "chronic"})
+    assert _referral_targets(answer) >= {"pediatric_neurosurgery", "dermatology"}
+    assert _plan(answer)[("referral", "dermatology")]["rule"] == "lumbosacral_haemangioma_specialist"
+    assert "haemangioma specialist" in _card(answer, "isolated_lumbosacral_haemangioma").action
+    older = assess({"age_years": 3, "location": "midline_lumbar", "vascular_mark": True, "onset": "chronic"})
+    assert "dermatology" not in _referral_targets(older)
+    assert "haemangioma specialist" not in _card(older, "isolated_lumbosacral_haemangioma").action
