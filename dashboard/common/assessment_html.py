@@ -317,13 +317,19 @@ def top_flag_html(assessment: knowledge.Assessment) -> str:
     return flag_card_html(top) if top is not None else '<div data-lbln="no-top-flag"></div>'
 
 
-def wait_note_before_first_lower(flags: list[knowledge.RedFlag], cards: list[str], m: Markup = SCREEN) -> list[str]:
+def wait_note_before_first_lower(flags: list[knowledge.RedFlag], cards: list[str], m: Markup = SCREEN, *,
+                                 emergency: bool | None = None) -> list[str]:
     """The cards (one per flag, emergencies first) with, when an emergency is among them, a line above the
     first card that is not one: those cards wait until the emergency is dealt with, and the do-not list
     stands over what they say (a search found cards asking for an X-ray or an ultrasound beside an
-    emergency's "no X-ray" or "imaging must not delay surgery"; the plan already waits)."""
+    emergency's "no X-ray" or "imaging must not delay surgery"; the plan already waits).
+
+    `emergency` says whether the assessment has an emergency when the emergency card itself is drawn
+    elsewhere (the bedside banner's top card) and so is not among `flags`; by default it is read from them."""
     levels = [flag["level"] for flag in flags]
-    if "emergency" not in levels or all(level == "emergency" for level in levels):
+    if emergency is None:
+        emergency = "emergency" in levels
+    if not emergency or all(level == "emergency" for level in levels):
         return cards
     first = next(k for k, level in enumerate(levels) if level != "emergency")
     note = f'<p data-lbln="cards-wait" class="{m.source}"><b>{_e(words.CARDS_AFTER_EMERGENCY)}</b></p>'
@@ -336,11 +342,10 @@ def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, *, ski
     emergency a line stands above the first card that is not one (`wait_note_before_first_lower`).
 
     Always one element, so the elements after it keep their places."""
-    flags = list(assessment.red_flags)
     top = highest_flag(assessment) if skip_top else None
-    parts = wait_note_before_first_lower(flags, [flag_card_html(flag) for flag in flags])
-    if top is not None:
-        del parts[flags.index(top)]  # drawn on its own above; the highest comes first, before any line
+    flags = [flag for flag in assessment.red_flags if flag is not top]  # the top one is drawn on its own above
+    emergency = any(flag["level"] == "emergency" for flag in assessment.red_flags)
+    parts = wait_note_before_first_lower(flags, [flag_card_html(flag) for flag in flags], emergency=emergency)
     unasked = unasked_texts(assessment)
     if unasked:
         shown, rest = unasked[:UNASKED_SHOWN], unasked[UNASKED_SHOWN:]
