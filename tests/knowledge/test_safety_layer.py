@@ -1516,3 +1516,20 @@ def test_a_babys_lumbosacral_haemangioma_goes_to_a_haemangioma_specialist_as_wel
     older = assess({"age_years": 3, "location": "midline_lumbar", "vascular_mark": True, "onset": "chronic"})
     assert "dermatology" not in _referral_targets(older)
     assert "haemangioma specialist" not in _card(older, "isolated_lumbosacral_haemangioma").action
+
+
+def test_a_post_traumatic_lump_that_is_enlarging_is_not_put_on_review_at_four_to_six_weeks():
+    """2026.11.69: 'post-traumatic lumps usually resolve: review at 4-6 weeks' stood in the plan beside the
+    same-day imaging of an expanding haematoma, the MRI of an unexplained one and the sarcoma pathway. Scottish
+    2025 watches a post-traumatic lump and images it if it persists or enlarges, so an enlarging one (or one
+    with the strong sarcoma features) has no 'observe'; a stable one keeps it, with the ultrasound."""
+    fall = {"age_years": 45, "location": "sacroiliac", "consistency": "firm", "recent_trauma": True,
+            "weeks_since_trauma": 3}
+    stable = _plan(assess({**fall, "growth": "stable"}))
+    assert stable[("observe", None)]["rule"] == "post_traumatic_lump" and ("ultrasound", None) in stable
+    for growing in ({**fall, "growth": "slow"}, {**fall, "growth": "rapid"}, {**fall, "fungating": True}):
+        answer = assess(growing)
+        assert "post_traumatic_lump" in answer.workup_rules_fired, growing
+        assert ("observe", None) not in _plan(answer), growing
+        assert ("ultrasound", None) in _plan(answer), growing
+
