@@ -265,8 +265,10 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
     do-not list never enters the plan, however many rules ask for it.
 
-    One entry per (step, target): the most urgent (then earliest-phase) request wins, the earliest
-    rule on a tie; a step asked for by any emergency pathway stays on the emergency path. A conditional
+    One entry per (step, target): the most urgent (then earliest-phase) request wins; at the same timing
+    and phase the one whose `within` is due sooner (workup.yaml's `within_hours`: a same-day MRI is not
+    shown as one "within weeks"), else the earliest rule; a step asked for by any emergency pathway
+    stays on the emergency path. A conditional
     step ("CT if the diagnosis is in doubt") is kept apart: it never stands in for another rule's
     unconditional request, and is dropped only when an unconditional one of the same step and target is
     more urgent; otherwise both show (an MRI "within 2 weeks" beside one "the same day if markers are
@@ -331,6 +333,18 @@ def _first(pair: tuple[Any, Any]) -> Any:
     return pair[0]
 
 
+def _sooner(due: tuple[float, float] | None, than: tuple[float, float] | None, ctx: Context) -> bool:
+    """Whether a step due within `due` hours comes sooner than one due within `than` (each from
+    workup.yaml's `within_hours`: hours under 25 or with no age entered, hours from 25); False when either
+    gives no time, so the earlier rule keeps the step. With no age entered the sooner, young person's
+    reading counts: unknown is not no."""
+    if due is None or than is None:
+        return False
+    age = ctx.v.get("age_years")
+    column = 1 if age is not None and age >= 25 else 0
+    return due[column] < than[column]
+
+
 def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, ctx: Context,
                skip: Mapping[str, Any] | None = None) -> None:
     """Add a rule's prepared steps to the plan entries (see `_workup`), leaving out the steps in `skip` and
@@ -344,7 +358,8 @@ def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, ctx: Co
         if old is None:
             chosen[prepared.key] = [prepared.timing_rank, prepared.phase, order, prepared, emergency]
             continue
-        if (prepared.timing_rank, prepared.phase) < (old[0], old[1]):
+        rank, previous = (prepared.timing_rank, prepared.phase), (old[0], old[1])
+        if rank < previous or (rank == previous and _sooner(prepared.due, old[3].due, ctx)):
             old[0], old[1], old[2], old[3] = prepared.timing_rank, prepared.phase, order, prepared
         if emergency:
             old[4] = True

@@ -28,6 +28,12 @@ class _Step(BaseModel):
     phase: int
 
 
+class _AgeHours(BaseModel):
+    model_config = _STRICT
+    under_25: float = Field(ge=0, description="Hours under 25, and with no age entered.")
+    otherwise: float = Field(ge=0, description="Hours from 25.")
+
+
 def _file_models() -> dict[str, type[BaseModel]]:
     """One model per data file: its top-level keys and what they hold."""
     return {
@@ -47,6 +53,8 @@ def _file_models() -> dict[str, type[BaseModel]]:
         "red_flags": create_model("RedFlagsFile", __config__=_STRICT, rules=(list[RedFlagRule], ...)),
         "workup": create_model("WorkupFile", __config__=_STRICT, steps=(dict[str, _Step], ...),
                                referral_targets=(dict[str, str], ...), timings=(dict[str, str], ...),
+                               within_hours=(dict[str, float | _AgeHours | None],
+                                             Field(description="`within` phrase -> hours it allows (null: no time to compare)")),
                                rules=(list[WorkupRule], ...)),
     }
 

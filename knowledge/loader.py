@@ -130,6 +130,9 @@ class PreparedStep(NamedTuple):
     an emergency path and not immediate)."""
     test: Predicate | None = None
     """The step's own condition (`when` on the step), tested after the rule fired; None: always."""
+    due: tuple[float, float] | None = None
+    """How many hours its `within` allows (under 25 or age not entered, from 25), from workup.yaml's
+    `within_hours`; None for a conditional step, an empty `within` or a phrase with no time to compare."""
 
 
 @dataclass(frozen=True)
@@ -740,11 +743,14 @@ def _state_model(tables: dict[str, LikelihoodTable], likelihoods: Mapping[tuple[
 
 
 class _Steps(NamedTuple):
-    """The step vocabulary of workup.yaml: phases, labels, referral targets."""
+    """The step vocabulary of workup.yaml: phases, labels, referral targets, and how soon each `within`
+    phrase is due."""
 
     phase: dict[str, int]
     label: dict[str, str]
     targets: dict[str, str]
+    due: dict[str, tuple[float, float] | None]
+    """`within` phrase -> (hours under 25 or age not entered, hours from 25), or None: no time to compare."""
 
 
 def _read_steps(workup_data: Any) -> _Steps:
@@ -767,7 +773,32 @@ def _read_steps(workup_data: Any) -> _Steps:
             raise KnowledgeFileError("workup.yaml", sid, "steps", "each step needs {label: <text>, phase: <whole number>}")
         phase[sid] = spec["phase"]
         label[sid] = spec["label"]
-    return _Steps(phase, label, dict(targets))
+    return _Steps(phase, label, dict(targets), _read_within_hours(workup_data))
+
+
+def _hours(value: Any) -> bool:
+    return type(value) in (int, float) and value >= 0
+
+
+def _read_within_hours(workup_data: Any) -> dict[str, tuple[float, float] | None]:
+    """workup.yaml's `within_hours`: how many hours each `within` phrase allows, so that when two rules ask
+    for the same step at the same timing the plan keeps the sooner (a number; {under_25: h, otherwise: h}
+    for a phrase that depends on age; null for a phrase with no time to compare, 'when stable')."""
+    table = _section(workup_data, "workup.yaml", "within_hours", dict)
+    _string_keys(table, "workup.yaml", "within_hours")
+    out: dict[str, tuple[float, float] | None] = {}
+    for phrase, value in table.items():
+        if value is None:
+            out[phrase] = None
+        elif _hours(value):
+            out[phrase] = (float(value), float(value))
+        elif isinstance(value, dict) and set(value) == {"under_25", "otherwise"} and all(_hours(v) for v in value.values()):
+            out[phrase] = (float(value["under_25"]), float(value["otherwise"]))
+        else:
+            raise KnowledgeFileError("workup.yaml", phrase, "within_hours",
+                                     "give the hours as a number of 0 or more, as {under_25: <hours>, otherwise: <hours>}, "
+                                     "or null for a phrase with no time to compare")
+    return out
 
 
 def _check_do_not(items: tuple[AvoidRef, ...], steps: _Steps, sources: Mapping[str, Source], file: str, entry: str, name: str) -> None:
@@ -944,7 +975,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     order = {fid: i for i, fid in enumerate(findings)}
     bit = {fid: 1 << i for fid, i in order.items()}
     red_flags = _prepared_flags(_with_masks(red_flags, bit), sources)
-    workup_rules = _prepared_workup(_with_masks(workup_rules, bit), steps.phase, sources)
+    workup_rules = _prepared_workup(_with_masks(workup_rules, bit), steps.phase, sources, steps.due)
     compiler.file = "red_flags.yaml"
     red_flag_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in red_flags])
     compiler.file = "workup.yaml"
@@ -1042,19 +1073,27 @@ def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str
 
 
 def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[str, int],
-                     sources: Mapping[str, Source]) -> list[CompiledRule[WorkupRule]]:
-    """The workup rules with their steps and avoid items built once."""
+                     sources: Mapping[str, Source], due: Mapping[str, tuple[float, float] | None],
+                     ) -> list[CompiledRule[WorkupRule]]:
+    """The workup rules with their steps and avoid items built once. Every `within` of a step that is not
+    conditional must be in `within_hours` (an empty one needs not): the engine compares them."""
     out = []
     for compiled in rules:
         r = compiled.rule
         plan: list[PreparedStep] = []
-        for s, step_test in zip(r.steps, compiled.step_tests, strict=True):
+        for n, (s, step_test) in enumerate(zip(r.steps, compiled.step_tests, strict=True)):
+            if not s.conditional and s.within and s.within not in due:
+                raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
+                                         f"'{s.within}' is not in within_hours: add how many hours it allows "
+                                         "(or null if it gives no time to compare)")
+            step_due = None if s.conditional or not s.within else due[s.within]
             label = _source_label(sources, s.source)
             item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
-            plan.append(PreparedStep((s.step, s.to, s.conditional), TIMING_RANK[s.timing], phase, item, deferred, step_test))
+            plan.append(PreparedStep((s.step, s.to, s.conditional), TIMING_RANK[s.timing], phase, item, deferred, step_test,
+                                     step_due))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
     return out

@@ -83,6 +83,14 @@ CORRUPTIONS = [
      "says its condition"),
     ("workup.yaml", "{step: mri, conditional: true, timing: urgent,", "{step: mri, conditional: maybe, timing: urgent,",
      "spinal_infection_risk_bloods", "steps.1.conditional", "boolean"),
+    # every `within` of a step that is not conditional has its hours in within_hours (2026.11.70)
+    ("workup.yaml", "{step: mri, timing: urgent, within: \"2 weeks\", rationale: \"MRI of the mass without and with contrast",
+     "{step: mri, timing: urgent, within: \"a fortnight\", rationale: \"MRI of the mass without and with contrast",
+     "sarcoma_pathway", "steps[0].within", "'a fortnight' is not in within_hours"),
+    ("workup.yaml", "  \"days\": 96\n", "  \"days\": soon\n", "days", "within_hours", "a number of 0 or more"),
+    ("workup.yaml", "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48, otherwise: 336}\n",
+     "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48}\n", "48 hours under 25, 2 weeks otherwise",
+     "within_hours", "under_25"),
     # a route beside another referral names a referral target of the file
     ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
      "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),

@@ -1402,8 +1402,10 @@ def test_a_conditional_step_never_stands_in_for_another_rules_unconditional_one(
     marked conditional is now kept apart: both show, unless the unconditional one is more urgent."""
     sarcoma_and_risk = {"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True,
                         "size_cm": 7, "depth": "deep", "onset": "acute"}
+    # the unconditional MRI shown is the sooner of the sarcoma pathway's ("2 weeks") and the spinal-infection
+    # alarm's (since 2026.11.70, when the plan started to compare `within` at the same timing)
     assert set(_imaging(assess(sarcoma_and_risk), "mri")) == {("same day if markers raised", "spinal_infection_risk_bloods"),
-                                                              ("2 weeks", "sarcoma_pathway")}
+                                                              ("same day with fever or neurology, else days", "spinal_infection_alarm")}
     pulsatile_and_febrile = {"age_years": 50, "location": "sacroiliac", "pulsatile": True, "fever": True, "tender": False,
                              "erythema": False, "warmth": False}
     assert ("same day", "febrile_lump_ct") in _imaging(assess(pulsatile_and_febrile), "ct")
@@ -1533,3 +1535,30 @@ def test_a_post_traumatic_lump_that_is_enlarging_is_not_put_on_review_at_four_to
         assert ("observe", None) not in _plan(answer), growing
         assert ("ultrasound", None) in _plan(answer), growing
 
+
+def test_two_rules_asking_for_the_same_step_at_the_same_timing_show_the_sooner_within():
+    """2026.11.70: one entry per step and target kept the earlier rule's request at the same timing, so a
+    27-year-old's deep fluctuant sacroiliac lump with back pain had its MRI shown 'within 2 weeks' (the
+    sarcoma pathway) although the deep-collection rule asked for it the same day. workup.yaml's
+    `within_hours` now orders the phrases and the sooner request is shown."""
+    answer = assess({"age_years": 26.8, "location": "sacroiliac", "consistency": "fluctuant", "depth": "deep",
+                     "back_pain": True})
+    assert {"sarcoma_pathway", "deep_collection_imaging"} <= set(answer.workup_rules_fired)
+    (mri,) = [w for w in answer.workup if w.step == "mri"]
+    assert (mri.rule, mri.within) == ("deep_collection_imaging", "same day")
+
+
+@pytest.mark.parametrize(("age", "sooner"), [(20, True), (24.9, True), (25, False), (60, False), (None, True)],
+                         ids=["20", "24.9", "25", "60", "age_not_entered"])
+def test_an_age_dependent_within_is_read_at_the_patients_age_and_at_the_younger_when_none_is_entered(age, sooner):
+    """'2 weeks (48 hours under 25)' is due before 'days' under 25 and after it from 25; with no age entered
+    the young person's reading counts (unknown is not no)."""
+    from knowledge.conditions import Context
+    from knowledge.engine import _sooner
+
+    rules = load_knowledge().workup_rules  # workup.yaml's within_hours, as the loaded steps carry it
+    hours = {p.item.within: p.due for r in rules for p in r.plan if p.due is not None}
+    ctx = Context({} if age is None else {"age_years": age}, {})
+    assert _sooner(hours["2 weeks (48 hours under 25)"], hours["days"], ctx) is sooner
+    assert _sooner(hours["same day"], hours["2 weeks"], ctx) is True
+    assert _sooner(hours["2 weeks"], hours["2 weeks"], ctx) is False
