@@ -1071,9 +1071,11 @@ _TEAM_A_CARD_NAMES = {"on-call paediatrician": "paediatrics", "paediatric surger
 
 
 def test_over_a_grid_a_childs_card_names_the_team_the_plan_refers_to():
-    """Card and plan agree: over this grid of children and older patients, every card that shows a child's
-    words (under 16 only) names a team the plan refers to (the on-call paediatrician, or paediatric
-    surgery for a baby's sacral tumour), and from 16 no card shows them. Each side is met many times."""
+    """Card and plan agree: over this grid of children and older patients, a card that shows a child's words
+    (under 16 only) and names a team (the on-call paediatrician, or paediatric surgery for a baby's sacral
+    tumour) names one the plan refers to, and from 16 no card shows a child's words. Each side is met many
+    times. (Since 2026.11.71 a child's words may name no team: the NG12 growing-lump card's MRI for a
+    child's midline lump leaves the referral to the plan, which may be the paediatrician or neurosurgery.)"""
     kb = load_knowledge()
     own = {c.rule.id: c.rule.action for c in kb.red_flags if c.variant_flags}
     own |= {f"alarm_{a.cause}": a.alarm.action for a in kb.alarms if a.variants}
@@ -1093,8 +1095,8 @@ def test_over_a_grid_a_childs_card_names_the_team_the_plan_refers_to():
                 continue
             assert case["age_years"] < 16, (case, flag["id"])
             named = [to for words, to in _TEAM_A_CARD_NAMES.items() if words in flag["action"]]
-            assert named and set(named) <= targets, (case, flag["id"], targets)
-            seen["child_words"] += 1
+            assert set(named) <= targets, (case, flag["id"], targets)
+            seen["child_words"] += bool(named)
     assert min(seen.values()) > 100, seen
 
 
@@ -1562,3 +1564,21 @@ def test_an_age_dependent_within_is_read_at_the_patients_age_and_at_the_younger_
     assert _sooner(hours["2 weeks (48 hours under 25)"], hours["days"], ctx) is sooner
     assert _sooner(hours["same day"], hours["2 weeks"], ctx) is True
     assert _sooner(hours["2 weeks"], hours["2 weeks"], ctx) is False
+
+
+def test_a_childs_growing_midline_lump_is_imaged_by_mri_within_ng12s_48_hours_as_the_card_says():
+    """2026.11.71: the NG12 card said 'very urgent imaging within 48 hours: direct-access ultrasound, or a
+    radiograph then MRI' for a child's growing lump in the natal cleft or on the lumbosacral midline, while the
+    plan asked for MRI within 2 weeks (child_midline_growing_lump_mri): past about 4 months ultrasound cannot
+    answer there. The plan's MRI is now within 48 hours and the card names the MRI; the slow growth of a soft,
+    mobile, superficial lump known for months keeps 2 weeks and no NG12 card."""
+    growing = assess({"age_years": 9, "location": "natal_cleft", "growth": "rapid"})
+    assert [(w.within, w.rule) for w in growing.workup if w.step == "mri"] == [("48 hours", "child_midline_growing_lump_mri")]
+    action = _card(growing, "ng12_growing_lump_young_person").action
+    assert action.startswith("Very urgent imaging within 48 hours: MRI of the lumbosacral spine")
+    lipoma_like = assess({"age_years": 9, "location": "natal_cleft", "growth": "slow", "onset": "chronic",
+                          "consistency": "soft", "depth": "superficial", "mobility": "mobile"})
+    assert [w.within for w in lipoma_like.workup if w.step == "mri"] == ["2 weeks"]
+    assert "ng12_growing_lump_young_person" not in _flag_ids(lipoma_like)
+    older = assess({"age_years": 17, "location": "natal_cleft", "growth": "rapid"})
+    assert "MRI of the lumbosacral spine" not in _card(older, "ng12_growing_lump_young_person").action
