@@ -268,12 +268,11 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     One entry per (step, target): the most urgent (then earliest-phase) request wins; at the same timing
     and phase the one whose `within` is due sooner (workup.yaml's `within_hours`: a same-day MRI is not
     shown as one "within weeks"), else the earliest rule; a step asked for by any emergency pathway
-    stays on the emergency path. A conditional
-    step ("CT if the diagnosis is in doubt") is kept apart: it never stands in for another rule's
-    unconditional request, and is dropped only when an unconditional one of the same step and target is
-    more urgent; otherwise both show (an MRI "within 2 weeks" beside one "the same day if markers are
-    raised"). A rule with `with_referral_to` adds its steps only when the plan the other rules made refers
-    to that target.
+    stays on the emergency path. A conditional step ("CT if the diagnosis is in doubt") is kept apart: it
+    never stands in for another rule's unconditional request, and is dropped only when an unconditional
+    one of the same step and target is more urgent; otherwise both show (an MRI "within 2 weeks" beside
+    one "the same day if markers are raised"). A rule with `with_referral_to` adds its steps only when the
+    plan the other rules made refers to that target.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None, bool], list[Any]] = {}
