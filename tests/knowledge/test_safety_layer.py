@@ -1475,7 +1475,7 @@ def test_with_no_age_entered_a_midline_abscess_is_drained_only_once_the_age_show
     incision now waits on the age, the card asks for it, and the drain-today card is quiet."""
     answer = assess(case)
     (incision,) = [w for w in answer.workup if w.step == "incision_drainage"]
-    assert incision.within.startswith("same day, once the age shows an adult")
+    assert incision.within == "same day, once the age is entered and is 16 or over (13 or over in the natal cleft)"
     assert "age_not_entered_midline_collection" in _flag_ids(answer)
     assert "drainable_abscess" not in _flag_ids(answer)
     assert "ultrasound" in {w.step for w in answer.workup}
