@@ -271,11 +271,12 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     stays on the emergency path. A conditional step ("CT if the diagnosis is in doubt") is kept apart: it
     never stands in for another rule's unconditional request, and is dropped only when an unconditional
     one of the same step and target is more urgent; otherwise both show (an MRI "within 2 weeks" beside
-    one "the same day if markers are raised"). A rule with `with_referral_to` adds its steps only when the
-    plan the other rules made refers to that target.
+    one "the same day if markers are raised"). Two conditional requests on different conditions both show
+    (their `within` is part of the key). A rule with `with_referral_to` adds its steps only when the plan
+    the other rules made refers to that target.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
-    chosen: dict[tuple[str, str | None, bool], list[Any]] = {}
+    chosen: dict[tuple[str, str | None, bool, str], list[Any]] = {}
     fallbacks = []
     companions = []
     fired: list[tuple[int, str]] = []
@@ -296,9 +297,8 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
                 do_not[step] = item
     kept = {key: v for key, v in chosen.items() if key[0] not in do_not} if do_not else chosen
     if companions:
-        beside = [(order, compiled) for order, compiled in companions
-                  if ("referral", compiled.rule.with_referral_to, False) in kept
-                  or ("referral", compiled.rule.with_referral_to, True) in kept]
+        referred = {key[1] for key in kept if key[0] == "referral"}
+        beside = [(order, compiled) for order, compiled in companions if compiled.rule.with_referral_to in referred]
         for order, compiled in beside:
             fired.append((order, compiled.rule.id))
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
@@ -310,7 +310,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
             fired_ids.append(compiled.rule.id)
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
     for key in [key for key in kept if key[2]]:
-        plain = kept.get((key[0], key[1], False))
+        plain = kept.get((key[0], key[1], False, ""))
         if plain is not None and plain[0] < kept[key][0]:
             del kept[key]
     ranked = []

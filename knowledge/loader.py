@@ -118,9 +118,11 @@ R = TypeVar("R", RedFlagRule, WorkupRule)
 class PreparedStep(NamedTuple):
     """One step of a workup rule, as the plan shows it, built once when the knowledge loads."""
 
-    key: tuple[str, str | None, bool]
-    """(step, referral target, conditional): the plan keeps one entry per key, and drops a conditional
-    entry beside a more urgent unconditional one of the same step and target."""
+    key: tuple[str, str | None, bool, str]
+    """(step, referral target, conditional, condition): the plan keeps one entry per key, and drops a
+    conditional entry beside a more urgent unconditional one of the same step and target. The condition is
+    a conditional step's `within` ("if the X-ray is normal"), empty for an unconditional step: two
+    conditional requests for the same step on different conditions both show (2026.11.73)."""
     timing_rank: int
     phase: int
     item: PlanStep
@@ -1092,8 +1094,8 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
-            plan.append(PreparedStep((s.step, s.to, s.conditional), TIMING_RANK[s.timing], phase, item, deferred, step_test,
-                                     step_due))
+            key = (s.step, s.to, s.conditional, s.within if s.conditional else "")
+            plan.append(PreparedStep(key, TIMING_RANK[s.timing], phase, item, deferred, step_test, step_due))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
     return out

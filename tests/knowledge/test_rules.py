@@ -304,7 +304,7 @@ def test_the_items_built_at_load_are_the_rules_own():
         assert len(compiled.plan) == len(r.steps)
         for prepared, s in zip(compiled.plan, r.steps, strict=True):
             label = KB.source_label(s.source)
-            assert prepared.key == (s.step, s.to, s.conditional)
+            assert prepared.key == (s.step, s.to, s.conditional, s.within if s.conditional else "")
             assert prepared.phase == (s.phase if s.phase is not None else KB.step_phase[s.step])
             assert prepared.item == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to)
             assert prepared.deferred == PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id,

@@ -1582,3 +1582,21 @@ def test_a_childs_growing_midline_lump_is_imaged_by_mri_within_ng12s_48_hours_as
     assert "ng12_growing_lump_young_person" not in _flag_ids(lipoma_like)
     older = assess({"age_years": 17, "location": "natal_cleft", "growth": "rapid"})
     assert "MRI of the lumbosacral spine" not in _card(older, "ng12_growing_lump_young_person").action
+
+
+def test_two_conditional_requests_for_the_same_step_on_different_conditions_both_show():
+    """2026.11.73: conditional steps were kept one per step and target, so of two conditional requests only the
+    more urgent (or earlier) showed and the other's condition was lost: a 60-year-old's pulsatile, tense flank
+    bulge had 'CT if the diagnosis is in doubt' (a possible incarcerated hernia) but not 'CT the same day if
+    the ultrasound shows flow' (a possible false aneurysm or vascular lesion). A conditional step's condition
+    is now part of its key; the same condition from two rules still shows once."""
+    hernia = assess({"age_years": 60, "location": "flank", "pulsatile": True, "hernia_tense_or_irreducible": True})
+    assert sorted((w.within, w.rule) for w in hernia.workup if w.step == "ct") == [
+        ("if the diagnosis is in doubt", "incarcerated_hernia"),
+        ("same day if the ultrasound shows flow or cannot tell", "pulsatile_swelling_imaging")]
+    young = assess({"age_years": 14, "location": "midline_lumbar", "onset": "acute", "pulsatile": True})
+    assert sorted(w.within for w in young.workup if w.step == "mri") == [
+        "if the X-ray is normal and concern persists", "same day if the ultrasound shows flow or cannot tell"]
+    for answer in (hernia, young):
+        shown = [(w.step, w.to, w.within) for w in answer.workup]
+        assert len(shown) == len(set(shown))
