@@ -1517,6 +1517,10 @@ def test_a_babys_lumbosacral_haemangioma_goes_to_a_haemangioma_specialist_as_wel
     assert _referral_targets(answer) >= {"pediatric_neurosurgery", "dermatology"}
     assert _plan(answer)[("referral", "dermatology")]["rule"] == "lumbosacral_haemangioma_specialist"
     assert "haemangioma specialist" in _card(answer, "isolated_lumbosacral_haemangioma").action
+    cleft = assess({"age_years": 0.25, "location": "natal_cleft", "vascular_mark": True})  # 2026.11.74 (AAP: ulceration)
+    assert _plan(cleft)[("referral", "dermatology")]["rule"] == "lumbosacral_haemangioma_specialist"
+    assert "dermatology" not in _referral_targets(assess({"age_years": 0.25, "location": "natal_cleft",
+                                                          "vascular_mark": True, "size_cm": 2}))
     older = assess({"age_years": 3, "location": "midline_lumbar", "vascular_mark": True, "onset": "chronic"})
     assert "dermatology" not in _referral_targets(older)
     assert "haemangioma specialist" not in _card(older, "isolated_lumbosacral_haemangioma").action
