@@ -270,9 +270,10 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     shown as one "within weeks"), else the earliest rule; a step asked for by any emergency pathway
     stays on the emergency path. A conditional step ("CT if the diagnosis is in doubt") is kept apart: it
     never stands in for another rule's unconditional request, and is dropped only when an unconditional
-    one of the same step and target is more urgent; otherwise both show (an MRI "within 2 weeks" beside
-    one "the same day if markers are raised"). Two conditional requests on different conditions both show
-    (their `within` is part of the key). A rule with `with_referral_to` adds its steps only when the plan
+    one of the same step and target covers it (`_covers`: more urgent, or as urgent and due no later than
+    the conditional asks); otherwise both show (an MRI "within 2 weeks" beside one "the same day if
+    markers are raised"). Two conditional requests on different conditions both show (their `within` is
+    part of the key). A rule with `with_referral_to` adds its steps only when the plan
     the other rules made refers to that target.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
@@ -311,7 +312,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
     for key in [key for key in kept if key[2]]:
         plain = kept.get((key[0], key[1], False, ""))
-        if plain is not None and plain[0] < kept[key][0]:
+        if plain is not None and _covers(plain, kept[key], ctx):
             del kept[key]
     ranked = []
     for timing_rank, phase, order, prepared, on_emergency_path in kept.values():
@@ -330,6 +331,21 @@ _GROUP_OF_TIMING = tuple(GROUP_RANK[t] for t in sorted(TIMING_RANK, key=TIMING_R
 
 def _first(pair: tuple[Any, Any]) -> Any:
     return pair[0]
+
+
+def _covers(plain: list[Any], conditional: list[Any], ctx: Context) -> bool:
+    """Whether an unconditional plan entry makes a conditional one of the same step and target redundant
+    (entries as in `_workup`): it is more urgent; or it is as urgent and the conditional asks for no time
+    of its own ("if the diagnosis is in doubt") or for none sooner than the unconditional's `within`. A
+    conditional naming a time where the unconditional names none is kept (2026.11.75)."""
+    if plain[0] != conditional[0]:
+        return bool(plain[0] < conditional[0])
+    asks, given = conditional[3].due, plain[3].due
+    if asks is None:
+        return True
+    if given is None:
+        return False
+    return not _sooner(asks, given, ctx)
 
 
 def _sooner(due: tuple[float, float] | None, than: tuple[float, float] | None, ctx: Context) -> bool:

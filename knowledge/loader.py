@@ -120,7 +120,8 @@ class PreparedStep(NamedTuple):
 
     key: tuple[str, str | None, bool, str]
     """(step, referral target, conditional, condition): the plan keeps one entry per key, and drops a
-    conditional entry beside a more urgent unconditional one of the same step and target. The condition is
+    conditional entry beside an unconditional one of the same step and target that is more urgent, or as
+    urgent and due no later than the conditional asks (2026.11.75). The condition is
     a conditional step's `within` ("if the X-ray is normal"), empty for an unconditional step: two
     conditional requests for the same step on different conditions both show (2026.11.73)."""
     timing_rank: int
@@ -134,7 +135,8 @@ class PreparedStep(NamedTuple):
     """The step's own condition (`when` on the step), tested after the rule fired; None: always."""
     due: tuple[float, float] | None = None
     """How many hours its `within` allows (under 25 or age not entered, from 25), from workup.yaml's
-    `within_hours`; None for a conditional step, an empty `within` or a phrase with no time to compare."""
+    `within_hours` (for a conditional step, the time it asks for once its condition holds); None for an
+    empty `within` or a phrase with no time to compare."""
 
 
 @dataclass(frozen=True)
@@ -1077,18 +1079,19 @@ def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str
 def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[str, int],
                      sources: Mapping[str, Source], due: Mapping[str, tuple[float, float] | None],
                      ) -> list[CompiledRule[WorkupRule]]:
-    """The workup rules with their steps and avoid items built once. Every `within` of a step that is not
-    conditional must be in `within_hours` (an empty one needs not): the engine compares them."""
+    """The workup rules with their steps and avoid items built once. Every `within` of a step must be in
+    `within_hours` (an empty one needs not): the engine compares them, a conditional step's with the
+    unconditional request beside it (2026.11.75)."""
     out = []
     for compiled in rules:
         r = compiled.rule
         plan: list[PreparedStep] = []
         for n, (s, step_test) in enumerate(zip(r.steps, compiled.step_tests, strict=True)):
-            if not s.conditional and s.within and s.within not in due:
+            if s.within and s.within not in due:
                 raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
                                          f"'{s.within}' is not in within_hours: add how many hours it allows "
                                          "(or null if it gives no time to compare)")
-            step_due = None if s.conditional or not s.within else due[s.within]
+            step_due = due[s.within] if s.within else None
             label = _source_label(sources, s.source)
             item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,

@@ -87,6 +87,10 @@ CORRUPTIONS = [
     ("workup.yaml", "{step: mri, timing: urgent, within: \"2 weeks\", rationale: \"MRI of the mass without and with contrast",
      "{step: mri, timing: urgent, within: \"a fortnight\", rationale: \"MRI of the mass without and with contrast",
      "sarcoma_pathway", "steps[0].within", "'a fortnight' is not in within_hours"),
+    # and since 2026.11.75 so has a conditional step's
+    ("workup.yaml", "conditional: true, timing: immediate, within: \"if the diagnosis is in doubt\",",
+     "conditional: true, timing: immediate, within: \"if the diagnosis is unclear\",", "incarcerated_hernia",
+     "steps[3].within", "'if the diagnosis is unclear' is not in within_hours"),
     ("workup.yaml", "  \"days\": 96\n", "  \"days\": soon\n", "days", "within_hours", "a number of 0 or more"),
     ("workup.yaml", "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48, otherwise: 336}\n",
      "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48}\n", "48 hours under 25, 2 weeks otherwise",

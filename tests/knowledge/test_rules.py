@@ -312,18 +312,18 @@ def test_the_items_built_at_load_are_the_rules_own():
 
 
 def test_within_hours_lists_exactly_the_phrases_the_steps_use() -> None:
-    """workup.yaml's `within_hours` (2026.11.70) gives the hours of every `within` of a step that is not
-    conditional, and lists no phrase that no such step uses (a stale entry would go unreviewed); each prepared
-    step carries its phrase's hours."""
+    """workup.yaml's `within_hours` (2026.11.70) gives the hours of every `within` of a step (since 2026.11.75
+    a conditional step's too), and lists no phrase that no step uses (a stale entry would go unreviewed);
+    each prepared step carries its phrase's hours."""
     from knowledge.loader import DATA_DIR
 
     kb = load_knowledge()
     table = yaml.safe_load((DATA_DIR / "workup.yaml").read_text(encoding="utf-8"))["within_hours"]
-    used = {s.within for r in kb.workup_rules for s in r.rule.steps if not s.conditional and s.within}
+    used = {s.within for r in kb.workup_rules for s in r.rule.steps if s.within}
     assert set(table) == used
     for compiled in kb.workup_rules:
         for prepared, s in zip(compiled.plan, compiled.rule.steps, strict=True):
-            value = None if s.conditional or not s.within else table[s.within]
+            value = table[s.within] if s.within else None
             expected = (value, value) if isinstance(value, (int, float)) else (
                 (value["under_25"], value["otherwise"]) if isinstance(value, dict) else None)
             assert prepared.due == expected, (compiled.rule.id, s.within)

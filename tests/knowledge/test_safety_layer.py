@@ -1401,7 +1401,8 @@ def test_a_conditional_step_never_stands_in_for_another_rules_unconditional_one(
     earliest rule on a tie. So "MRI the same day if markers raised" (spinal_infection_risk_bloods) stood in
     the place of the sarcoma pathway's MRI, which is needed whatever the markers show, and "CT if the
     diagnosis is in doubt" (incarcerated_hernia) in the place of CTs asked for without condition. A step
-    marked conditional is now kept apart: both show, unless the unconditional one is more urgent."""
+    marked conditional is now kept apart: both show, unless the unconditional one is more urgent (since
+    2026.11.75 also unless it is as urgent and due no later than the conditional asks)."""
     sarcoma_and_risk = {"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True,
                         "size_cm": 7, "depth": "deep", "onset": "acute"}
     # the unconditional MRI shown is the sooner of the sarcoma pathway's ("2 weeks") and the spinal-infection
@@ -1604,3 +1605,62 @@ def test_two_conditional_requests_for_the_same_step_on_different_conditions_both
     for answer in (hernia, young):
         shown = [(w.step, w.to, w.within) for w in answer.workup]
         assert len(shown) == len(set(shown))
+
+
+_COVERED_CONDITIONALS = [
+    # a pulsatile febrile lump: the fever's CT the same day covers "CT the same day if the ultrasound shows flow"
+    ({"age_years": 59, "fever": True, "location": "natal_cleft", "pulsatile": True},
+     "ct", [("same day", "febrile_lump_ct")]),
+    # an inflamed deep collection over an atypical dimple: the deep collection's MRI the same day covers the
+    # tract MRI "within days, if the ultrasound shows or cannot exclude a tract"
+    ({"age_years": 52, "atypical_dimple": True, "consistency": "fluctuant", "depth": "deep", "discharge": "pus",
+      "erythema": True, "growth": "fluctuating", "location": "midline_sacral", "tender": True, "warmth": True},
+     "mri", [("same day", "deep_collection_imaging")]),
+    # a 22-year-old's deep paraspinal lump with night pain: the sarcoma referral within 48 hours covers the bone
+    # alarm's "2 weeks once imaging suggests a bone tumour" to the same service
+    ({"age_years": 22, "depth": "deep", "location": "paraspinal", "rest_or_night_pain": True},
+     "referral", [("2 weeks (48 hours under 25)", "sarcoma_pathway")]),
+]
+
+
+@pytest.mark.parametrize(("case", "step", "expected"), _COVERED_CONDITIONALS,
+                         ids=["ct_febrile_pulsatile", "mri_deep_collection_pit", "sarcoma_referral_bone_alarm"])
+def test_a_conditional_step_beside_an_as_urgent_unconditional_one_due_as_soon_is_left_out(case, step, expected):
+    """2026.11.75: a conditional request was dropped only beside a more urgent unconditional one of the same
+    step and target; beside one as urgent both showed, so the plan read 'CT the same day' and 'CT the same day
+    if the ultrasound shows flow'. A conditional step's `within` now has its hours in `within_hours` (null when
+    it names no time), and it is left out when an as-urgent unconditional request is due no later."""
+    answer = assess(case)
+    shown = [(w.within, w.rule) for w in answer.workup if w.step == step
+             and (step != "referral" or w.to == "sarcoma_service")]
+    assert shown == expected, shown
+
+
+def test_a_conditional_step_naming_a_sooner_time_stays_beside_an_as_urgent_unconditional_one():
+    """The other side of 2026.11.75: a conditional request due sooner than the unconditional one beside it still
+    shows (MRI 'the same day if markers raised' beside the spinal-infection alarm's 'same day with fever or
+    neurology, else days'), and so does one naming a time where the unconditional request names none; one naming
+    no time is covered by an as-urgent request whatever its time."""
+    from types import SimpleNamespace
+
+    from knowledge.engine import _covers
+
+    def entry(rank, due):
+        return [rank, 0, 0, SimpleNamespace(due=due), False]
+
+    adult, young = SimpleNamespace(v={"age_years": 40}), SimpleNamespace(v={})
+    same_day, days, none = (12.0, 12.0), (96.0, 96.0), None
+    assert not _covers(entry(1, days), entry(1, same_day), adult)
+    assert _covers(entry(1, same_day), entry(1, days), adult)
+    assert _covers(entry(1, same_day), entry(1, same_day), adult)
+    assert not _covers(entry(1, none), entry(1, same_day), adult)
+    assert _covers(entry(1, none), entry(1, none), adult)
+    assert _covers(entry(1, days), entry(1, none), adult)
+    assert _covers(entry(0, none), entry(1, same_day), adult)
+    assert not _covers(entry(2, same_day), entry(1, none), adult)
+    # an age-dependent phrase: 48 hours under 25 (or with no age entered), 2 weeks from 25
+    assert not _covers(entry(1, (48.0, 336.0)), entry(1, same_day), adult)
+    assert _covers(entry(1, (48.0, 336.0)), entry(1, (48.0, 48.0)), young)
+    sarcoma_and_risk = assess({"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True,
+                               "size_cm": 7, "depth": "deep", "onset": "acute"})
+    assert ("same day if markers raised", "spinal_infection_risk_bloods") in _imaging(sarcoma_and_risk, "mri")

@@ -81,16 +81,19 @@ def test_plan_runs_in_its_groups(case):
 
 
 CONDITIONAL_STEPS = {(r.rule.id, p.key[:2]) for r in KB.workup_rules for p in r.plan if p.key[2]}
+DUE = {(r.rule.id, p.key[:2], p.item.within): p.due for r in KB.workup_rules for p in r.plan}
+"""Each step's hours from workup.yaml's `within_hours`, by (rule, (step, target), within)."""
 assert CONDITIONAL_STEPS, "the knowledge marks some steps conditional; this property needs them"
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases)
-def test_a_conditional_step_only_shows_beside_no_more_urgent_unconditional_twin(case):
+def test_a_conditional_step_only_shows_beside_no_unconditional_twin_that_covers_it(case):
     """(2026.11.54) A step marked conditional ("if the diagnosis is in doubt") is shown only when no
-    unconditional entry of the same step and target is more urgent; there is at most one unconditional entry
-    per step and target, and (since 2026.11.73) conditional entries of the same step and target each state a
-    different condition."""
+    unconditional entry of the same step and target is more urgent, nor (since 2026.11.75) as urgent and due
+    no later than the conditional asks (a conditional naming no time is covered by any as-urgent one); there
+    is at most one unconditional entry per step and target, and (since 2026.11.73) conditional entries of the
+    same step and target each state a different condition."""
     a = assess(case)
     by_key: dict = {}
     for w in a.workup:
@@ -101,8 +104,14 @@ def test_a_conditional_step_only_shows_beside_no_more_urgent_unconditional_twin(
         plain = [w for w in entries if (w.rule, key) not in CONDITIONAL_STEPS]
         assert len(plain) <= 1, entries
         assert len({w.within for w in conditional}) == len(conditional), entries
+        column = 1 if case.get("age_years") is not None and case["age_years"] >= 25 else 0
         for w in conditional:
-            assert not plain or rank[plain[0].timing] >= rank[w.timing], entries
+            if not plain:
+                continue
+            assert rank[plain[0].timing] >= rank[w.timing], entries
+            if rank[plain[0].timing] == rank[w.timing]:
+                asks, given = DUE[(w.rule, key, w.within)], DUE[(plain[0].rule, key, plain[0].within)]
+                assert asks is not None and (given is None or asks[column] < given[column]), entries
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
