@@ -1664,3 +1664,38 @@ def test_a_conditional_step_naming_a_sooner_time_stays_beside_an_as_urgent_uncon
     sarcoma_and_risk = assess({"age_years": 50, "location": "paraspinal", "immunocompromised": True, "back_pain": True,
                                "size_cm": 7, "depth": "deep", "onset": "acute"})
     assert ("same day if markers raised", "spinal_infection_risk_bloods") in _imaging(sarcoma_and_risk, "mri")
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 0.17, "location": "midline_lumbar", "growth": "rapid"},
+    {"age_years": 0.25, "location": "midline_lumbar", "consistency": "firm", "growth": "slow"},
+    {"age_years": 0.3, "location": "midline_lumbar", "consistency": "soft", "growth": "rapid", "depth": "deep"},
+], ids=["lumbar_feel_unrecorded", "lumbar_firm", "lumbar_soft_deep"])
+def test_a_babys_growing_midline_lump_is_imaged_by_ultrasound_within_ng12s_48_hours_as_the_card_says(case):
+    """2026.11.76: under about 4 months the card ng12_growing_lump_young_person asked for very urgent imaging
+    within 48 hours (and named a radiograph), while the plan's ultrasound came from the dysraphism rules
+    ('weeks') or, for a lump that is not a high-risk marker, from nothing at all. The ultrasound of the lump and
+    the spine is now due within 48 hours, with MRI if it shows or cannot exclude a lesion (unless an MRI is
+    asked for anyway), and the card names that route, not a radiograph."""
+    answer = assess(case)
+    # NG12's own growing-lump ultrasound says "2 weeks (48 hours under 25)": the same 48 hours for a baby
+    (scan,) = [(w.within, w.timing) for w in answer.workup if w.step == "ultrasound"]
+    assert scan in {("48 hours", "urgent"), ("2 weeks (48 hours under 25)", "urgent")}, scan
+    assert "xray" not in {w.step for w in answer.workup}
+    assert any(w.step == "mri" for w in answer.workup)
+    assert "excision" in _avoided(answer)
+    card = _card(answer, "ng12_growing_lump_young_person")["action"]
+    assert "ultrasound of the lump and the lumbosacral spine" in card and "radiograph" not in card
+
+
+def test_past_the_ultrasound_window_or_off_the_midline_a_babys_growing_lump_keeps_its_other_route():
+    """The other side of 2026.11.76: past about 4 months the MRI within 48 hours (child_midline_growing_lump_mri)
+    images the midline lump; beside the spine the NG12 and deep-mass rules do; a stable lump has neither."""
+    older = assess({"age_years": 0.4, "location": "midline_lumbar", "growth": "rapid"})
+    assert "infant_midline_growing_lump_ultrasound" not in older.workup_rules_fired
+    assert ("48 hours", "child_midline_growing_lump_mri") in _imaging(older, "mri")
+    beside = assess({"age_years": 0.17, "location": "paraspinal", "growth": "rapid"})
+    assert "infant_midline_growing_lump_ultrasound" not in beside.workup_rules_fired
+    assert "ultrasound of the lump and the lumbosacral spine" not in _card(beside, "ng12_growing_lump_young_person")["action"]
+    stable = assess({"age_years": 0.17, "location": "midline_lumbar", "growth": "stable"})
+    assert "infant_midline_growing_lump_ultrasound" not in stable.workup_rules_fired
