@@ -1699,3 +1699,34 @@ def test_past_the_ultrasound_window_or_off_the_midline_a_babys_growing_lump_keep
     assert "ultrasound of the lump and the lumbosacral spine" not in _card(beside, "ng12_growing_lump_young_person")["action"]
     stable = assess({"age_years": 0.17, "location": "midline_lumbar", "growth": "stable"})
     assert "infant_midline_growing_lump_ultrasound" not in stable.workup_rules_fired
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 12.9, "location": "natal_cleft", "growth": "slow"},
+    {"age_years": 6, "location": "midline_sacral", "consistency": "firm", "growth": "slow"},
+    {"age_years": 0.25, "location": "midline_lumbar", "consistency": "firm", "growth": "slow"},
+], ids=["cleft_13y", "sacral_firm_6y", "lumbar_firm_3_months"])
+def test_a_childs_growing_midline_lump_that_no_pathway_owns_names_the_paediatric_team_if_imaging_is_worrying(case):
+    """2026.11.77: the card ng12_growing_lump_young_person sends a child 'to the team the plan names' if the
+    imaging suggests a tumour or is uncertain, but a growing midline or natal-cleft lump that is not a marker of
+    dysraphism, a baby's sacrococcygeal mass, a known cancer's or a skin lesion's had a plan naming no team. The
+    growing-midline-lump rules now add NG12's very urgent referral through the paediatric team, on that
+    condition."""
+    answer = assess(case)
+    assert "ng12_growing_lump_young_person" in _flag_ids(answer)
+    assert [(w.to, w.within) for w in answer.workup if w.step == "referral"] == [
+        ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")]
+
+
+def test_a_childs_growing_midline_lump_another_pathway_owns_keeps_that_pathways_team():
+    """The other side of 2026.11.77: a child's soft growing midline lump (a marker of dysraphism) goes to the
+    paediatric neurosurgeons, and a newborn's growing sacrococcygeal mass to the paediatric surgeons, with no
+    second, conditional referral to the paediatric team; a slow-growing soft, mobile, superficial lump known for
+    months (the lipoma pattern, not NG12's) has none either."""
+    marker = assess({"age_years": 5, "location": "midline_lumbar", "consistency": "soft", "growth": "slow"})
+    assert "pediatric_neurosurgery" in _referral_targets(marker) and "paediatrics" not in _referral_targets(marker)
+    newborn = assess({"age_years": 0.05, "location": "natal_cleft", "consistency": "firm", "growth": "rapid"})
+    assert "pediatric_surgery" in _referral_targets(newborn) and "paediatrics" not in _referral_targets(newborn)
+    lipoma = assess({"age_years": 10, "location": "natal_cleft", "growth": "slow", "onset": "chronic", "consistency": "soft",
+                     "depth": "superficial", "mobility": "mobile"})
+    assert "paediatrics" not in _referral_targets(lipoma)
