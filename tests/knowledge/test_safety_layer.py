@@ -1730,3 +1730,33 @@ def test_a_childs_growing_midline_lump_another_pathway_owns_keeps_that_pathways_
     lipoma = assess({"age_years": 10, "location": "natal_cleft", "growth": "slow", "onset": "chronic", "consistency": "soft",
                      "depth": "superficial", "mobility": "mobile"})
     assert "paediatrics" not in _referral_targets(lipoma)
+
+
+@pytest.mark.parametrize(("case", "expected"), [
+    ({"age_years": 36, "location": "sacroiliac", "consistency": "firm", "depth": "superficial", "growth": "slow"},
+     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests sarcoma or is uncertain")),
+    ({"age_years": 20, "location": "paraspinal", "growth": "slow"},
+     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests sarcoma or is uncertain")),
+    ({"age_years": 10, "location": "sacroiliac", "growth": "slow"},
+     ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")),
+], ids=["adult_superficial", "young_adult_paraspinal", "child_sacroiliac"])
+def test_an_unexplained_growing_lump_has_ng12s_referral_after_the_imaging_in_the_plan(case, expected):
+    """2026.11.78: NICE NG12 images an unexplained lump increasing in size and then refers it (suspected-cancer
+    pathway, 2 weeks; very urgent, 48 hours, under 25) if the imaging suggests sarcoma or is uncertain; the
+    cards say both steps, but where no other rule referred the lump the plan showed the imaging alone. The
+    growing-lump rules now add the referral as a conditional step, through the paediatric team for a child."""
+    answer = assess(case)
+    assert [(w.to, w.within) for w in answer.workup if w.step == "referral"] == [expected]
+    assert {"ultrasound", "xray"} & {w.step for w in answer.workup}
+
+
+def test_ng12s_conditional_referral_is_covered_by_a_referral_the_plan_makes_anyway():
+    """The other side of 2026.11.78: a lump growing fast goes to the sarcoma service without condition
+    (Scottish 2025), and that referral, as urgent and due as soon, covers the conditional one; a child's goes
+    through the paediatrician the same day beside it."""
+    adult = assess({"age_years": 50, "location": "sacroiliac", "growth": "rapid"})
+    assert [(w.to, w.within, w.rule) for w in adult.workup if w.step == "referral"] == [
+        ("sarcoma_service", "2 weeks (48 hours under 25)", "rapid_growth_referral")]
+    child = assess({"age_years": 10, "location": "sacroiliac", "growth": "rapid"})
+    assert sorted((w.to, w.within) for w in child.workup if w.step == "referral") == [
+        ("paediatrics", "call the on-call paediatrician today"), ("sarcoma_service", "2 weeks (48 hours under 25)")]
