@@ -1617,7 +1617,7 @@ _COVERED_CONDITIONALS = [
       "erythema": True, "growth": "fluctuating", "location": "midline_sacral", "tender": True, "warmth": True},
      "mri", [("same day", "deep_collection_imaging")]),
     # a 22-year-old's deep paraspinal lump with night pain: the sarcoma referral within 48 hours covers the bone
-    # alarm's "2 weeks once imaging suggests a bone tumour" to the same service
+    # alarm's "2 weeks (48 hours under 25) once imaging suggests a bone tumour" to the same service
     ({"age_years": 22, "depth": "deep", "location": "paraspinal", "rest_or_night_pain": True},
      "referral", [("2 weeks (48 hours under 25)", "sarcoma_pathway")]),
 ]
@@ -1760,3 +1760,23 @@ def test_ng12s_conditional_referral_is_covered_by_a_referral_the_plan_makes_anyw
     child = assess({"age_years": 10, "location": "sacroiliac", "growth": "rapid"})
     assert sorted((w.to, w.within) for w in child.workup if w.step == "referral") == [
         ("paediatrics", "call the on-call paediatrician today"), ("sarcoma_service", "2 weeks (48 hours under 25)")]
+
+
+def test_a_spinal_lump_with_bone_pain_has_the_referral_and_the_older_adults_bloods_its_card_names():
+    """2026.11.79: the card spinal_lump_with_bone_pain asks for an X-ray, a suspected-cancer referral if it
+    suggests a bone tumour, MRI if it is normal and concern persists, and at 60 or over FBC, calcium and ESR
+    (NG12, myeloma); the plan had the X-ray and the MRI only (the bloods only with back pain recorded, and
+    routine). The referral is now a conditional step (48 hours under 25, as NG12; through the paediatric team
+    for a child) and the bloods go with the X-ray at 60 or over."""
+    older = assess({"age_years": 60, "location": "midline_lumbar", "spinal_tenderness": True})
+    assert "spinal_lump_with_bone_pain" in _flag_ids(older)
+    assert [(w.step, w.to, w.within) for w in older.workup if w.step in ("referral", "blood_tests")] == [
+        ("blood_tests", None, "2 weeks"),
+        ("referral", "sarcoma_service", "2 weeks (48 hours under 25) once imaging suggests a bone tumour")]
+    younger = assess({"age_years": 40, "location": "midline_sacral", "back_pain": True, "rest_or_night_pain": True})
+    assert "blood_tests" not in {w.step for w in younger.workup}
+    assert _referral_targets(younger) == {"sarcoma_service"}
+    child = assess({"age_years": 10, "location": "midline_lumbar", "back_pain": True, "back_pain_new_or_worse": True,
+                    "consistency": "firm"})
+    assert [(w.to, w.within) for w in child.workup if w.step == "referral"] == [
+        ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")]
