@@ -735,7 +735,11 @@ def test_a_babys_soft_or_cystic_sacral_mass_is_seen_by_paediatric_neurosurgery_t
     if feel is not None:
         case["consistency"] = feel
     answer = assess(case)
-    assert _referral_targets(answer, "neonatal_coccygeal_mass") == {"pediatric_surgery", "pediatric_neurosurgery"}
+    assert "neonatal_coccygeal_mass" in answer.workup_rules_fired
+    assert "pediatric_neurosurgery" in _referral_targets(answer, "neonatal_coccygeal_mass")
+    # a fluctuant mass is also a child's midline collection, whose same-day surgical review (2026.11.80) is
+    # sooner than this rule's 48 hours and so is the one shown
+    assert {"pediatric_surgery", "pediatric_neurosurgery"} <= _referral_targets(answer)
     assert {"biopsy", "excision"} <= _avoided(answer)
 
 
@@ -1780,3 +1784,18 @@ def test_a_spinal_lump_with_bone_pain_has_the_referral_and_the_older_adults_bloo
                     "consistency": "firm"})
     assert [(w.to, w.within) for w in child.workup if w.step == "referral"] == [
         ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")]
+
+
+def test_a_childs_midline_collection_goes_to_the_paediatric_surgeons_the_same_day_as_its_card_says():
+    """2026.11.80: the card child_midline_collection asks for a same-day 'paediatric surgical or neurosurgical
+    review' of a child's collection on the lumbosacral midline or in the natal cleft, which is not incised at
+    the bedside; the plan had the ultrasound and the conditional MRI and named no team. It now refers to the
+    paediatric surgeons the same day, and to the paediatric neurosurgeons if the ultrasound shows or cannot
+    exclude a tract (unless they are asked for anyway)."""
+    answer = assess({"age_years": 7.4, "location": "natal_cleft", "ultrasound_result": "collection", "fever": False})
+    assert "child_midline_collection" in _flag_ids(answer)
+    assert sorted((w.to, w.within) for w in answer.workup if w.step == "referral") == [
+        ("pediatric_neurosurgery", "if the ultrasound shows or cannot exclude a tract"), ("pediatric_surgery", "same day")]
+    assert "incision_drainage" in _avoided(answer)
+    adult = assess({"age_years": 30, "location": "midline_lumbar", "consistency": "fluctuant", "tender": True, "erythema": True})
+    assert "child_midline_collection_image_first" not in adult.workup_rules_fired
