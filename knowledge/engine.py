@@ -273,8 +273,8 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     one of the same step and target covers it (`_covers`: more urgent, or as urgent and due no later than
     the conditional asks); otherwise both show (an MRI "within 2 weeks" beside one "the same day if
     markers are raised"). Two conditional requests on different conditions both show (their `within` is
-    part of the key). A rule with `with_referral_to` adds its steps only when the plan
-    the other rules made refers to that target.
+    part of the key). A rule with `with_referral_to` adds its steps only when the plan the other rules made
+    refers to that target.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None, bool, str], list[Any]] = {}
