@@ -1079,14 +1079,16 @@ def test_over_a_grid_a_childs_card_names_the_team_the_plan_refers_to():
     (under 16 only) and names a team (the on-call paediatrician, or paediatric surgery for a baby's sacral
     tumour) names one the plan refers to, and from 16 no card shows a child's words. Each side is met many
     times. (Since 2026.11.71 a child's words may name no team: the NG12 growing-lump card's MRI for a
-    child's midline lump leaves the referral to the plan, which may be the paediatrician or neurosurgery.)"""
+    child's midline lump leaves the referral to 'the team the plan names', which may be the paediatrician or
+    neurosurgery; since 2026.11.77 the plan always names one there.)"""
     kb = load_knowledge()
     own = {c.rule.id: c.rule.action for c in kb.red_flags if c.variant_flags}
     own |= {f"alarm_{a.cause}": a.alarm.action for a in kb.alarms if a.variants}
     axes = {"age_years": [0.03, 8, 15.9, 16, 40], "location": ["natal_cleft", "midline_sacral", "paraspinal", "flank", None],
             "size_cm": [2, 6], "consistency": ["soft", "firm", "hard", None], "depth": ["deep", None],
-            "mobility": ["fixed", None], "growth": ["rapid", None], "nf1": [True, None], "rest_or_night_pain": [True, None]}
-    seen = {"child_words": 0, "own_words": 0}
+            "mobility": ["fixed", None], "growth": ["rapid", "slow", None], "nf1": [True, None],
+            "rest_or_night_pain": [True, None]}
+    seen = {"child_words": 0, "own_words": 0, "team_the_plan_names": 0}
     for values in itertools.product(*axes.values()):
         case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
         answer = assess(case)
@@ -1101,6 +1103,9 @@ def test_over_a_grid_a_childs_card_names_the_team_the_plan_refers_to():
             named = [to for words, to in _TEAM_A_CARD_NAMES.items() if words in flag["action"]]
             assert set(named) <= targets, (case, flag["id"], targets)
             seen["child_words"] += bool(named)
+            if "the team the plan names" in flag["action"]:
+                assert targets, (case, flag["id"])
+                seen["team_the_plan_names"] += 1
     assert min(seen.values()) > 100, seen
 
 
