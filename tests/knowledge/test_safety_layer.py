@@ -1804,3 +1804,38 @@ def test_a_childs_midline_collection_goes_to_the_paediatric_surgeons_the_same_da
     assert "incision_drainage" in _avoided(answer)
     adult = assess({"age_years": 30, "location": "midline_lumbar", "consistency": "fluctuant", "tender": True, "erythema": True})
     assert "child_midline_collection_image_first" not in adult.workup_rules_fired
+
+
+def test_a_young_persons_hard_lump_is_x_rayed_within_ng12s_48_hours_as_the_card_says():
+    """2026.11.81: the card ng12_bone_swelling_young_person (NICE NG12: very urgent X-ray within 48 hours for a
+    young person's unexplained bone swelling) fires on a hard lump under 25, but the plan's X-ray of a hard
+    mass of 5 cm or more (hard_mass_imaging, ACR) said 2 weeks. Over a grid of young people's lumps, wherever
+    the card fires and the plan has an X-ray, the X-ray is due within 48 hours; and a hard mass's X-ray and
+    sarcoma referral still say 2 weeks from 25."""
+    import yaml
+
+    from knowledge.loader import DATA_DIR
+
+    table = yaml.safe_load((DATA_DIR / "workup.yaml").read_text(encoding="utf-8"))["within_hours"]
+
+    def under_25_hours(within):
+        value = table[within]
+        return value["under_25"] if isinstance(value, dict) else value
+
+    axes = {"age_years": [0.5, 8, 15, 20, 24.5], "consistency": ["hard", None], "size_cm": [2, 6, 12],
+            "location": ["paraspinal", "flank", "sacroiliac", "midline_sacral", None], "depth": ["deep", None],
+            "growth": ["stable", "rapid", None], "onset": ["chronic", None]}
+    seen = 0
+    for values in itertools.product(*axes.values()):
+        case = {key: value for key, value in zip(axes, values, strict=True) if value is not None}
+        answer = assess(case)
+        if "ng12_bone_swelling_young_person" not in _flag_ids(answer) or "xray" in _avoided(answer):
+            continue
+        xrays = [w.within for w in answer.workup if w.step == "xray"]
+        if xrays:
+            seen += 1
+            assert under_25_hours(xrays[0]) <= 48, (case, xrays)
+    assert seen > 300, seen
+    adult = assess({"age_years": 40, "location": "sacroiliac", "consistency": "hard", "size_cm": 6})
+    assert [(w.step, w.within) for w in adult.workup if w.step in ("xray", "referral")] == [
+        ("xray", "2 weeks (48 hours under 25)"), ("referral", "2 weeks (48 hours under 25)")]
