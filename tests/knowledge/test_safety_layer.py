@@ -1839,3 +1839,20 @@ def test_a_young_persons_hard_lump_is_x_rayed_within_ng12s_48_hours_as_the_card_
     adult = assess({"age_years": 40, "location": "sacroiliac", "consistency": "hard", "size_cm": 6})
     assert [(w.step, w.within) for w in adult.workup if w.step in ("xray", "referral")] == [
         ("xray", "2 weeks (48 hours under 25)"), ("referral", "2 weeks (48 hours under 25)")]
+
+
+@pytest.mark.parametrize(("card_id", "case"), [
+    ("sarcoma_size_5cm", {"age_years": 20, "location": "sacroiliac", "size_cm": 6}),
+    ("sarcoma_deep_or_fixed", {"age_years": 20, "location": "sacroiliac", "depth": "deep", "size_cm": 3}),
+    ("sarcoma_other_features", {"age_years": 20, "location": "sacroiliac", "growth": "rapid"}),
+    ("hard_mass_large_or_deep", {"age_years": 20, "location": "sacroiliac", "consistency": "hard", "size_cm": 6}),
+], ids=["size_5cm", "deep_or_fixed", "other_features", "hard_mass"])
+def test_a_young_adults_sarcoma_card_gives_the_48_hours_its_plan_gives(card_id, case):
+    """2026.11.82: the sarcoma cards said 'within 2 weeks' at every age, while the plan's sarcoma referral (and,
+    since 2026.11.81, a hard mass's X-ray) is due within 48 hours under 25 (NICE NG12: very urgent for a young
+    person). A 20-year-old's card now says the same as the plan; under 16 the card's own variant says today."""
+    answer = assess(case)
+    flag = _card(answer, card_id)
+    assert flag["within"] == "2 weeks (48 hours under 25)"
+    referrals = [w.within for w in answer.workup if w.step == "referral" and w.to == "sarcoma_service"]
+    assert referrals and all("48 hours under 25" in within for within in referrals), referrals
