@@ -1626,7 +1626,7 @@ _COVERED_CONDITIONALS = [
       "erythema": True, "growth": "fluctuating", "location": "midline_sacral", "tender": True, "warmth": True},
      "mri", [("same day", "deep_collection_imaging")]),
     # a 22-year-old's deep paraspinal lump with night pain: the sarcoma referral within 48 hours covers the bone
-    # alarm's "2 weeks (48 hours under 25) once imaging suggests a bone tumour" to the same service
+    # alarm's conditional referral to the same service
     ({"age_years": 22, "depth": "deep", "location": "paraspinal", "rest_or_night_pain": True},
      "referral", [("2 weeks (48 hours under 25)", "sarcoma_pathway")]),
 ]
@@ -1743,9 +1743,9 @@ def test_a_childs_growing_midline_lump_another_pathway_owns_keeps_that_pathways_
 
 @pytest.mark.parametrize(("case", "expected"), [
     ({"age_years": 36, "location": "sacroiliac", "consistency": "firm", "depth": "superficial", "growth": "slow"},
-     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests sarcoma or is uncertain")),
+     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests a sarcoma of bone or soft tissue, or is uncertain")),
     ({"age_years": 20, "location": "paraspinal", "growth": "slow"},
-     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests sarcoma or is uncertain")),
+     ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests a sarcoma of bone or soft tissue, or is uncertain")),
     ({"age_years": 10, "location": "sacroiliac", "growth": "slow"},
      ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")),
 ], ids=["adult_superficial", "young_adult_paraspinal", "child_sacroiliac"])
@@ -1781,7 +1781,7 @@ def test_a_spinal_lump_with_bone_pain_has_the_referral_and_the_older_adults_bloo
     assert "spinal_lump_with_bone_pain" in _flag_ids(older)
     assert [(w.step, w.to, w.within) for w in older.workup if w.step in ("referral", "blood_tests")] == [
         ("blood_tests", None, "2 weeks"),
-        ("referral", "sarcoma_service", "2 weeks (48 hours under 25) once imaging suggests a bone tumour")]
+        ("referral", "sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests a sarcoma of bone or soft tissue, or is uncertain")]
     younger = assess({"age_years": 40, "location": "midline_sacral", "back_pain": True, "rest_or_night_pain": True})
     assert "blood_tests" not in {w.step for w in younger.workup}
     assert _referral_targets(younger) == {"sarcoma_service"}
@@ -1856,3 +1856,18 @@ def test_a_young_adults_sarcoma_card_gives_the_48_hours_its_plan_gives(card_id, 
     assert flag["within"] == "2 weeks (48 hours under 25)"
     referrals = [w.within for w in answer.workup if w.step == "referral" and w.to == "sarcoma_service"]
     assert referrals and all("48 hours under 25" in within for within in referrals), referrals
+
+
+def test_a_changing_bony_lump_has_one_conditional_sarcoma_referral_after_its_x_ray():
+    """2026.11.83: the cards bony_lump_changing_adult and ng12_bone_swelling_young_person name the referral
+    after an X-ray suggesting a bone tumour, which bony_lump_urgent's plan did not show; it now does (through
+    the paediatric team for a child). The conditional sarcoma referrals of the growing-lump and bone rules
+    share one condition, so a hard lump that grows shows one such referral, not two worded apart."""
+    adult = assess({"age_years": 40, "location": "sacroiliac", "consistency": "hard", "size_cm": 2, "growth": "slow"})
+    assert "bony_lump_changing_adult" in _flag_ids(adult)
+    assert [(w.to, w.within) for w in adult.workup if w.step == "referral"] == [
+        ("sarcoma_service", "2 weeks (48 hours under 25) if the imaging suggests a sarcoma of bone or soft tissue, or is uncertain")]
+    child = assess({"age_years": 10, "location": "sacroiliac", "consistency": "hard", "size_cm": 2})
+    assert "ng12_bone_swelling_young_person" in _flag_ids(child)
+    assert [(w.to, w.within) for w in child.workup if w.step == "referral"] == [
+        ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")]
