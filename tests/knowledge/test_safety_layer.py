@@ -1871,3 +1871,17 @@ def test_a_changing_bony_lump_has_one_conditional_sarcoma_referral_after_its_x_r
     assert "ng12_bone_swelling_young_person" in _flag_ids(child)
     assert [(w.to, w.within) for w in child.workup if w.step == "referral"] == [
         ("paediatrics", "48 hours if the imaging suggests a tumour or is uncertain")]
+
+
+def test_with_no_age_entered_a_spinal_lump_with_bone_pain_asks_for_the_myeloma_bloods_if_60_or_over():
+    """2026.11.84: the card spinal_lump_with_bone_pain says 'at 60 or over also FBC, calcium and ESR'; with no
+    age entered the plan (2026.11.79) left the bloods out, reading an unknown age as under 60. It now asks for
+    them on the card's condition; with the age entered the step is unconditional at 60 or over and absent
+    under 60."""
+    unaged = assess({"location": "midline_sacral", "spinal_tenderness": True})
+    assert "spinal_lump_with_bone_pain" in _flag_ids(unaged)
+    assert [w.within for w in unaged.workup if w.step == "blood_tests"] == ["2 weeks, if 60 or over"]
+    older = assess({"age_years": 70, "location": "midline_sacral", "spinal_tenderness": True})
+    assert [w.within for w in older.workup if w.step == "blood_tests"] == ["2 weeks"]
+    younger = assess({"age_years": 45, "location": "midline_sacral", "spinal_tenderness": True})
+    assert "blood_tests" not in {w.step for w in younger.workup}
