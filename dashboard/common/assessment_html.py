@@ -344,8 +344,8 @@ def flags_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, *, ski
     Always one element, so the elements after it keep their places."""
     top = highest_flag(assessment) if skip_top else None
     flags = [flag for flag in assessment.red_flags if flag is not top]  # the top one is drawn on its own above
-    emergency = any(flag["level"] == "emergency" for flag in assessment.red_flags)
-    parts = wait_note_before_first_lower(flags, [flag_card_html(flag) for flag in flags], emergency=emergency)
+    parts = wait_note_before_first_lower(flags, [flag_card_html(flag) for flag in flags],
+                                         emergency=assessment.triage == "emergency")
     unasked = unasked_texts(assessment)
     if unasked:
         shown, rest = unasked[:UNASKED_SHOWN], unasked[UNASKED_SHOWN:]
