@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -43,6 +43,7 @@ from knowledge.result import (
     SafetyEffect,
     SafetyQuestion,
     quick_init,
+    waits_on_held_back,
 )
 
 TRIAGE_OF_RANK = {2: "emergency", 1: "urgent", 0: "routine"}
@@ -314,12 +315,16 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         plain = kept.get((key[0], key[1], False, ""))
         if plain is not None and _covers(plain, kept[key], ctx):
             del kept[key]
+    held = _held_back(kept, do_not, k) if do_not else None
     ranked = []
-    for timing_rank, phase, order, prepared, on_emergency_path in kept.values():
+    for key, (timing_rank, phase, order, prepared, on_emergency_path) in kept.items():
         if emergency and not on_emergency_path and timing_rank:  # not immediate: it waits
-            ranked.append(((_AFTER_EMERGENCY, phase, timing_rank, order), prepared.deferred))
+            rank, item = (_AFTER_EMERGENCY, phase, timing_rank, order), prepared.deferred
         else:
-            ranked.append(((_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item))
+            rank, item = (_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item
+        if held and key in held:
+            item = replace(item, waits_on_held_back=held[key])
+        ranked.append((rank, item))
     ranked.sort(key=_first)
     return tuple([item for _, item in ranked]), tuple(do_not.values()), tuple(fired_ids)
 
@@ -327,6 +332,26 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
 _AFTER_EMERGENCY = GROUP_RANK["after_emergency"]
 _GROUP_OF_TIMING = tuple(GROUP_RANK[t] for t in sorted(TIMING_RANK, key=TIMING_RANK.__getitem__))
 """A step's group rank, indexed by its timing rank (a step that does not wait is in its timing's group)."""
+
+
+def _held_back(kept: dict[tuple[str, str | None, bool, str], list[Any]], do_not: Mapping[str, DoNot],
+               k: Knowledge) -> dict[tuple[str, str | None, bool, str], str]:
+    """The conditional plan entries (as in `_workup`) whose condition waits on steps none of which is in the
+    plan while the do-not list holds back one of them, each with the note the step shows (2026.11.86): "CT the
+    same day if the ultrasound shows flow" beside "Do not: ultrasound" (a necrotising infection is explored
+    without waiting for imaging) says that the ultrasound it waits on is held back, rather than reading as
+    if the ultrasound were coming. An entry whose steps are absent without being held back is left as it is
+    (a test keeps that from happening)."""
+    planned = {key[0] for key in kept}
+    out = {}
+    for key, entry in kept.items():
+        waits = entry[3].waits_on
+        if not key[2] or not waits or waits & planned:
+            continue
+        blocked = sorted((step for step in waits if step in do_not), key=k.step_phase.__getitem__)
+        if blocked:
+            out[key] = waits_on_held_back([k.step_labels[step] for step in blocked])
+    return out
 
 
 def _first(pair: tuple[Any, Any]) -> Any:

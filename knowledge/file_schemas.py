@@ -55,6 +55,8 @@ def _file_models() -> dict[str, type[BaseModel]]:
                                referral_targets=(dict[str, str], ...), timings=(dict[str, str], ...),
                                within_hours=(dict[str, float | _AgeHours | None],
                                              Field(description="`within` phrase -> hours it allows (null: no time to compare)")),
+                               waits_on=(dict[str, list[str]],
+                                         Field(description="a conditional step's `within` phrase -> the steps whose result it waits on")),
                                rules=(list[WorkupRule], ...)),
     }
 

@@ -137,6 +137,9 @@ class PreparedStep(NamedTuple):
     """How many hours its `within` allows (under 25 or age not entered, from 25), from workup.yaml's
     `within_hours` (for a conditional step, the time it asks for once its condition holds); None for an
     empty `within` or a phrase with no time to compare."""
+    waits_on: frozenset[str] = frozenset()
+    """A conditional step's: the steps whose result its condition waits on (workup.yaml's `waits_on`);
+    when none is in the plan and the do-not list holds one back, the step shows marked (2026.11.86)."""
 
 
 @dataclass(frozen=True)
@@ -755,6 +758,9 @@ class _Steps(NamedTuple):
     targets: dict[str, str]
     due: dict[str, tuple[float, float] | None]
     """`within` phrase -> (hours under 25 or age not entered, hours from 25), or None: no time to compare."""
+    waits_on: dict[str, frozenset[str]]
+    """A conditional step's `within` phrase -> the steps whose result it waits on (empty: the bedside
+    answers it)."""
 
 
 def _read_steps(workup_data: Any) -> _Steps:
@@ -777,7 +783,7 @@ def _read_steps(workup_data: Any) -> _Steps:
             raise KnowledgeFileError("workup.yaml", sid, "steps", "each step needs {label: <text>, phase: <whole number>}")
         phase[sid] = spec["phase"]
         label[sid] = spec["label"]
-    return _Steps(phase, label, dict(targets), _read_within_hours(workup_data))
+    return _Steps(phase, label, dict(targets), _read_within_hours(workup_data), _read_waits_on(workup_data, phase))
 
 
 def _hours(value: Any) -> bool:
@@ -802,6 +808,23 @@ def _read_within_hours(workup_data: Any) -> dict[str, tuple[float, float] | None
             raise KnowledgeFileError("workup.yaml", phrase, "within_hours",
                                      "give the hours as a number of 0 or more, as {under_25: <hours>, otherwise: <hours>}, "
                                      "or null for a phrase with no time to compare")
+    return out
+
+
+def _read_waits_on(workup_data: Any, step_phase: Mapping[str, int]) -> dict[str, frozenset[str]]:
+    """workup.yaml's `waits_on`: for each conditional step's phrase, the steps whose result it waits on
+    (2026.11.86), each a step of workup.yaml."""
+    table = _section(workup_data, "workup.yaml", "waits_on", dict)
+    _string_keys(table, "workup.yaml", "waits_on")
+    out: dict[str, frozenset[str]] = {}
+    for phrase, value in table.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise KnowledgeFileError("workup.yaml", phrase, "waits_on",
+                                     "give a list of the steps whose result the condition waits on ([] for none)")
+        for k, step in enumerate(value):
+            if step not in step_phase:
+                raise KnowledgeFileError("workup.yaml", phrase, f"waits_on[{k}]", f"'{step}' is not a step of workup.yaml")
+        out[phrase] = frozenset(value)
     return out
 
 
@@ -979,7 +1002,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     order = {fid: i for i, fid in enumerate(findings)}
     bit = {fid: 1 << i for fid, i in order.items()}
     red_flags = _prepared_flags(_with_masks(red_flags, bit), sources)
-    workup_rules = _prepared_workup(_with_masks(workup_rules, bit), steps.phase, sources, steps.due)
+    workup_rules = _prepared_workup(_with_masks(workup_rules, bit), steps, sources)
     compiler.file = "red_flags.yaml"
     red_flag_scan = compiler.compile_scan([_scan_entry(r, definitions, bit) for r in red_flags])
     compiler.file = "workup.yaml"
@@ -1076,12 +1099,13 @@ def _prepared_flags(rules: list[CompiledRule[RedFlagRule]], sources: Mapping[str
     return out
 
 
-def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[str, int],
-                     sources: Mapping[str, Source], due: Mapping[str, tuple[float, float] | None],
+def _prepared_workup(rules: list[CompiledRule[WorkupRule]], steps: _Steps, sources: Mapping[str, Source],
                      ) -> list[CompiledRule[WorkupRule]]:
     """The workup rules with their steps and avoid items built once. Every `within` of a step must be in
     `within_hours` (an empty one needs not): the engine compares them, a conditional step's with the
-    unconditional request beside it (2026.11.75)."""
+    unconditional request beside it (2026.11.75). A conditional step's `within` must be in `waits_on` too
+    (2026.11.86)."""
+    step_phase, due = steps.phase, steps.due
     out = []
     for compiled in rules:
         r = compiled.rule
@@ -1091,14 +1115,19 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], step_phase: Mapping[
                 raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
                                          f"'{s.within}' is not in within_hours: add how many hours it allows "
                                          "(or null if it gives no time to compare)")
+            if s.conditional and s.within not in steps.waits_on:
+                raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
+                                         f"'{s.within}' is not in waits_on: list the steps whose result the condition "
+                                         "waits on ([] if the bedside answers it)")
             step_due = due[s.within] if s.within else None
+            waits_on = steps.waits_on[s.within] if s.conditional else frozenset()
             label = _source_label(sources, s.source)
             item = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, s.timing, s.to, None)
             deferred = PlanStep(s.step, s.timing, s.within, s.rationale, label, s.source, r.id, "after_emergency", s.to,
                                 DEFERRED_BECAUSE)
             phase = s.phase if s.phase is not None else step_phase[s.step]
             key = (s.step, s.to, s.conditional, s.within if s.conditional else "")
-            plan.append(PreparedStep(key, TIMING_RANK[s.timing], phase, item, deferred, step_test, step_due))
+            plan.append(PreparedStep(key, TIMING_RANK[s.timing], phase, item, deferred, step_test, step_due, waits_on))
         out.append(dataclasses.replace(compiled, plan=tuple(plan),
                                        do_not_items=_do_not_items(r.avoid, r.id, "workup", sources)))
     return out

@@ -27,6 +27,14 @@ DEFERRED_BECAUSE = ("An emergency flag has fired: this step would delay the emer
 """Why a step waits in the group `after_emergency`."""
 
 
+def waits_on_held_back(labels: list[str]) -> str:
+    """Why a conditional step is marked: the step(s) whose result its condition waits on are on the do-not
+    list and not in the plan (2026.11.86). `labels` are those steps' labels ("Ultrasound")."""
+    names = " or ".join(label[0].lower() + label[1:] if label[1:2].islower() else label for label in labels)
+    return (f"Its condition waits on a result from {names}, which the do-not list holds back here: whoever "
+            "takes over decides whether that can be done later, or answers the question another way.")
+
+
 def quick_init(cls: T) -> T:
     """Give a frozen dataclass an `__init__` that fills the instance's dict in one step.
 
@@ -152,6 +160,9 @@ class PlanStep(ResultItem):
     """The referral target of a `referral` step."""
     deferred_because: str | None = None
     """Set on the steps that wait until an emergency is dealt with: why."""
+    waits_on_held_back: str | None = None
+    """Set on a conditional step whose condition waits on a step the do-not list holds back (and the plan
+    has none of the steps it could wait on instead): what that means (2026.11.86)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"step": self.step}
@@ -161,6 +172,8 @@ class PlanStep(ResultItem):
                    source_id=self.source_id, rule=self.rule)
         if self.deferred_because is not None:
             out["deferred_because"] = self.deferred_because
+        if self.waits_on_held_back is not None:
+            out["waits_on_held_back"] = self.waits_on_held_back
         out["group"] = self.group
         return out
 

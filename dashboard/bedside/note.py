@@ -71,6 +71,8 @@ def _plan_lines(assessment: knowledge.Assessment, kb: knowledge.Knowledge) -> li
                 f"  {n}. {assessment_html.step_name(step, kb)} ({assessment_html.timing_text(step)}) "
                 f"({words.SOURCE}: {step.source})"
             )
+            if step.waits_on_held_back:
+                lines.append(f"     {step.waits_on_held_back}")
             n += 1
     for item in assessment.avoid:
         lines.append(f"  {words.DO_NOT}: {kb.step_labels.get(item.step, item.step)}. {item.rationale}")

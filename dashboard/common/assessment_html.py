@@ -280,9 +280,11 @@ def timing_text(step: knowledge.PlanStep) -> str:
 def step_html(step: knowledge.PlanStep, kb: knowledge.Knowledge, m: Markup = SCREEN, note: str = "") -> str:
     """One step of the workup path as a list item: name, timing, rationale, source."""
     data = f' data-step="{_e(step["step"])}"' if m.step_ids else ""
+    held = step.get("waits_on_held_back")
+    held_html = f'<br><i data-lbln="waits-on-held-back">{_e(held)}</i>' if held else ""
     return (
         f"<li{data}><b>{_e(step_name(step, kb))}</b> · <b>{_e(timing_text(step))}</b><br>"
-        f"{_e(step['rationale'])} {_source(step['source'], step['source_id'], note, m)}</li>"
+        f"{_e(step['rationale'])} {_source(step['source'], step['source_id'], note, m)}{held_html}</li>"
     )
 
 

@@ -1885,3 +1885,36 @@ def test_with_no_age_entered_a_spinal_lump_with_bone_pain_asks_for_the_myeloma_b
     assert [w.within for w in older.workup if w.step == "blood_tests"] == ["2 weeks"]
     younger = assess({"age_years": 45, "location": "midline_sacral", "spinal_tenderness": True})
     assert "blood_tests" not in {w.step for w in younger.workup}
+
+
+@pytest.mark.parametrize(("case", "step", "held"), [
+    # a pulsatile swelling with crepitus and warmth: a necrotising infection, explored without waiting for imaging
+    ({"crepitus": True, "warmth": True, "pulsatile": True, "location": "midline_lumbar"}, "ct", "ultrasound"),
+    # a child's natal-cleft collection spreading fast: the tract question waits on the ultrasound held back
+    ({"age_years": 9.8, "location": "natal_cleft", "consistency": "fluctuant", "rapid_spread": True,
+      "unexplained_weight_loss": True}, "mri", "ultrasound"),
+    # a child's growing lump with necrosis: NG12's referral waits on imaging that none of the plan's steps gives
+    ({"age_years": 10.8, "location": "sacroiliac", "bullae_or_necrosis": True, "bone_exposed": True, "growth": "slow"},
+     "referral", "ultrasound"),
+], ids=["pulsatile_necrotising", "child_cleft_collection_spreading", "child_growing_lump_necrosis"])
+def test_a_conditional_step_waiting_on_a_step_the_do_not_list_holds_back_says_so(case, step, held):
+    """2026.11.86: "CT the same day if the ultrasound shows flow" stood beside "Do not: ultrasound" (imaging must
+    not delay a necrotising infection's exploration) as if the ultrasound were coming. workup.yaml's `waits_on`
+    names the steps each condition waits on; when none is in the plan and the do-not list holds one back, the
+    step is marked with a note naming it."""
+    answer = assess(case)
+    assert held in _avoided(answer)
+    assert held not in {w.step for w in answer.workup}
+    marked = [w for w in answer.workup if w.step == step and w.waits_on_held_back]
+    assert marked, _plan(answer)
+    assert all(held in w.waits_on_held_back.lower() and "do-not list" in w.waits_on_held_back for w in marked)
+    assert all(w.to_dict()["waits_on_held_back"] == w.waits_on_held_back for w in marked)
+
+
+def test_a_conditional_step_whose_first_step_is_in_the_plan_is_not_marked():
+    """The other side of 2026.11.86: without the necrotising signs the pulsatile swelling's ultrasound is in the
+    plan, and the CT that waits on it carries no note (nor a `waits_on_held_back` key in the JSON)."""
+    answer = assess({"warmth": True, "pulsatile": True, "location": "midline_lumbar"})
+    assert "ultrasound" in {w.step for w in answer.workup}
+    cts = [w for w in answer.workup if w.step == "ct"]
+    assert cts and all(w.waits_on_held_back is None and "waits_on_held_back" not in w.to_dict() for w in cts)

@@ -521,3 +521,28 @@ def test_a_swelling_within_a_week_of_a_high_energy_injury_is_an_emergency_with_n
     assert not {"incision_drainage", "biopsy"} & {w.step for w in a.workup}, case
     later = assess({**case, "high_energy_injury": True, "weeks_since_trauma": weeks + 1})
     assert "swelling_after_high_energy_injury" not in {f.id for f in later.red_flags}, case
+
+
+WAITS_ON = {(r.rule.id, p.key[:2], p.item.within): p.waits_on for r in KB.workup_rules for p in r.plan if p.key[2]}
+"""Each conditional step's `waits_on` (the steps whose result its condition reads), by (rule, (step, target), within)."""
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+@example(case={"crepitus": True, "warmth": True, "pulsatile": True, "location": "midline_lumbar"})
+def test_a_conditional_step_waits_on_a_step_in_the_plan_or_says_the_do_not_list_holds_it_back(case):
+    """(2026.11.86) A conditional step whose condition reads a step's result ("if the ultrasound shows flow")
+    stands beside one of the steps it waits on, or is marked as waiting on one the do-not list holds back; it is
+    marked only then."""
+    a = assess(case)
+    planned = {w.step for w in a.workup}
+    avoided = {d.step for d in a.avoid}
+    for w in a.workup:
+        waits = WAITS_ON.get((w.rule, (w.step, w.to), w.within))
+        if not waits:
+            assert w.waits_on_held_back is None, w
+            continue
+        if waits & planned:
+            assert w.waits_on_held_back is None, w
+        else:
+            assert waits & avoided and w.waits_on_held_back, (w, a.avoid)
