@@ -618,7 +618,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         top = max(top, LEVEL_RANK[alarm.level])
         alarmed.append(cid)
     if len(fired) > 1:
-        fired.sort(key=_minus_level_rank)
+        fired.sort(key=_card_order(k.within_due, values.get("age_years")))
     if alarmed:
         ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
@@ -661,5 +661,23 @@ def _first_that_holds(variants: tuple[tuple[Predicate, T], ...], ctx: Context, d
     return default
 
 
-def _minus_level_rank(flag: RedFlag) -> int:
-    return -LEVEL_RANK[flag.level]
+_NO_TIME = float("inf")
+_EMERGENCY = LEVEL_RANK["emergency"]
+
+
+def _card_order(due: Mapping[str, tuple[float, float] | None], age: Any) -> Any:
+    """The sort key of the fired cards (2026.11.87): highest level first; within the urgent and warning
+    levels the card due soonest (its `within` in workup.yaml's `within_hours`, the age column as in
+    `_sooner`), a card naming no time after those that do; on ties, and among emergencies (each is acted on
+    now; their `within` names a test's time, "MRI within 4 hours", not when to act), the knowledge's order
+    (the sort is stable). The bedside banner speaks for the first card: a baby's growing midline lump showed
+    "MRI within weeks" above NG12's "ultrasound within 48 hours"."""
+    column = 1 if age is not None and age >= 25 else 0
+
+    def key(flag: RedFlag) -> tuple[int, float]:
+        rank = LEVEL_RANK[flag.level]
+        if rank == _EMERGENCY:
+            return -rank, 0.0
+        hours = due.get(flag.within) if flag.within else None
+        return -rank, _NO_TIME if hours is None else hours[column]
+    return key

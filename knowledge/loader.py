@@ -248,6 +248,9 @@ class Knowledge:
     workup_rules: tuple[CompiledRule[WorkupRule], ...]
     step_phase: Mapping[str, int]
     step_labels: Mapping[str, str]
+    within_due: Mapping[str, tuple[float, float] | None]
+    """A `within` phrase (a step's or a card's) -> (hours under 25 or age not entered, hours from 25), or None
+    (workup.yaml's `within_hours`)."""
     referral_targets: Mapping[str, str]
     sources: Mapping[str, Source]
     definitions: Mapping[str, Any]
@@ -862,6 +865,15 @@ def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], s
     return tuple(out)
 
 
+def _check_card_within(phrases: list[tuple[str, str | None]], steps: _Steps, file: str, entry: str) -> None:
+    """A card's `within` (and each variant's) must have its hours in workup.yaml's `within_hours`: cards of
+    one level are shown soonest first (2026.11.87)."""
+    for field_, phrase in phrases:
+        if phrase and phrase not in steps.due:
+            raise KnowledgeFileError(file, entry, field_, f"'{phrase}' is not in workup.yaml's within_hours: add how many "
+                                     "hours it allows (or null if it gives no time to compare)")
+
+
 def _compile_step(compiler: Compiler, when: Any, rule_id: str, k: int) -> Predicate:
     """A step's own condition (tested only after its rule fired, so it is not part of the file's scan)."""
     try:
@@ -884,6 +896,8 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
         seen.add(rule.id)
         _check_source(rule, sources, "red_flags.yaml", rule.id)
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
+        _check_card_within([("within", rule.within), *((f"variants[{n}].within", v.within) for n, v in enumerate(rule.variants))],
+                           steps, "red_flags.yaml", rule.id)
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "red_flags.yaml")
         source = _source_label(sources, rule.source)
         variant_flags = tuple(
@@ -993,6 +1007,8 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     for cid, cause in causes.items():
         if cause.alarm is not None:
             _check_do_not(cause.alarm.do_not, steps, sources, "causes.yaml", cid, "alarm.do_not")
+            _check_card_within([(f"alarm.variants[{n}].within", v.within) for n, v in enumerate(cause.alarm.variants)],
+                               steps, "causes.yaml", cid)
     red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
     # a workup rule may read which can't-miss alarms fired (`alarm`); nothing decided before them may
     compiler.alarm_causes = frozenset(cid for cid, c in causes.items() if c.cant_miss and c.alarm is not None)
@@ -1029,6 +1045,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         workup_rules=tuple(workup_rules),
         step_phase=MappingProxyType(steps.phase),
         step_labels=MappingProxyType(steps.label),
+        within_due=MappingProxyType(steps.due),
         referral_targets=MappingProxyType(steps.targets),
         sources=MappingProxyType(sources),
         definitions=MappingProxyType(definitions),

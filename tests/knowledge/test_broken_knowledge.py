@@ -104,6 +104,15 @@ CORRUPTIONS = [
     ("workup.yaml", "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48, otherwise: 336}\n",
      "  \"48 hours under 25, 2 weeks otherwise\": {under_25: 48}\n", "48 hours under 25, 2 weeks otherwise",
      "within_hours", "under_25"),
+    # a card's `within`, a variant's and an alarm variant's have their hours in within_hours (2026.11.87)
+    ("red_flags.yaml", '    within: "MRI within 4 hours"\n', '    within: "MRI within four hours"\n',
+     "cauda_equina_syndrome", "within", "'MRI within four hours' is not in workup.yaml's within_hours"),
+    ("red_flags.yaml", "        within: \"today\"\n        source: ncl_icb_usc_sarcoma_children\n",
+     "        within: \"this afternoon\"\n        source: ncl_icb_usc_sarcoma_children\n",
+     "ultrasound_suspicious", "variants[0].within", "'this afternoon' is not in"),
+    ("causes.yaml", '          within: "today"\n          source: ncl_icb_usc_sarcoma_children\n',
+     '          within: "this afternoon"\n          source: ncl_icb_usc_sarcoma_children\n',
+     "soft_tissue_sarcoma", "alarm.variants[0].within", "'this afternoon' is not in"),
     # a route beside another referral names a referral target of the file
     ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
      "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),

@@ -313,14 +313,17 @@ def test_the_items_built_at_load_are_the_rules_own():
 
 def test_within_hours_lists_exactly_the_phrases_the_steps_use() -> None:
     """workup.yaml's `within_hours` (2026.11.70) gives the hours of every `within` of a step (since 2026.11.75
-    a conditional step's too), and lists no phrase that no step uses (a stale entry would go unreviewed);
-    each prepared step carries its phrase's hours."""
+    a conditional step's too, since 2026.11.87 a card's and its variants'), and lists no phrase that none of
+    them uses (a stale entry would go unreviewed); each prepared step carries its phrase's hours."""
     from knowledge.loader import DATA_DIR
 
     kb = load_knowledge()
     table = yaml.safe_load((DATA_DIR / "workup.yaml").read_text(encoding="utf-8"))["within_hours"]
     used = {s.within for r in kb.workup_rules for s in r.rule.steps if s.within}
-    assert set(table) == used
+    cards = {r.rule.within for r in kb.red_flags} | {v.within for r in kb.red_flags for v in r.rule.variants}
+    cards |= {v.within for c in kb.causes.values() if c.alarm is not None for v in c.alarm.variants}
+    assert set(table) == used | {w for w in cards if w}
+    assert {w for w in cards if w} - used, "some card phrases are the cards' own"
     for compiled in kb.workup_rules:
         for prepared, s in zip(compiled.plan, compiled.rule.steps, strict=True):
             value = table[s.within] if s.within else None

@@ -1918,3 +1918,32 @@ def test_a_conditional_step_whose_first_step_is_in_the_plan_is_not_marked():
     assert "ultrasound" in {w.step for w in answer.workup}
     cts = [w for w in answer.workup if w.step == "ct"]
     assert cts and all(w.waits_on_held_back is None and "waits_on_held_back" not in w.to_dict() for w in cts)
+
+
+def test_cards_of_one_level_show_the_soonest_first_so_the_banner_speaks_for_it():
+    """2026.11.87: the bedside banner speaks for the first card of the highest level, which was the first in
+    file order: a 2-month-old's growing midline lump showed the dysraphism marker's "MRI within weeks" above
+    NG12's "very urgent imaging within 48 hours". Within the urgent and warning levels the card due soonest
+    now comes first (its `within` in workup.yaml's `within_hours`)."""
+    baby = assess({"age_years": 0.17, "location": "midline_lumbar", "growth": "slow"})
+    ids = [f.id for f in baby.red_flags]
+    assert {"high_risk_dysraphism_marker", "ng12_growing_lump_young_person"} <= set(ids)
+    assert ids[0] == "ng12_growing_lump_young_person", ids
+    # a fever beside a 6-cm deep lump: the same-day card leads, the sarcoma card's 2 weeks follows
+    febrile = assess({"age_years": 50, "location": "paraspinal", "size_cm": 6, "depth": "deep", "fever": True})
+    levels = [f.level for f in febrile.red_flags]
+    assert febrile.red_flags[0].id == "fever_without_skin_infection" and levels[0] == "urgent", [f.id for f in febrile.red_flags]
+
+
+def test_emergency_cards_keep_the_knowledges_order_and_a_card_naming_no_time_comes_after_those_that_do():
+    """The other side of 2026.11.87: every emergency is acted on now (their `within` names a test's time, "MRI
+    within 4 hours"), so emergencies keep the file's order (cauda equina before a necrotising infection, whose
+    `within` reads "immediately"); a can't-miss alarm, which names no time, comes after the urgent cards that do;
+    cards due at the same time keep the file's order."""
+    both = assess({"age_years": 50, "location": "midline_lumbar", "saddle_anesthesia": True, "crepitus": True,
+                   "warmth": True, "pain_out_of_proportion": True})
+    emergencies = [f.id for f in both.red_flags if f.level == "emergency"]
+    assert emergencies.index("cauda_equina_syndrome") < emergencies.index("necrotising_infection"), emergencies
+    baby = assess({"age_years": 0.17, "location": "midline_lumbar", "growth": "slow"})
+    ids = [f.id for f in baby.red_flags]
+    assert ids.index("alarm_occult_spinal_dysraphism") > ids.index("high_risk_dysraphism_marker"), ids

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import HealthCheck, example, given, settings
@@ -546,3 +547,23 @@ def test_a_conditional_step_waits_on_a_step_in_the_plan_or_says_the_do_not_list_
             assert w.waits_on_held_back is None, w
         else:
             assert waits & avoided and w.waits_on_held_back, (w, a.avoid)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+@example(case={"age_years": 0.17, "location": "midline_lumbar", "growth": "slow"})
+def test_cards_run_from_the_highest_level_and_within_urgent_and_warning_from_the_soonest(case):
+    """(2026.11.87) The fired cards run from the highest level down; within the urgent and warning levels
+    each card is due no later than the next (a card naming no time counts as due last)."""
+    a = assess(case)
+    column = 1 if case.get("age_years") is not None and case["age_years"] >= 25 else 0
+    rank = {"emergency": 2, "urgent": 1, "warning": 0}
+    flags = list(a.red_flags)
+    assert [rank[f.level] for f in flags] == sorted((rank[f.level] for f in flags), reverse=True)
+
+    def hours(flag):
+        due = KB.within_due.get(flag.within) if flag.within else None
+        return float("inf") if due is None else due[column]
+    for first, second in itertools.pairwise(flags):
+        if first.level == second.level != "emergency":
+            assert hours(first) <= hours(second), [(f.id, f.within) for f in flags]
