@@ -34,6 +34,7 @@ from knowledge.questions import next_questions
 from knowledge.result import (
     LEVEL_RANK,
     TIMING_RANK,
+    AlsoAsked,
     Contribution,
     DoNot,
     NumberRange,
@@ -317,11 +318,15 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
             del kept[key]
     held = _held_back(kept, do_not, k) if do_not else None
     ranked = []
-    for key, (timing_rank, phase, order, prepared, on_emergency_path) in kept.items():
+    for key, (timing_rank, phase, order, prepared, on_emergency_path, others) in kept.items():
         if emergency and not on_emergency_path and timing_rank:  # not immediate: it waits
             rank, item = (_AFTER_EMERGENCY, phase, timing_rank, order), prepared.deferred
         else:
             rank, item = (_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item
+        if others:
+            also = _also_asked(item, others)
+            if also:
+                item = replace(item, also=also)
         if held and key in held:
             item = replace(item, waits_on_held_back=held[key])
         ranked.append((rank, item))
@@ -332,6 +337,22 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
 _AFTER_EMERGENCY = GROUP_RANK["after_emergency"]
 _GROUP_OF_TIMING = tuple(GROUP_RANK[t] for t in sorted(TIMING_RANK, key=TIMING_RANK.__getitem__))
 """A step's group rank, indexed by its timing rank (a step that does not wait is in its timing's group)."""
+
+
+def _also_asked(item: PlanStep, others: list[Any]) -> tuple[AlsoAsked, ...]:
+    """The other rules' requests for a step the plan shows once (2026.11.88), in rule order, each reason once
+    and none the shown one's: two rules asking for blood tests or an MRI ask for different tests or regions
+    ("Blood cultures, lactate, FBC" beside "haemoglobin, clotting, group and save"; "MRI of the lumbosacral
+    spine" beside "MRI of the mass with contrast"), and the plan had shown only the winning rule's reason."""
+    seen = {item.rationale}
+    out = []
+    for _, prepared in sorted(others, key=_first):
+        other = prepared.item
+        if other.rationale in seen:
+            continue
+        seen.add(other.rationale)
+        out.append(AlsoAsked(other.rule, other.rationale, other.source, other.source_id, other.timing, other.within))
+    return tuple(out)
 
 
 def _held_back(kept: dict[tuple[str, str | None, bool, str], list[Any]], do_not: Mapping[str, DoNot],
@@ -396,11 +417,16 @@ def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, ctx: Co
             continue
         old = chosen.get(prepared.key)
         if old is None:
-            chosen[prepared.key] = [prepared.timing_rank, prepared.phase, order, prepared, emergency]
+            chosen[prepared.key] = [prepared.timing_rank, prepared.phase, order, prepared, emergency, None]
             continue
         rank, previous = (prepared.timing_rank, prepared.phase), (old[0], old[1])
+        others = old[5] if old[5] is not None else []
         if rank < previous or (rank == previous and _sooner(prepared.due, old[3].due, ctx)):
+            others.append((old[2], old[3]))
             old[0], old[1], old[2], old[3] = prepared.timing_rank, prepared.phase, order, prepared
+        else:
+            others.append((order, prepared))
+        old[5] = others
         if emergency:
             old[4] = True
 

@@ -163,6 +163,8 @@ class PlanStep(ResultItem):
     waits_on_held_back: str | None = None
     """Set on a conditional step whose condition waits on a step the do-not list holds back (and the plan
     has none of the steps it could wait on instead): what that means (2026.11.86)."""
+    also: tuple[AlsoAsked, ...] = ()
+    """The other rules that asked for the same step and target, each with its own reason (2026.11.88)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"step": self.step}
@@ -174,7 +176,30 @@ class PlanStep(ResultItem):
             out["deferred_because"] = self.deferred_because
         if self.waits_on_held_back is not None:
             out["waits_on_held_back"] = self.waits_on_held_back
+        if self.also:
+            out["also_asked_by"] = [a.to_dict() for a in self.also]
         out["group"] = self.group
+        return out
+
+
+@quick_init
+@dataclass(frozen=True, eq=False)
+class AlsoAsked(ResultItem):
+    """Another rule's request for a step the plan shows once under a more urgent (or earlier) rule: its reason,
+    source and timing (2026.11.88; two rules asking for blood tests ask for different tests)."""
+
+    rule: str
+    rationale: str
+    source: str
+    source_id: str
+    timing: Timing
+    within: str
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"rule": self.rule, "rationale": self.rationale, "source": self.source,
+                               "source_id": self.source_id, "timing": self.timing}
+        if self.within:
+            out["within"] = self.within
         return out
 
 

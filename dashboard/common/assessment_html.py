@@ -282,9 +282,13 @@ def step_html(step: knowledge.PlanStep, kb: knowledge.Knowledge, m: Markup = SCR
     data = f' data-step="{_e(step["step"])}"' if m.step_ids else ""
     held = step.get("waits_on_held_back")
     held_html = f'<br><i data-lbln="waits-on-held-back">{_e(held)}</i>' if held else ""
+    also_html = "".join(
+        f'<br><span data-lbln="also-asked"><b>{_e(words.ALSO_ASKED)}:</b> {_e(other["rationale"])} '
+        f'{_source(other["source"], other["source_id"], "", m)}</span>'
+        for other in step.get("also_asked_by", ()))
     return (
         f"<li{data}><b>{_e(step_name(step, kb))}</b> · <b>{_e(timing_text(step))}</b><br>"
-        f"{_e(step['rationale'])} {_source(step['source'], step['source_id'], note, m)}{held_html}</li>"
+        f"{_e(step['rationale'])} {_source(step['source'], step['source_id'], note, m)}{also_html}{held_html}</li>"
     )
 
 

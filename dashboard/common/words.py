@@ -99,6 +99,7 @@ def more_flags(n: int) -> str:
     return f"+ {n} more red flag{'s' if n != 1 else ''}"
 WITHIN = "Within"
 SOURCE = "Source"
+ALSO_ASKED = "Also asked for"
 ACTION_SOURCE = "what to do for this patient"
 """Names the source of a card's action when a variant of it (a child's route) replaced the rule's own."""
 DO = "Do"

@@ -1947,3 +1947,35 @@ def test_emergency_cards_keep_the_knowledges_order_and_a_card_naming_no_time_com
     baby = assess({"age_years": 0.17, "location": "midline_lumbar", "growth": "slow"})
     ids = [f.id for f in baby.red_flags]
     assert ids.index("alarm_occult_spinal_dysraphism") > ids.index("high_risk_dysraphism_marker"), ids
+
+
+def test_a_step_two_rules_ask_for_shows_each_rules_reason():
+    """2026.11.88: the plan shows a step once, under the most urgent request, with that rule's reason only. Two
+    rules asking for blood tests ask for different tests, and two asking for an MRI for different regions: a
+    necrotising infection with an unexplained flank bruise showed "Blood cultures, lactate, FBC, CRP,
+    creatinine" and lost the bruise's "haemoglobin, clotting, group and save, and amylase or lipase"; a cauda
+    equina picture beside a deep 6-cm mass showed the emergency spinal MRI and lost "MRI of the mass without
+    and with contrast". The other requests now travel with the step (`also_asked_by`)."""
+    bruise = assess({"age_years": 50, "location": "flank", "bruising": True, "crepitus": True, "warmth": True,
+                     "pain_out_of_proportion": True})
+    bloods = [w for w in bruise.workup if w.step == "blood_tests"]
+    assert len(bloods) == 1 and bloods[0].rule == "necrotising_or_septic"
+    also = {a.rule: a.rationale for a in bloods[0].also}
+    assert "group and save" in also.get("flank_bruise_emergency", ""), also
+    assert bloods[0].to_dict()["also_asked_by"][0]["rule"] == bloods[0].also[0].rule
+    ces_and_mass = assess({"age_years": 50, "location": "paraspinal", "size_cm": 6, "depth": "deep",
+                           "saddle_anesthesia": True})
+    mri = [w for w in ces_and_mass.workup if w.step == "mri"]
+    assert len(mri) == 1 and mri[0].rule == "ces_pathway"
+    assert any("of the mass" in a.rationale for a in mri[0].also), [(a.rule, a.rationale) for a in mri[0].also]
+
+
+def test_a_step_one_rule_asks_for_carries_no_other_reason():
+    """The other side of 2026.11.88: a step asked for by one rule has an empty `also` and no `also_asked_by` in
+    the JSON; a reason worded the same as the shown one is not repeated."""
+    answer = assess({"age_years": 40, "location": "paraspinal", "size_cm": 6, "depth": "deep"})
+    single = [w for w in answer.workup if w.step == "referral" and w.to == "sarcoma_service"]
+    assert single and all(not w.also and "also_asked_by" not in w.to_dict() for w in single)
+    for w in answer.workup:
+        reasons = [a.rationale for a in w.also]
+        assert w.rationale not in reasons and len(set(reasons)) == len(reasons)

@@ -567,3 +567,24 @@ def test_cards_run_from_the_highest_level_and_within_urgent_and_warning_from_the
     for first, second in itertools.pairwise(flags):
         if first.level == second.level != "emergency":
             assert hours(first) <= hours(second), [(f.id, f.within) for f in flags]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_every_fired_rules_reason_for_a_shown_step_is_on_that_step(case):
+    """(2026.11.88) For each step the plan shows, every fired rule's unconditional request for that step and
+    target whose own condition holds has its reason shown: as the step's own or among `also`, each once."""
+    a = assess(case)
+    rules = {r.rule.id: r for r in KB.workup_rules}
+    shown = {(w.step, w.to): w for w in a.workup if (w.rule, (w.step, w.to)) not in CONDITIONAL_STEPS}
+    ctx = _context(a)
+    for rule_id in a.workup_rules_fired:
+        for prepared in rules[rule_id].plan:
+            if prepared.key[2] or prepared.key[:2] not in shown:
+                continue
+            if prepared.test is not None and not prepared.test(ctx):
+                continue
+            step = shown[prepared.key[:2]]
+            reasons = [step.rationale, *(other.rationale for other in step.also)]
+            assert prepared.item.rationale in reasons, (rule_id, step)
+            assert len(set(reasons)) == len(reasons), step
