@@ -315,7 +315,9 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     for key in [key for key in kept if key[2]]:
         plain = kept.get((key[0], key[1], False, ""))
         if plain is not None and _covers(plain, kept[key], ctx):
-            del kept[key]
+            covered = kept.pop(key)
+            if key[0] != "referral":  # a test's reason stays among the covering step's others (2026.11.89)
+                plain[5] = [*(plain[5] or ()), (covered[2], covered[3]), *(covered[5] or ())]
     held = _held_back(kept, do_not, k) if do_not else None
     ranked = []
     for key, (timing_rank, phase, order, prepared, on_emergency_path, others) in kept.items():
@@ -324,7 +326,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         else:
             rank, item = (_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item
         if others:
-            also = _also_asked(item, others)
+            also = _also_asked(item, others, key[2])
             if also:
                 item = replace(item, also=also)
         if held and key in held:
@@ -339,11 +341,16 @@ _GROUP_OF_TIMING = tuple(GROUP_RANK[t] for t in sorted(TIMING_RANK, key=TIMING_R
 """A step's group rank, indexed by its timing rank (a step that does not wait is in its timing's group)."""
 
 
-def _also_asked(item: PlanStep, others: list[Any]) -> tuple[AlsoAsked, ...]:
+def _also_asked(item: PlanStep, others: list[Any], shown_conditional: bool) -> tuple[AlsoAsked, ...]:
     """The other rules' requests for a step the plan shows once (2026.11.88), in rule order, each reason once
     and none the shown one's: two rules asking for blood tests or an MRI ask for different tests or regions
     ("Blood cultures, lactate, FBC" beside "haemoglobin, clotting, group and save"; "MRI of the lumbosacral
-    spine" beside "MRI of the mass with contrast"), and the plan had shown only the winning rule's reason."""
+    spine" beside "MRI of the mass with contrast"), and the plan had shown only the winning rule's reason.
+    Since 2026.11.89 a conditional test or procedure the step covers (`_covers`) is among them, marked
+    conditional, with its condition in `within`: "MRI if the spine or pelvis X-ray is normal" names a region
+    the covering MRI may not, and "in a child, MRI with MR angiography" a sequence. A covered conditional
+    referral is not: the referral is made anyway, to the same team. Beside a conditional step shown, the
+    others share its condition and are not marked."""
     seen = {item.rationale}
     out = []
     for _, prepared in sorted(others, key=_first):
@@ -351,7 +358,8 @@ def _also_asked(item: PlanStep, others: list[Any]) -> tuple[AlsoAsked, ...]:
         if other.rationale in seen:
             continue
         seen.add(other.rationale)
-        out.append(AlsoAsked(other.rule, other.rationale, other.source, other.source_id, other.timing, other.within))
+        out.append(AlsoAsked(other.rule, other.rationale, other.source, other.source_id, other.timing, other.within,
+                             prepared.key[2] and not shown_conditional))
     return tuple(out)
 
 

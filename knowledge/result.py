@@ -194,12 +194,16 @@ class AlsoAsked(ResultItem):
     source_id: str
     timing: Timing
     within: str
+    conditional: bool = False
+    """A conditional request the shown step covers (2026.11.89): its `within` says its condition."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"rule": self.rule, "rationale": self.rationale, "source": self.source,
                                "source_id": self.source_id, "timing": self.timing}
         if self.within:
             out["within"] = self.within
+        if self.conditional:
+            out["conditional"] = True
         return out
 
 

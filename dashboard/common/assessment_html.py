@@ -283,7 +283,8 @@ def step_html(step: knowledge.PlanStep, kb: knowledge.Knowledge, m: Markup = SCR
     held = step.get("waits_on_held_back")
     held_html = f'<br><i data-lbln="waits-on-held-back">{_e(held)}</i>' if held else ""
     also_html = "".join(
-        f'<br><span data-lbln="also-asked"><b>{_e(words.ALSO_ASKED)}:</b> {_e(other["rationale"])} '
+        f'<br><span data-lbln="also-asked"><b>{_e(words.ALSO_ASKED)}'
+        f'{_e(", " + other["within"]) if other.get("conditional") else ""}:</b> {_e(other["rationale"])} '
         f'{_source(other["source"], other["source_id"], "", m)}</span>'
         for other in step.get("also_asked_by", ()))
     return (

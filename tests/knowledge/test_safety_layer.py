@@ -1979,3 +1979,24 @@ def test_a_step_one_rule_asks_for_carries_no_other_reason():
     for w in answer.workup:
         reasons = [a.rationale for a in w.also]
         assert w.rationale not in reasons and len(set(reasons)) == len(reasons)
+
+
+def test_a_conditional_request_the_step_covers_keeps_its_reason_and_condition():
+    """2026.11.89: a conditional request covered by an unconditional one of the same step (2026.11.75) was left
+    out with its reason, though the reason may name what the covering step does not: a febrile child's
+    pulsatile paraspinal lump had the same-day MRI of a febrile lump and lost "in a child, MRI with MR
+    angiography maps the vessels" (asked for if the ultrasound shows flow). It now stands among the step's
+    `also`, marked conditional, with its condition."""
+    answer = assess({"age_years": 8, "location": "paraspinal", "fever": True, "pulsatile": True})
+    mri = [w for w in answer.workup if w.step == "mri"]
+    assert len(mri) == 1 and mri[0].rule == "febrile_lump_mri"
+    covered = [a for a in mri[0].also if a.rule == "pulsatile_swelling_imaging"]
+    assert covered and covered[0].conditional and covered[0].within.startswith("same day if the ultrasound shows flow")
+    assert "angiography" in covered[0].rationale
+    assert mri[0].to_dict()["also_asked_by"][0]["conditional"] is True
+    # an unconditional other request is not marked conditional
+    bruise = assess({"age_years": 50, "location": "flank", "bruising": True, "crepitus": True, "warmth": True,
+                     "pain_out_of_proportion": True})
+    bloods = next(w for w in bruise.workup if w.step == "blood_tests")
+    assert bloods.also and not any(a.conditional for a in bloods.also)
+    assert all("conditional" not in a.to_dict() for a in bloods.also)

@@ -573,7 +573,10 @@ def test_cards_run_from_the_highest_level_and_within_urgent_and_warning_from_the
 @given(cases)
 def test_every_fired_rules_reason_for_a_shown_step_is_on_that_step(case):
     """(2026.11.88) For each step the plan shows, every fired rule's unconditional request for that step and
-    target whose own condition holds has its reason shown: as the step's own or among `also`, each once."""
+    target whose own condition holds has its reason shown: as the step's own or among `also`, each once; and
+    (2026.11.89) a conditional test or procedure that does not show as its own entry is covered by an
+    unconditional step of the same step, among whose `also` its reason stands (a covered conditional referral
+    is left out: the referral is made anyway)."""
     a = assess(case)
     rules = {r.rule.id: r for r in KB.workup_rules}
     shown = {(w.step, w.to): w for w in a.workup if (w.rule, (w.step, w.to)) not in CONDITIONAL_STEPS}
@@ -588,3 +591,17 @@ def test_every_fired_rules_reason_for_a_shown_step_is_on_that_step(case):
             reasons = [step.rationale, *(other.rationale for other in step.also)]
             assert prepared.item.rationale in reasons, (rule_id, step)
             assert len(set(reasons)) == len(reasons), step
+    # (2026.11.89) a conditional request not shown as its own entry stands among the covering step's `also`
+    shown_conditional = {(w.step, w.to, w.within) for w in a.workup if (w.rule, (w.step, w.to)) in CONDITIONAL_STEPS}
+    avoided = {d.step for d in a.avoid}
+    for rule_id in a.workup_rules_fired:
+        for prepared in rules[rule_id].plan:
+            if not prepared.key[2] or prepared.key[0] in avoided or prepared.key[0] == "referral":
+                continue
+            if prepared.test is not None and not prepared.test(ctx):
+                continue
+            if (prepared.key[0], prepared.key[1], prepared.item.within) in shown_conditional:
+                continue
+            step = shown[prepared.key[:2]]
+            reasons = [step.rationale, *(other.rationale for other in step.also)]
+            assert prepared.item.rationale in reasons, (rule_id, step)

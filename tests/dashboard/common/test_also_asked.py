@@ -40,3 +40,12 @@ def test_a_plan_whose_steps_each_one_rule_asks_for_has_no_also_line():
     answer = knowledge.assess({"age_years": 40, "location": "paraspinal", "size_cm": 3, "consistency": "soft"}, KB)
     assert answer.workup and not any(w.also for w in answer.workup)
     assert MARK not in assessment_html.plan_groups_html(answer, KB)
+
+
+def test_a_covered_conditional_request_shows_its_condition():
+    """2026.11.89: a conditional request among the step's others says its condition beside 'Also asked for'."""
+    answer = knowledge.assess({"age_years": 8, "location": "paraspinal", "fever": True, "pulsatile": True}, KB)
+    mri = next(w for w in answer.workup if w.step == "mri")
+    covered = next(a for a in mri.also if a.conditional)
+    item = _item(assessment_html.plan_groups_html(answer, KB), KB.step_labels["mri"])
+    assert escape(f"{words.ALSO_ASKED}, {covered.within}:", quote=True) in item
