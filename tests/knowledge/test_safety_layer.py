@@ -2000,3 +2000,17 @@ def test_a_conditional_request_the_step_covers_keeps_its_reason_and_condition():
     bloods = next(w for w in bruise.workup if w.step == "blood_tests")
     assert bloods.also and not any(a.conditional for a in bloods.also)
     assert all("conditional" not in a.to_dict() for a in bloods.also)
+
+
+@pytest.mark.parametrize("extra", [{"grew_within_hours": True}, {"fever": True}, {"sirs_signs": True}, {"bacteraemia": True}],
+                         ids=["grew_within_hours", "fever", "sirs_signs", "bacteraemia"])
+def test_a_post_traumatic_lump_that_bleeds_or_is_febrile_is_not_told_it_usually_resolves(extra):
+    """2026.11.90: post_traumatic_lump's 'review at 4-6 weeks: post-traumatic lumps usually resolve' stood in
+    the plan (after the emergency) of a lump that grew within hours after an injury, or with a fever, SIRS
+    signs or a bloodstream infection (44 of 1,977 random emergency plans): an active bleed or an infected
+    haematoma does not take that course. The step now needs none of them; without them it stays."""
+    base = {"age_years": 35, "recent_trauma": True, "weeks_since_trauma": 1}
+    assert "observe" in {w.step for w in assess(base).workup}
+    answer = assess({**base, **extra})
+    assert "post_traumatic_lump" in answer.workup_rules_fired  # the rule fires; its review step stays out
+    assert not any(w.step == "observe" and w.rule == "post_traumatic_lump" for w in answer.workup), _plan(answer)
