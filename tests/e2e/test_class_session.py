@@ -279,6 +279,12 @@ def test_a_three_stage_class_on_phones(on):
             )
             newest_first = screen is projector  # the room sees the stage just released first
             released = list(STAGE_TITLES[:number])
+            # the heading can change a moment before the stage blocks below it are drawn (a clean-clone run
+            # of 2026-12-05 read one title under the stage-2 heading): wait for the blocks, then compare
+            screen.page.wait_for_function(
+                "n => document.querySelectorAll(\"[data-lbln='stage-title']\").length >= n", arg=number,
+                timeout=REVEAL_S * 1000,
+            )
             assert _stage_titles(screen) == (released[::-1] if newest_first else released)
             titles = screen.page.locator("[data-lbln='stage-title']")
             newest = titles.first if newest_first else titles.last
