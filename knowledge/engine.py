@@ -260,7 +260,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         }
 
 
-def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, known_mask: int,
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, known_mask: int,
             ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
@@ -276,8 +276,13 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     the conditional asks); otherwise both show (an MRI "within 2 weeks" beside one "the same day if
     markers are raised"). Two conditional requests on different conditions both show (their `within` is
     part of the key). A rule with `with_referral_to` adds its steps only when the plan the other rules made
-    refers to that target.
+    refers to that target. The review-and-safety-net step (`observe`, the watchful waiting of a lump that is
+    expected to settle) is left out of an emergency plan that has other steps (2026.11.91): "post-traumatic
+    lumps usually resolve: review at 4-6 weeks" stood beside a necrotising infection and a cauda equina
+    picture after an injury; the hospital owns the follow-up. An urgent plan keeps it (an anticoagulated
+    haematoma's same-day checks are followed by the review at 4-6 weeks).
     """
+    emergency = top == _EMERGENCY
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None, bool, str], list[Any]] = {}
     fallbacks = []
@@ -312,6 +317,9 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         for order, compiled in fallbacks:
             fired_ids.append(compiled.rule.id)
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
+    if emergency and any(key[0] != "observe" for key in kept):
+        for key in [key for key in kept if key[0] == "observe"]:
+            del kept[key]
     for key in [key for key in kept if key[2]]:
         plain = kept.get((key[0], key[1], False, ""))
         if plain is not None and _covers(plain, kept[key], ctx):
@@ -656,7 +664,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     if alarmed:
         ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
-    workup, avoid, workup_fired = _workup(k, ctx, do_not, top == LEVEL_RANK["emergency"], known_mask)
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, top, known_mask)
 
     # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
     order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)

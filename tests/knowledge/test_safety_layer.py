@@ -2014,3 +2014,31 @@ def test_a_post_traumatic_lump_that_bleeds_or_is_febrile_is_not_told_it_usually_
     answer = assess({**base, **extra})
     assert "post_traumatic_lump" in answer.workup_rules_fired  # the rule fires; its review step stays out
     assert not any(w.step == "observe" and w.rule == "post_traumatic_lump" for w in answer.workup), _plan(answer)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 2.7, "recent_trauma": True, "leg_symptoms_bilateral": True},
+    {"age_years": 30, "recent_trauma": True, "weeks_since_trauma": 1, "crepitus": True, "warmth": True},
+], ids=["cauda_equina_after_injury", "necrotising_infection_after_injury"])
+def test_an_emergency_plan_has_no_review_and_safety_net_step(case):
+    """2026.11.91: 'post-traumatic lumps usually resolve: review at 4-6 weeks' (`observe`) stood in emergency
+    plans, under "after the emergency is dealt with", beside a cauda equina picture or a necrotising infection
+    after an injury (85 of 20,000 random cases). Review and safety-net is the watchful waiting of a lump
+    expected to settle; in an emergency the hospital owns the follow-up, so the step is left out."""
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    assert "post_traumatic_lump" in answer.workup_rules_fired
+    assert "observe" not in {w.step for w in answer.workup}, _plan(answer)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 35, "recent_trauma": True, "weeks_since_trauma": 1},
+    {"age_years": 78, "recent_trauma": True, "weeks_since_trauma": 1, "anticoagulant": True, "location": "flank",
+     "size_cm": 6, "consistency": "fluctuant", "onset": "acute"},
+], ids=["routine", "urgent_anticoagulated_haematoma"])
+def test_a_routine_or_urgent_post_traumatic_lump_keeps_its_review_and_safety_net_step(case):
+    """The other side of 2026.11.91: a routine post-traumatic lump, and an anticoagulated haematoma whose
+    same-day checks come first (urgent), keep 'review at 4-6 weeks'."""
+    answer = assess(case)
+    assert answer.triage in {"routine", "urgent"}
+    assert ("observe", "post_traumatic_lump") in {(w.step, w.rule) for w in answer.workup}

@@ -605,3 +605,13 @@ def test_every_fired_rules_reason_for_a_shown_step_is_on_that_step(case):
             step = shown[prepared.key[:2]]
             reasons = [step.rationale, *(other.rationale for other in step.also)]
             assert prepared.item.rationale in reasons, (rule_id, step)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_an_emergency_plan_holds_no_review_and_safety_net_step_beside_others(case):
+    """(2026.11.91) An emergency plan holds a review-and-safety-net step only when it has no other."""
+    a = assess(case)
+    steps = [w.step for w in a.workup]
+    if a.triage == "emergency" and "observe" in steps:
+        assert set(steps) == {"observe"}, steps
