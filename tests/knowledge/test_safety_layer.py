@@ -2042,3 +2042,18 @@ def test_a_routine_or_urgent_post_traumatic_lump_keeps_its_review_and_safety_net
     answer = assess(case)
     assert answer.triage in {"routine", "urgent"}
     assert ("observe", "post_traumatic_lump") in {(w.step, w.rule) for w in answer.workup}
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 49, "recent_trauma": True, "nf1": True},
+    {"age_years": 0.6, "recent_trauma": True},
+], ids=["nf1_swelling_after_injury", "baby_not_yet_mobile"])
+def test_an_nf1_bleed_or_a_babys_injury_is_not_told_it_usually_resolves(case):
+    """2026.11.92: the review step 'post-traumatic lumps usually resolve: review at 4-6 weeks' stood beside the
+    card of an NF1 swelling after an injury (Zhang 2024: minor trauma may cause a life-threatening bleed in
+    NF1) and beside the safeguarding card of a baby not yet moving about alone (NICE CG89: the injury itself
+    is the question). The step now leaves both out; the rule's ultrasound stays."""
+    answer = assess(case)
+    assert answer.triage == "urgent" and "post_traumatic_lump" in answer.workup_rules_fired
+    steps = {w.step for w in answer.workup}
+    assert "observe" not in steps and "ultrasound" in steps, _plan(answer)
