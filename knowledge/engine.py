@@ -333,13 +333,14 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, know
             rank, item = (_AFTER_EMERGENCY, phase, timing_rank, order), prepared.deferred
         else:
             rank, item = (_GROUP_OF_TIMING[timing_rank], phase, timing_rank, order), prepared.item
+        changes: dict[str, Any] = {}
         if others:
             also = _also_asked(item, others, key[2])
             if also:
-                item = replace(item, also=also)
+                changes["also"] = also
         if held and key in held:
-            item = replace(item, waits_on_held_back=held[key])
-        ranked.append((rank, item))
+            changes["waits_on_held_back"] = held[key]
+        ranked.append((rank, replace(item, **changes) if changes else item))
     ranked.sort(key=_first)
     return tuple([item for _, item in ranked]), tuple(do_not.values()), tuple(fired_ids)
 

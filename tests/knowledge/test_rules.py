@@ -324,6 +324,9 @@ def test_within_hours_lists_exactly_the_phrases_the_steps_use() -> None:
     cards |= {v.within for c in kb.causes.values() if c.alarm is not None for v in c.alarm.variants}
     assert set(table) == used | {w for w in cards if w}
     assert {w for w in cards if w} - used, "some card phrases are the cards' own"
+    # and `waits_on` (2026.11.86) lists exactly the conditional steps' phrases
+    waits_on = yaml.safe_load((DATA_DIR / "workup.yaml").read_text(encoding="utf-8"))["waits_on"]
+    assert set(waits_on) == {s.within for r in kb.workup_rules for s in r.rule.steps if s.conditional}
     for compiled in kb.workup_rules:
         for prepared, s in zip(compiled.plan, compiled.rule.steps, strict=True):
             value = table[s.within] if s.within else None
