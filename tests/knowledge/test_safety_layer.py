@@ -2057,3 +2057,43 @@ def test_an_nf1_bleed_or_a_babys_injury_is_not_told_it_usually_resolves(case):
     assert answer.triage == "urgent" and "post_traumatic_lump" in answer.workup_rules_fired
     steps = {w.step for w in answer.workup}
     assert "observe" not in steps and "ultrasound" in steps, _plan(answer)
+
+
+UNEXPLAINED_OR_PERSISTENT_COLLECTIONS = {
+    "adult_lump_still_there_at_8_weeks": ({"age_years": 50, "location": "paraspinal", "recent_trauma": True,
+                                           "weeks_since_trauma": 8, "growth": "stable"}, "sarcoma_service"),
+    "adult_cool_collection_no_injury": ({"age_years": 45, "location": "sacroiliac", "depth": "superficial",
+                                         "consistency": "fluctuant", "erythema": False, "warmth": False,
+                                         "recent_trauma": False}, "sarcoma_service"),
+    "child_lump_still_there_at_8_weeks": ({"age_years": 8, "location": "paraspinal", "recent_trauma": True,
+                                           "weeks_since_trauma": 8, "growth": "stable"}, "paediatrics"),
+}
+
+
+@pytest.mark.parametrize(("case", "target"), UNEXPLAINED_OR_PERSISTENT_COLLECTIONS.values(),
+                         ids=UNEXPLAINED_OR_PERSISTENT_COLLECTIONS.keys())
+def test_an_unexplained_or_persistent_collection_is_referred_if_its_mri_shows_solid_parts(case, target):
+    """2026.11.93: the card haematoma_not_explained said 'biopsy if solid parts are seen', but the plan held
+    the MRI only: nothing said what to do when the MRI showed a solid part. A bleeding sarcoma's aspirate is
+    often negative, and the review of telangiectatic sarcoma against chronic expanding haematoma (Skeletal
+    Radiol 2021) sends such a lesion to a sarcoma centre for a planned biopsy. The plan now holds NG12's
+    conditional referral after the MRI (through the paediatric team for a child), and the card names it."""
+    answer = assess(case)
+    assert "haematoma_not_explained" in _flag_ids(answer)
+    assert "referral" in _card(answer, "haematoma_not_explained")["action"]
+    steps = [(w.step, w.to) for w in answer.workup]
+    assert ("mri", None) in steps and ("referral", target) in steps, steps
+    referral = _plan(answer)[("referral", target)]
+    assert referral.rule == "unexplained_collection_or_persistent_haematoma"
+    assert referral.within.endswith("or is uncertain"), referral.within
+    assert steps.index(("mri", None)) < steps.index(("referral", target))
+    assert "biopsy" not in {w.step for w in answer.workup}
+
+
+def test_a_post_traumatic_lump_before_six_weeks_has_no_referral_after_the_mri():
+    """The other side of 2026.11.93: a lump unchanged 5 weeks after an injury is still expected to settle;
+    the rule does not fire and no sarcoma referral is added."""
+    answer = assess({"age_years": 50, "location": "paraspinal", "recent_trauma": True, "weeks_since_trauma": 5,
+                     "growth": "stable"})
+    assert "haematoma_not_explained" not in _flag_ids(answer)
+    assert not {"sarcoma_service", "paediatrics"} & _referral_targets(answer), _plan(answer)
