@@ -2097,3 +2097,40 @@ def test_a_post_traumatic_lump_before_six_weeks_has_no_referral_after_the_mri():
                      "growth": "stable"})
     assert "haematoma_not_explained" not in _flag_ids(answer)
     assert not {"sarcoma_service", "paediatrics"} & _referral_targets(answer), _plan(answer)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 40, "location": "flank", "recent_trauma": True, "weeks_since_trauma": 0, "reducible": True},
+    {"age_years": 8, "location": "flank", "recent_trauma": True, "reducible": True, "onset": "acute"},
+], ids=["adult_after_a_fall_today", "child_after_a_handlebar_injury_not_dated"])
+def test_a_lump_that_reduces_after_a_fresh_injury_goes_to_the_emergency_department(case):
+    """2026.11.94: a lump that reduces after a blunt injury in the last week was routine, with an elective
+    hernia repair and 'post-traumatic lumps usually resolve' in its plan: the growing-within-hours card
+    leaves a reducible lump to the hernia rules. A traumatic abdominal wall hernia comes with an injury
+    inside the abdomen in 60% (review of 55 adult cases, Int Surg 2015), and in a child the ultrasound can
+    miss the tear (Upasani 2013). It is now an emergency: the emergency department now, CT as the team
+    decides, no incision or needle."""
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    assert "reducible_lump_after_injury" in _flag_ids(answer)
+    plan = _plan(answer)
+    assert plan[("referral", "emergency_department")].timing == "immediate"
+    assert plan[("ct", None)].timing == "immediate"
+    assert {"incision_drainage", "biopsy"} <= _avoided(answer)
+    assert "observe" not in {w.step for w in answer.workup}
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 40, "location": "flank", "recent_trauma": True, "weeks_since_trauma": 3, "reducible": True},
+    {"age_years": 40, "location": "flank", "reducible": True},
+    {"age_years": 40, "location": "flank", "recent_trauma": True, "reducible": True, "onset": "chronic"},
+], ids=["injury_three_weeks_ago", "injury_not_recorded", "undated_injury_lump_there_for_months"])
+def test_a_reducible_lump_without_a_fresh_injury_keeps_the_hernia_repair_plan(case):
+    """The other side of 2026.11.94: without a recorded injury in the last week the lump is a hernia for
+    elective repair (routine; the hernia rules), and a reducible lump after an older injury is not told it
+    usually resolves."""
+    answer = assess(case)
+    assert answer.triage == "routine"
+    assert "reducible_lump_after_injury" not in _flag_ids(answer)
+    assert ("referral", "general_surgery") in _plan(answer)
+    assert "observe" not in {w.step for w in answer.workup}
