@@ -261,7 +261,7 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
 
 
 def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, known_mask: int,
-            ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
+            review_fits: bool = True) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
@@ -279,8 +279,10 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, know
     refers to that target. The review-and-safety-net step (`observe`, the watchful waiting of a lump that is
     expected to settle) is left out of an emergency plan that has other steps (2026.11.91): "post-traumatic
     lumps usually resolve: review at 4-6 weeks" stood beside a necrotising infection and a cauda equina
-    picture after an injury; the hospital owns the follow-up. An urgent plan keeps it (an anticoagulated
-    haematoma's same-day checks are followed by the review at 4-6 weeks).
+    picture after an injury; the hospital owns the follow-up. An urgent plan keeps it only when every urgent
+    card fired says so (`keeps_review`, 2026.11.95; `review_fits` is False otherwise): an anticoagulated
+    haematoma's same-day checks are followed by the review at 4-6 weeks, but a lump after an injury with a
+    suspected bone tumour, a pulsatile swelling or a cold abscess is not one to watch.
     """
     emergency = top == _EMERGENCY
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
@@ -317,7 +319,7 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, know
         for order, compiled in fallbacks:
             fired_ids.append(compiled.rule.id)
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
-    if emergency and any(key[0] != "observe" for key in kept):
+    if (emergency or not review_fits) and any(key[0] != "observe" for key in kept):
         for key in [key for key in kept if key[0] == "observe"]:
             del kept[key]
     for key in [key for key in kept if key[2]]:
@@ -623,6 +625,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     fired: list[RedFlag] = []
     do_not: dict[str, DoNot] = {}
     top = 0
+    review_fits = True  # no urgent card that rules out watching the lump (2026.11.95)
     red_flags = k.red_flags
     for i in k.red_flag_scan(ctx, known_mask):
         compiled = red_flags[i]
@@ -632,6 +635,8 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         fired.append(cast(RedFlag, flag))
         if compiled.level_rank > top:
             top = compiled.level_rank
+        if compiled.level_rank == _URGENT and not compiled.rule.keeps_review:
+            review_fits = False
         for step, item in compiled.do_not_items:
             if step not in do_not:
                 do_not[step] = item
@@ -659,13 +664,15 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
                              words.action, words.within, source_label, alarm.source, words.note, cid, round(p, 4),
                              alarm.threshold, words.action_source, words.action_source_id))
         top = max(top, LEVEL_RANK[alarm.level])
+        if alarm.level == "urgent":
+            review_fits = False  # a can't-miss cause this likely is not a lump to watch
         alarmed.append(cid)
     if len(fired) > 1:
         fired.sort(key=_card_order(k.within_due, values.get("age_years")))
     if alarmed:
         ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
-    workup, avoid, workup_fired = _workup(k, ctx, do_not, top, known_mask)
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, top, known_mask, review_fits)
 
     # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
     order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)
@@ -706,6 +713,7 @@ def _first_that_holds(variants: tuple[tuple[Predicate, T], ...], ctx: Context, d
 
 _NO_TIME = float("inf")
 _EMERGENCY = LEVEL_RANK["emergency"]
+_URGENT = LEVEL_RANK["urgent"]
 
 
 def _card_order(due: Mapping[str, tuple[float, float] | None], age: Any) -> Any:

@@ -895,6 +895,9 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
             raise KnowledgeFileError("red_flags.yaml", rule.id, "id", "this id is used by two rules")
         seen.add(rule.id)
         _check_source(rule, sources, "red_flags.yaml", rule.id)
+        if rule.keeps_review and rule.level != "urgent":
+            raise KnowledgeFileError("red_flags.yaml", rule.id, "keeps_review",
+                                     f"keeps_review is read on urgent cards only (this card is {rule.level})")
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
         _check_card_within([("within", rule.within), *((f"variants[{n}].within", v.within) for n, v in enumerate(rule.variants))],
                            steps, "red_flags.yaml", rule.id)

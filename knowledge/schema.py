@@ -321,6 +321,11 @@ class RedFlagRule(_Sourced):
     do_not: tuple[AvoidRef, ...] = Field(default=(), description="Steps that must not be done while this flag stands.")
     variants: tuple[ActionVariant, ...] = Field(default=(), description=(
         "What the card says to do instead for some patients (the first whose `when` holds); firing is unchanged."))
+    keeps_review: bool = Field(default=False, description=(
+        "An urgent card whose concern leaves the plan's review-and-safety-net step (`observe`) standing: its "
+        "action is about the patient whatever the lump is, or about a bleed the review follows. Beside any "
+        "other urgent card the step is left out (a lump suspected of a cancer, an infection or a vascular "
+        "injury is not one to watch for 4-6 weeks)."))
 
 
 class WorkupRule(_Strict):

@@ -113,6 +113,11 @@ CORRUPTIONS = [
     ("causes.yaml", '          within: "today"\n          source: ncl_icb_usc_sarcoma_children\n',
      '          within: "this afternoon"\n          source: ncl_icb_usc_sarcoma_children\n',
      "soft_tissue_sarcoma", "alarm.variants[0].within", "'this afternoon' is not in"),
+    # keeps_review is a yes/no, read on urgent cards only (2026.11.95)
+    ("red_flags.yaml", "    keeps_review: true  # 2026.11.95: its action is about the patient whatever the lump is\n    when: {ref: new_confusion",
+     "    keeps_review: \"sometimes\"\n    when: {ref: new_confusion", "new_confusion", "keeps_review", "boolean"),
+    ("red_flags.yaml", "  - id: new_confusion\n    level: urgent\n", "  - id: new_confusion\n    level: warning\n",
+     "new_confusion", "keeps_review", "urgent cards only"),
     # a route beside another referral names a referral target of the file
     ("workup.yaml", "    with_referral_to: sarcoma_service\n", "    with_referral_to: sarcoma_clinic\n",
      "child_suspected_sarcoma_route", "with_referral_to", "got 'sarcoma_clinic'"),

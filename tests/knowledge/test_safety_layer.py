@@ -2134,3 +2134,40 @@ def test_a_reducible_lump_without_a_fresh_injury_keeps_the_hernia_repair_plan(ca
     assert "reducible_lump_after_injury" not in _flag_ids(answer)
     assert ("referral", "general_surgery") in _plan(answer)
     assert "observe" not in {w.step for w in answer.workup}
+
+
+def _keeps_review(card_id):
+    """Whether red_flags.yaml marks the card `keeps_review` (an alarm card is never marked)."""
+    return any(c.rule.id == card_id and c.rule.keeps_review for c in load_knowledge().red_flags)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 35, "recent_trauma": True, "weeks_since_trauma": 1, "pulsatile": True},
+    {"age_years": 72, "recent_trauma": True, "weeks_since_trauma": 1, "unexplained_weight_loss": True},
+    {"age_years": 2.6, "recent_trauma": True, "location": "midline_sacral", "depth": "deep", "pain_worse_sitting": True},
+], ids=["pulsatile_swelling_after_injury", "weight_loss_older_adult_after_injury", "child_sacral_mass_after_a_fall"])
+def test_an_urgent_card_that_is_not_about_a_settling_lump_leaves_out_the_review_step(case):
+    """2026.11.95: 'post-traumatic lumps usually resolve: review at 4-6 weeks' stood in urgent plans beside a
+    pulsatile swelling after an injury (a false aneurysm does not resolve), beside weight loss at 72 (a cancer
+    until investigated), and beside a child's deep sacral mass (a sacrococcygeal tumour or chordoma). An urgent
+    card now leaves the review step in the plan only when it says so (`keeps_review`); none of these does."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    assert "post_traumatic_lump" in answer.workup_rules_fired
+    assert not any(_keeps_review(f.id) for f in answer.red_flags if f.level == "urgent")
+    assert "observe" not in {w.step for w in answer.workup}, _plan(answer)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 78, "recent_trauma": True, "weeks_since_trauma": 1, "anticoagulant": True, "location": "flank",
+     "size_cm": 6, "consistency": "fluctuant", "onset": "acute"},
+    {"age_years": 70, "recent_trauma": True, "weeks_since_trauma": 1, "altered_mental_state": True},
+], ids=["anticoagulated_haematoma", "new_confusion"])
+def test_an_urgent_card_that_keeps_the_review_step_leaves_it_in_the_plan(case):
+    """The other side of 2026.11.95: an anticoagulated haematoma's same-day checks are followed by the review
+    of the haematoma, and new confusion is about the patient whatever the lump is; both cards keep it."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    urgent = [f.id for f in answer.red_flags if f.level == "urgent"]
+    assert urgent and all(_keeps_review(i) for i in urgent), urgent
+    assert ("observe", "post_traumatic_lump") in {(w.step, w.rule) for w in answer.workup}

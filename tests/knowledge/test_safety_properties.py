@@ -615,3 +615,18 @@ def test_an_emergency_plan_holds_no_review_and_safety_net_step_beside_others(cas
     steps = [w.step for w in a.workup]
     if a.triage == "emergency" and "observe" in steps:
         assert set(steps) == {"observe"}, steps
+
+
+_KEEPS_REVIEW = frozenset(c.rule.id for c in KB.red_flags if c.rule.keeps_review)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_an_urgent_plan_holds_the_review_step_only_beside_cards_that_keep_it(case):
+    """(2026.11.95) An urgent plan holds a review-and-safety-net step beside other steps only when every
+    urgent card fired is marked `keeps_review` (an alarm card never is)."""
+    a = assess(case)
+    steps = [w.step for w in a.workup]
+    if a.triage == "urgent" and "observe" in steps and set(steps) != {"observe"}:
+        urgent = {f.id for f in a.red_flags if f.level == "urgent"}
+        assert urgent <= _KEEPS_REVIEW, urgent
