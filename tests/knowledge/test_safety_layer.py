@@ -2171,3 +2171,44 @@ def test_an_urgent_card_that_keeps_the_review_step_leaves_it_in_the_plan(case):
     urgent = [f.id for f in answer.red_flags if f.level == "urgent"]
     assert urgent and all(_keeps_review(i) for i in urgent), urgent
     assert ("observe", "post_traumatic_lump") in {(w.step, w.rule) for w in answer.workup}
+
+
+SYSTEMIC_COLLECTIONS_FOR_ULTRASOUND = {
+    "febrile_pus_discharging_lump": ({"age_years": 40, "discharge": "pus", "fever": True},
+                                     ("incision_drainage", None)),
+    "immunocompromised_febrile_pus": ({"age_years": 61, "discharge": "pus", "fever": True, "immunocompromised": True},
+                                      ("referral", "general_surgery")),
+    "child_febrile_pus_6cm": ({"age_years": 8, "discharge": "pus", "fever": True, "size_cm": 6},
+                              ("referral", "pediatric_surgery")),
+}
+
+
+@pytest.mark.parametrize(("case", "key"), SYSTEMIC_COLLECTIONS_FOR_ULTRASOUND.values(),
+                         ids=SYSTEMIC_COLLECTIONS_FOR_ULTRASOUND.keys())
+def test_a_febrile_collection_is_drained_if_its_ultrasound_shows_an_abscess(case, key):
+    """2026.11.96: the card abscess_with_systemic_features says 'drainage of any collection, unless the
+    do-not list says otherwise', but for a febrile pus-discharging lump whose skin was not described as
+    inflamed the plan stopped at the ultrasound that shows whether there is an abscess (2,907 of 20,000
+    random cases weighted to fever and pus). The step after it is now in the plan: incision and drainage
+    the same day, or the surgical team for a complex abscess (over 5 cm, recurrent, or impaired host
+    defences with a systemic sign; the NSW ACI's criteria)."""
+    answer = assess(case)
+    assert "abscess_with_systemic_features" in _flag_ids(answer)
+    steps = [(w.step, w.to) for w in answer.workup]
+    assert ("ultrasound", None) in steps and key in steps, steps
+    step = _plan(answer)[key]
+    assert step.within == "same day if the ultrasound shows a drainable abscess"
+    assert step.rule == "skin_infection_systemic"
+    assert steps.index(("ultrasound", None)) < steps.index(key)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 40, "discharge": "pus", "fever": True, "crepitus": True},
+    {"age_years": 40, "consistency": "fluctuant", "fever": True, "location": "paraspinal"},
+], ids=["necrotising_infection", "deep_paraspinal_collection_imaged_first"])
+def test_no_drainage_after_the_ultrasound_where_the_surgeons_explore_or_the_collection_is_imaged_first(case):
+    """The other side of 2026.11.96: a suspected necrotising infection is explored and debrided by the
+    surgeons (the ultrasound is held back), and a deep paraspinal collection with a fever is imaged first
+    and drained, if at all, under imaging: neither plan offers incision and drainage."""
+    answer = assess(case)
+    assert "incision_drainage" not in {w.step for w in answer.workup}, _plan(answer)
