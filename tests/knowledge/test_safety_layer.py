@@ -2212,3 +2212,35 @@ def test_no_drainage_after_the_ultrasound_where_the_surgeons_explore_or_the_coll
     and drained, if at all, under imaging: neither plan offers incision and drainage."""
     answer = assess(case)
     assert "incision_drainage" not in {w.step for w in answer.workup}, _plan(answer)
+
+
+@pytest.mark.parametrize(("case", "team"), [
+    ({"age_years": 45, "location": "sacroiliac", "atypical_dimple": True, "discharge": "pus"}, "general_surgery"),
+    ({"age_years": 15, "location": "sacroiliac", "atypical_dimple": True, "discharge": "pus"}, "pediatric_neurosurgery"),
+], ids=["adult", "child"])
+def test_an_infected_pit_above_the_cleft_has_the_surgical_review_its_card_names(case, team):
+    """2026.11.97: the card infected_pit_above_cleft asks for 'prompt surgical review (paediatric surgery or
+    neurosurgery in a child or young person)', but the plan held an ultrasound and a conditional MRI and named
+    no team. A child now goes to the paediatric neurosurgeons (ISPN: the tract is excised whole, once the
+    infection is treated); an adult to the surgical team, and to the spinal surgeons if the ultrasound shows
+    or cannot exclude a tract."""
+    answer = assess(case)
+    assert "infected_pit_above_cleft" in _flag_ids(answer)
+    assert answer.triage == "urgent"
+    plan = _plan(answer)
+    assert plan[("referral", team)].rule == "infected_pit_tract_imaging"
+    assert plan[("referral", team)].within == "days"
+    if team == "general_surgery":
+        spinal = plan[("referral", "spinal_surgery")]
+        assert spinal.within == "within days, if the ultrasound shows or cannot exclude a tract"
+    assert {"incision_drainage", "excision"} <= _avoided(answer)
+
+
+def test_a_pit_leaking_clear_fluid_goes_to_the_spinal_surgeons_not_also_to_general_surgery():
+    """The other side of 2026.11.97: an adult's pit above the cleft that leaks clear fluid is a CSF leak, which
+    the spinal surgeons own (csf_leak_pathway, at once); no general surgical review is added beside it."""
+    answer = assess({"age_years": 45, "location": "midline_lumbar", "sinus_above_cleft": True,
+                     "discharge": "clear_fluid"})
+    assert answer.triage == "emergency" and "csf_leak" in _flag_ids(answer)
+    targets = _referral_targets(answer)
+    assert "spinal_surgery" in targets and "general_surgery" not in targets, targets
