@@ -120,6 +120,10 @@ def test_a_conditional_step_only_shows_beside_no_unconditional_twin_that_covers_
 # found by this property on 2026-12-03 (knowledge 2026.11.18): 'fungating' lowered emergency to urgent
 @example(case={"age_years": 0.0, "immunocompromised": True, "bacteraemia": True, "consistency": "soft",
                "depth": "superficial"}, extra="fungating")
+# found by this property on 2026-12-05 (knowledge 2026.11.97): crepitus in an afebrile, non-tender baby with a
+# bacteraemia took the fever card away and fired nothing (urgent to routine)
+@example(case={"tender": False, "fever": False, "bacteraemia": True, "age_years": 0.0, "back_pain": False},
+         extra="crepitus")
 def test_adding_an_alarm_finding_never_lowers_triage(case, extra):
     """A case with one more danger sign answered 'yes' is triaged at least as high."""
     if case.get(extra) is True:
