@@ -2244,3 +2244,24 @@ def test_a_pit_leaking_clear_fluid_goes_to_the_spinal_surgeons_not_also_to_gener
     assert answer.triage == "emergency" and "csf_leak" in _flag_ids(answer)
     targets = _referral_targets(answer)
     assert "spinal_surgery" in targets and "general_surgery" not in targets, targets
+
+
+def test_a_small_bruise_on_an_anticoagulant_with_the_injury_not_asked_counts_as_possibly_spontaneous():
+    """2026.11.99: a toddler's 1 cm bruise with the injury not asked was urgent (unexplained_bruising_young:
+    FBC and clotting the same day), but adding 'on an anticoagulant' took that card away and fired none, as
+    anticoagulated_haematoma read a spontaneous bruise only when the injury was recorded as absent. Unknown is
+    not no: the anticoagulated bleed's same-day checks now apply until an injury is recorded."""
+    case = {"age_years": 1.8, "bruising": True, "size_cm": 0.9}
+    assert assess(case).triage == "urgent"
+    answer = assess({**case, "anticoagulant": True})
+    assert answer.triage == "urgent"
+    assert "anticoagulated_haematoma" in _flag_ids(answer)
+    assert {"blood_tests", "ultrasound"} <= {w.step for w in answer.workup}
+
+
+def test_a_small_bruise_on_an_anticoagulant_after_a_recorded_knock_is_not_flagged():
+    """The other side of 2026.11.99 (review B23): a small bruise after a recorded injury, not tender, on an
+    anticoagulant is not the anticoagulated-haematoma picture."""
+    answer = assess({"age_years": 70, "bruising": True, "size_cm": 3, "anticoagulant": True, "recent_trauma": True,
+                     "tender": False})
+    assert "anticoagulated_haematoma" not in _flag_ids(answer)

@@ -124,6 +124,9 @@ def test_a_conditional_step_only_shows_beside_no_unconditional_twin_that_covers_
 # bacteraemia took the fever card away and fired nothing (urgent to routine)
 @example(case={"tender": False, "fever": False, "bacteraemia": True, "age_years": 0.0, "back_pain": False},
          extra="crepitus")
+# and (knowledge 2026.11.98): a toddler's small bruise, injury not asked, was urgent until an anticoagulant was added
+@example(case={"age_years": 1.82, "bruising": True, "size_cm": 0.9, "reducible": True, "consistency": "fluctuant"},
+         extra="anticoagulant")
 def test_adding_an_alarm_finding_never_lowers_triage(case, extra):
     """A case with one more danger sign answered 'yes' is triaged at least as high."""
     if case.get(extra) is True:
