@@ -260,8 +260,8 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         }
 
 
-def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, known_mask: int,
-            review_fits: bool = True) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, review_fits: bool, known_mask: int,
+            ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
@@ -284,7 +284,6 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], top: int, know
     haematoma's same-day checks are followed by the review at 4-6 weeks, but a lump after an injury with a
     suspected bone tumour, a pulsatile swelling or a cold abscess is not one to watch.
     """
-    emergency = top == _EMERGENCY
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None, bool, str], list[Any]] = {}
     fallbacks = []
@@ -420,9 +419,14 @@ def _sooner(due: tuple[float, float] | None, than: tuple[float, float] | None, c
     reading counts: unknown is not no."""
     if due is None or than is None:
         return False
-    age = ctx.v.get("age_years")
-    column = 1 if age is not None and age >= 25 else 0
+    column = _due_column(ctx.v.get("age_years"))
     return due[column] < than[column]
+
+
+def _due_column(age: Any) -> int:
+    """The column of a `within_hours` entry for this age: 1 from 25, else 0 (under 25, or no age entered:
+    the sooner reading, as unknown is not no)."""
+    return 1 if age is not None and age >= 25 else 0
 
 
 def _add_steps(chosen: dict, order: int, compiled: Any, emergency: bool, ctx: Context,
@@ -672,7 +676,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
     if alarmed:
         ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
-    workup, avoid, workup_fired = _workup(k, ctx, do_not, top, known_mask, review_fits)
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, top == _EMERGENCY, review_fits, known_mask)
 
     # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
     order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)
@@ -723,7 +727,7 @@ def _card_order(due: Mapping[str, tuple[float, float] | None], age: Any) -> Any:
     now; their `within` names a test's time, "MRI within 4 hours", not when to act), the knowledge's order
     (the sort is stable). The bedside banner speaks for the first card: a baby's growing midline lump showed
     "MRI within weeks" above NG12's "ultrasound within 48 hours"."""
-    column = 1 if age is not None and age >= 25 else 0
+    column = _due_column(age)
 
     def key(flag: RedFlag) -> tuple[int, float]:
         rank = LEVEL_RANK[flag.level]

@@ -865,11 +865,11 @@ def _compile_variants(compiler: Compiler, variants: tuple[ActionVariant, ...], s
     return tuple(out)
 
 
-def _check_card_within(phrases: list[tuple[str, str | None]], steps: _Steps, file: str, entry: str) -> None:
-    """A card's `within` (and each variant's) must have its hours in workup.yaml's `within_hours`: cards of
-    one level are shown soonest first (2026.11.87)."""
+def _check_within(phrases: list[tuple[str, str | None]], due: Mapping[str, Any], file: str, entry: str) -> None:
+    """Each `within` (a step's, a card's or a variant's) must have its hours in workup.yaml's `within_hours`:
+    the engine compares steps' (2026.11.75) and sorts cards of one level soonest first (2026.11.87)."""
     for field_, phrase in phrases:
-        if phrase and phrase not in steps.due:
+        if phrase and phrase not in due:
             raise KnowledgeFileError(file, entry, field_, f"'{phrase}' is not in workup.yaml's within_hours: add how many "
                                      "hours it allows (or null if it gives no time to compare)")
 
@@ -899,8 +899,8 @@ def _read_red_flags(path: Path, compiler: Compiler, definitions: Mapping[str, An
             raise KnowledgeFileError("red_flags.yaml", rule.id, "keeps_review",
                                      f"keeps_review is read on urgent cards only (this card is {rule.level})")
         _check_do_not(rule.do_not, steps, sources, "red_flags.yaml", rule.id, "do_not")
-        _check_card_within([("within", rule.within), *((f"variants[{n}].within", v.within) for n, v in enumerate(rule.variants))],
-                           steps, "red_flags.yaml", rule.id)
+        _check_within([("within", rule.within), *((f"variants[{n}].within", v.within) for n, v in enumerate(rule.variants))],
+                      steps.due, "red_flags.yaml", rule.id)
         test, reads, needs = _compile_rule(compiler, rule.when, rule.id, definitions, "red_flags.yaml")
         source = _source_label(sources, rule.source)
         variant_flags = tuple(
@@ -1010,8 +1010,8 @@ def build_unchecked(data_dir: Path) -> Knowledge:
     for cid, cause in causes.items():
         if cause.alarm is not None:
             _check_do_not(cause.alarm.do_not, steps, sources, "causes.yaml", cid, "alarm.do_not")
-            _check_card_within([(f"alarm.variants[{n}].within", v.within) for n, v in enumerate(cause.alarm.variants)],
-                               steps, "causes.yaml", cid)
+            _check_within([(f"alarm.variants[{n}].within", v.within) for n, v in enumerate(cause.alarm.variants)],
+                          steps.due, "causes.yaml", cid)
     red_flags = _read_red_flags(files["red_flags.yaml"], compiler, definitions, steps, sources)
     # a workup rule may read which can't-miss alarms fired (`alarm`); nothing decided before them may
     compiler.alarm_causes = frozenset(cid for cid, c in causes.items() if c.cant_miss and c.alarm is not None)
@@ -1130,11 +1130,8 @@ def _prepared_workup(rules: list[CompiledRule[WorkupRule]], steps: _Steps, sourc
     for compiled in rules:
         r = compiled.rule
         plan: list[PreparedStep] = []
+        _check_within([(f"steps[{n}].within", s.within) for n, s in enumerate(r.steps)], due, "workup.yaml", r.id)
         for n, (s, step_test) in enumerate(zip(r.steps, compiled.step_tests, strict=True)):
-            if s.within and s.within not in due:
-                raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
-                                         f"'{s.within}' is not in within_hours: add how many hours it allows "
-                                         "(or null if it gives no time to compare)")
             if s.conditional and s.within not in steps.waits_on:
                 raise KnowledgeFileError("workup.yaml", r.id, f"steps[{n}].within",
                                          f"'{s.within}' is not in waits_on: list the steps whose result the condition "

@@ -86,11 +86,11 @@ CORRUPTIONS = [
     # every `within` of a step that is not conditional has its hours in within_hours (2026.11.70)
     ("workup.yaml", "{step: mri, timing: urgent, within: \"2 weeks\", rationale: \"MRI of the mass without and with contrast",
      "{step: mri, timing: urgent, within: \"a fortnight\", rationale: \"MRI of the mass without and with contrast",
-     "sarcoma_pathway", "steps[0].within", "'a fortnight' is not in within_hours"),
+     "sarcoma_pathway", "steps[0].within", "'a fortnight' is not in workup.yaml's within_hours"),
     # and since 2026.11.75 so has a conditional step's
     ("workup.yaml", "conditional: true, timing: immediate, within: \"if the diagnosis is in doubt\",",
      "conditional: true, timing: immediate, within: \"if the diagnosis is unclear\",", "incarcerated_hernia",
-     "steps[3].within", "'if the diagnosis is unclear' is not in within_hours"),
+     "steps[3].within", "'if the diagnosis is unclear' is not in workup.yaml's within_hours"),
     ("workup.yaml", "  \"days\": 96\n", "  \"days\": soon\n", "days", "within_hours", "a number of 0 or more"),
     # a conditional step's phrase says which steps it waits on (2026.11.86), each a step of the file
     ("workup.yaml", "  \"if the X-ray is normal and concern persists\": [xray]\n", "", "bony_lump_urgent",
