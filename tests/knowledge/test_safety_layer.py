@@ -2265,3 +2265,25 @@ def test_a_small_bruise_on_an_anticoagulant_after_a_recorded_knock_is_not_flagge
     answer = assess({"age_years": 70, "bruising": True, "size_cm": 3, "anticoagulant": True, "recent_trauma": True,
                      "tender": False})
     assert "anticoagulated_haematoma" not in _flag_ids(answer)
+
+
+def test_a_fungating_pressure_ulcer_over_a_childs_lower_spine_keeps_the_dysraphism_marker():
+    """2026.11.103: a 2-year-old's midline lumbar pressure ulcer, its feel not recorded, was urgent (a possible
+    dysraphism: MRI and paediatric neurosurgery), but adding 'fungating' took the marker away (an open lesion is
+    the sarcoma rules') while the sarcoma rules leave a pressure ulcer out, so nothing fired: urgent fell to
+    routine. A fungating pressure ulcer now stays with the marker."""
+    case = {"age_years": 1.9, "location": "midline_lumbar", "pressure_ulcer": True}
+    assert assess(case).triage == "urgent"
+    answer = assess({**case, "fungating": True})
+    assert answer.triage == "urgent"
+    assert "high_risk_dysraphism_marker" in _flag_ids(answer)
+    assert {"mri", "referral"} <= {w.step for w in answer.workup}
+    assert "pediatric_neurosurgery" in _referral_targets(answer)
+    assert {"excision", "biopsy", "incision_drainage"} <= _avoided(answer)
+
+
+def test_a_fungating_midline_lump_in_a_child_without_a_pressure_ulcer_stays_on_the_sarcoma_pathway():
+    """The other side of 2026.11.103: a fungating lump that is not a pressure ulcer is the sarcoma rules'."""
+    answer = assess({"age_years": 1.9, "location": "midline_lumbar", "fungating": True})
+    flags = _flag_ids(answer)
+    assert "sarcoma_other_features" in flags and "high_risk_dysraphism_marker" not in flags

@@ -127,6 +127,9 @@ def test_a_conditional_step_only_shows_beside_no_unconditional_twin_that_covers_
 # and (knowledge 2026.11.98): a toddler's small bruise, injury not asked, was urgent until an anticoagulant was added
 @example(case={"age_years": 1.82, "bruising": True, "size_cm": 0.9, "reducible": True, "consistency": "fluctuant"},
          extra="anticoagulant")
+# and (knowledge 2026.11.102): a toddler's midline pressure ulcer lost the dysraphism marker when 'fungating' was added
+@example(case={"age_years": 1.89, "location": "midline_lumbar", "pressure_ulcer": True, "immunocompromised": True,
+               "mobility": "fixed", "back_pain_new_or_worse": True}, extra="fungating")
 def test_adding_an_alarm_finding_never_lowers_triage(case, extra):
     """A case with one more danger sign answered 'yes' is triaged at least as high."""
     if case.get(extra) is True:
