@@ -2287,3 +2287,47 @@ def test_a_fungating_midline_lump_in_a_child_without_a_pressure_ulcer_stays_on_t
     answer = assess({"age_years": 1.9, "location": "midline_lumbar", "fungating": True})
     flags = _flag_ids(answer)
     assert "sarcoma_other_features" in flags and "high_risk_dysraphism_marker" not in flags
+
+
+_DEEP_COLLECTIONS = {
+    "injector_febrile_deep_paraspinal": {"age_years": 35, "sex": "male", "iv_drug_use": True, "fever": True,
+                                         "location": "paraspinal", "depth": "deep", "consistency": "fluctuant",
+                                         "tender": True, "erythema": True, "warmth": True, "onset": "acute",
+                                         "size_cm": 5},
+    "tb_risk_night_sweats_paraspinal": {"age_years": 30, "location": "paraspinal", "depth": "deep",
+                                        "consistency": "fluctuant", "tender": True, "onset": "subacute",
+                                        "tb_risk": True, "night_sweats": True, "size_cm": 6},
+    "afebrile_injector_depth_not_recorded": {"age_years": 45, "location": "paraspinal", "consistency": "fluctuant",
+                                             "tender": False, "iv_drug_use": True, "fever": False},
+}
+
+
+@pytest.mark.parametrize("case", list(_DEEP_COLLECTIONS.values()), ids=list(_DEEP_COLLECTIONS))
+def test_an_adults_deep_collection_names_interventional_radiology_for_its_drainage(case):
+    """2026.11.104: the deep-collection plan said 'drainage, if needed, image-guided' and named nobody to do it.
+    An adult's deep or paraspinal collection with a risk factor now has a referral to interventional radiology,
+    conditional on the imaging showing an abscess outside the spinal canal and waiting on that imaging
+    (Gupta 1997: most psoas abscesses drained percutaneously)."""
+    answer = assess(case)
+    steps = [w for w in answer.workup if w.step == "referral" and w.to == "interventional_radiology"]
+    assert len(steps) == 1, [(w.step, w.to) for w in answer.workup]
+    step = steps[0]
+    assert step.timing == "urgent" and "if the imaging shows an abscess" in step.within
+    assert {"mri", "ct", "ultrasound"} & {w.step for w in answer.workup}
+    assert "incision_drainage" not in {w.step for w in answer.workup}
+    cards = [f for f in answer.red_flags if f["id"] == "deep_collection_image_first"]
+    assert all("interventional radiology" in f["action"] for f in cards)
+
+
+@pytest.mark.parametrize("case", [
+    # a child's deep paraspinal collection with fever: the paediatric teams the other rules name
+    {"age_years": 10, "location": "paraspinal", "depth": "deep", "consistency": "fluctuant", "fever": True},
+    # a midline sacral collection with new leg weakness: it may reach the canal (imaged, not drained by a needle)
+    {"age_years": 30, "location": "midline_sacral", "consistency": "fluctuant", "leg_weakness": True},
+    # the injector's paraspinal collection recorded as superficial
+    {"age_years": 45, "location": "paraspinal", "depth": "superficial", "consistency": "fluctuant",
+     "tender": False, "iv_drug_use": True, "fever": False},
+], ids=["child_deep_paraspinal", "midline_sacral_with_leg_weakness", "superficial_paraspinal"])
+def test_no_interventional_radiology_drainage_outside_an_adults_deep_collection(case):
+    """The other side of 2026.11.104."""
+    assert "interventional_radiology" not in _referral_targets(assess(case))
