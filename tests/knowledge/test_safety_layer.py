@@ -2331,3 +2331,33 @@ def test_an_adults_deep_collection_names_interventional_radiology_for_its_draina
 def test_no_interventional_radiology_drainage_outside_an_adults_deep_collection(case):
     """The other side of 2026.11.104."""
     assert "interventional_radiology" not in _referral_targets(assess(case))
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 58, "consistency": "hard", "depth": "deep", "bleeding_lesion": True, "recent_trauma": False},
+    {"age_years": 52, "consistency": "hard", "mobility": "fixed"},
+], ids=["deep_hard_bleeding", "fixed_hard"])
+def test_a_deep_or_fixed_hard_lump_of_unrecorded_size_stays_on_the_sarcoma_pathway(case):
+    """2026.11.105: a deep (or fixed) lump of unrecorded size was urgent on the sarcoma pathway when felt rubbery,
+    soft or firm, but routine with a routine X-ray when felt hard: a hard lump counted as a bony landmark
+    whatever its size, though only one under 5 cm can be (review 2026-11 I1: hard is not bony). Unknown is not
+    no: the size not recorded may be 5 cm or more."""
+    rubbery = assess({**case, "consistency": "rubbery"})
+    answer = assess(case)
+    assert rubbery.triage == answer.triage == "urgent"
+    assert "sarcoma_deep_or_fixed" in _flag_ids(answer)
+    assert {"mri", "referral"} <= {w.step for w in answer.workup}
+    assert "sarcoma_service" in _referral_targets(answer)
+
+
+def test_a_small_hard_lump_recorded_under_5_cm_keeps_the_bony_path():
+    """The other side of 2026.11.105: the same deep hard lump recorded at 3 cm is a possible bony landmark, and
+    a 1.5 cm hard, fixed spinous process known since adolescence stays routine (review 2026-11 B14)."""
+    small = assess({"age_years": 58, "consistency": "hard", "depth": "deep", "bleeding_lesion": True,
+                    "recent_trauma": False, "size_cm": 3})
+    assert "sarcoma_deep_or_fixed" not in _flag_ids(small)
+    assert "xray" in {w.step for w in small.workup}
+    landmark = assess({"age_years": 22, "location": "midline_lumbar", "size_cm": 1.5, "consistency": "hard",
+                       "mobility": "fixed", "onset": "chronic", "growth": "stable", "tender": False,
+                       "rest_or_night_pain": False})
+    assert landmark.triage == "routine"
