@@ -2333,6 +2333,38 @@ def test_no_interventional_radiology_drainage_outside_an_adults_deep_collection(
     assert "interventional_radiology" not in _referral_targets(assess(case))
 
 
+_UNSITED_CHILD_ABSCESS = {"age_years": 0.67, "consistency": "fluctuant", "tender": True, "erythema": True}
+
+
+@pytest.mark.parametrize("case", [_UNSITED_CHILD_ABSCESS, {**_UNSITED_CHILD_ABSCESS, "age_years": 12},
+                                  {k: v for k, v in _UNSITED_CHILD_ABSCESS.items() if k != "age_years"}],
+                         ids=["baby_of_8_months", "child_of_12", "no_age_either"])
+def test_with_no_site_entered_a_childs_abscess_is_drained_only_once_the_site_shows_it_is_off_the_midline(case):
+    """2026.11.106: an 8-month-old's red, tender, fluctuant lump with the site on the back not entered had
+    'incision and drainage, same day' and 'an abscess to drain today', while the same lump on the lumbar
+    midline is imaged for a dermal sinus with the knife held back (child_midline_collection). Unknown is not
+    no: the incision now waits on the site, as it waits on the age for an unaged midline abscess (2026.11.65)."""
+    answer = assess(case)
+    (incision,) = [w for w in answer.workup if w.step == "incision_drainage"]
+    assert incision.within.startswith("same day, once the site is entered")
+    assert "site_not_entered_child_collection" in _flag_ids(answer)
+    assert "drainable_abscess" not in _flag_ids(answer)
+    on_the_flank = assess({**case, "location": "flank"})
+    assert [w.within for w in on_the_flank.workup if w.step == "incision_drainage"] == ["same day"]
+    assert "site_not_entered_child_collection" not in _flag_ids(on_the_flank)
+    on_the_midline = assess({**case, "location": "midline_sacral", "age_years": case.get("age_years", 8)})
+    assert "incision_drainage" in _avoided(on_the_midline)
+    assert not [w for w in on_the_midline.workup if w.step == "incision_drainage"]
+
+
+def test_an_adults_abscess_with_no_site_entered_is_drained_the_same_day():
+    """The other side of 2026.11.106: from 16 the site does not decide, so the drain-today card and step stand."""
+    answer = assess({**_UNSITED_CHILD_ABSCESS, "age_years": 16})
+    assert [w.within for w in answer.workup if w.step == "incision_drainage"] == ["same day"]
+    assert "drainable_abscess" in _flag_ids(answer)
+    assert "site_not_entered_child_collection" not in _flag_ids(answer)
+
+
 @pytest.mark.parametrize("case", [
     {"age_years": 58, "consistency": "hard", "depth": "deep", "bleeding_lesion": True, "recent_trauma": False},
     {"age_years": 52, "consistency": "hard", "mobility": "fixed"},
