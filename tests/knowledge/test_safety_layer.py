@@ -2393,3 +2393,30 @@ def test_a_small_hard_lump_recorded_under_5_cm_keeps_the_bony_path():
                        "mobility": "fixed", "onset": "chronic", "growth": "stable", "tender": False,
                        "rest_or_night_pain": False})
     assert landmark.triage == "routine"
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 5, "location": "midline_lumbar", "warmth": True, "tender": True},
+    {"age_years": 5, "location": "midline_sacral", "erythema": True, "tender": True, "onset": "acute"},
+    {"age_years": 9, "location": "natal_cleft", "erythema": True, "warmth": True, "tender": True},
+], ids=["warm_tender_lumbar", "red_tender_sacral_acute", "inflamed_cleft_before_puberty"])
+def test_a_childs_inflamed_midline_lump_of_unrecorded_feel_is_imaged_as_a_possible_dermal_sinus(case):
+    """2026.11.107: a 5-year-old's warm, tender midline lumbar lump, its feel not recorded, was routine with a
+    routine ultrasound: felt fluctuant it is child_midline_collection and felt soft the dysraphism marker (both
+    urgent), but the marker leaves out an inflamed lump of unrecorded feel for the collection rule, which
+    needed 'fluctuant'. Unknown is not no: the collection rule now takes it."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    assert "child_midline_collection" in _flag_ids(answer)
+    assert {"pediatric_surgery"} <= _referral_targets(answer)
+    assert {"incision_drainage", "excision", "biopsy"} <= _avoided(answer)
+    assert assess({**case, "consistency": "fluctuant"}).triage == "urgent"
+
+
+def test_a_childs_firm_inflamed_midline_lump_and_an_adults_are_not_the_collection_rule():
+    """The other side of 2026.11.107: a lump recorded as firm is not a collection, and at 16 the midline
+    lump is an adult's."""
+    firm = assess({"age_years": 5, "location": "midline_lumbar", "warmth": True, "tender": True, "consistency": "firm"})
+    adult = assess({"age_years": 16, "location": "midline_lumbar", "warmth": True, "tender": True})
+    assert "child_midline_collection" not in _flag_ids(firm)
+    assert "child_midline_collection" not in _flag_ids(adult)
