@@ -2420,3 +2420,44 @@ def test_a_childs_firm_inflamed_midline_lump_and_an_adults_are_not_the_collectio
     adult = assess({"age_years": 16, "location": "midline_lumbar", "warmth": True, "tender": True})
     assert "child_midline_collection" not in _flag_ids(firm)
     assert "child_midline_collection" not in _flag_ids(adult)
+
+
+@pytest.mark.parametrize(("case", "team"), [
+    ({"age_years": 53, "location": "midline_lumbar", "saddle_anesthesia": True, "bladder_bowel_dysfunction": True},
+     "spinal_surgery"),
+    ({"age_years": 8, "location": "midline_lumbar", "saddle_anesthesia": True}, "pediatric_neurosurgery"),
+], ids=["adult", "child"])
+def test_suspected_cauda_equina_syndrome_names_the_surgeons_if_the_mri_shows_compression(case, team):
+    """2026.11.108: the emergency plan for suspected cauda equina syndrome held the emergency department and
+    the MRI within 4 hours, whose rationale says confirmed CES goes to emergency decompression, and named
+    nobody to do it. It now adds the on-call spinal (for a child, paediatric neurosurgical) team at once,
+    conditional on the MRI showing compression (Hussain 2018)."""
+    answer = assess(case)
+    assert answer.triage == "emergency" and "cauda_equina_syndrome" in _flag_ids(answer)
+    (step,) = [w for w in answer.workup if w.step == "referral" and w.to == team and w.timing == "immediate"]
+    assert step.within == "now, if the MRI shows compression of the cauda equina"
+    assert "mri" in {w.step for w in answer.workup if w.timing == "immediate"}
+    assert "on-call spinal surgeons" in _card(answer, "cauda_equina_syndrome")["action"]
+
+
+def test_longstanding_cauda_equina_features_keep_the_urgent_spinal_review_without_the_emergency_referral():
+    """The other side of 2026.11.108: saddle numbness of 30 days, not getting worse, is the urgent pathway."""
+    answer = assess({"age_years": 48, "location": "paraspinal", "back_pain": True, "saddle_anesthesia": True,
+                     "symptom_onset_days": 30, "symptoms_progressing": False})
+    steps = [(w.to, w.timing, w.within) for w in answer.workup if w.step == "referral"]
+    assert ("spinal_surgery", "urgent", None) in steps or ("spinal_surgery", "urgent", "") in steps, steps
+    assert not [s for s in steps if s[1] == "immediate"]
+
+
+def test_an_adults_midline_lump_that_may_be_a_spinal_lipoma_names_the_spinal_surgeons_for_what_the_mri_shows():
+    """2026.11.108: an adult's midline lumbosacral lump under a hair tuft had an MRI and no one named for what it
+    may show; a conditional spinal referral now follows (Menezes 2021: tethered cord found in adults under such
+    markers, in a neurosurgical series). A superficial, firm, mobile lump with no marker has no such step."""
+    answer = assess({"age_years": 50, "location": "midline_sacral", "hair_tuft": True})
+    assert "adult_midline_fatty_mass" in _flag_ids(answer)
+    (step,) = [w for w in answer.workup if w.step == "referral" and w.to == "spinal_surgery"]
+    assert step.within == "if the MRI shows a spinal lipoma, a tethered cord or a lesion reaching the spinal canal"
+    plain = assess({"age_years": 50, "location": "midline_sacral", "consistency": "firm", "depth": "superficial",
+                    "mobility": "mobile", "hair_tuft": False, "sinus_pits": False, "vascular_mark": False,
+                    "atypical_dimple": False})
+    assert "spinal_surgery" not in _referral_targets(plain)
