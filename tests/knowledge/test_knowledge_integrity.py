@@ -77,8 +77,8 @@ def test_missing_manifest_is_refused(data_copy):
 
 def test_a_reviewed_change_loads_after_the_manifest_is_written(data_copy):
     """The intended path: edit, review, `make knowledge-manifest`, load."""
-    _edit(data_copy, "red_flags.yaml", "emergency MRI of the lumbosacral spine within 4 hours of request;",
-          "emergency MRI of the lumbosacral spine within four hours of request;")
+    _edit(data_copy, "red_flags.yaml", "MRI of the lumbosacral spine within 4 hours of request (",
+          "MRI of the lumbosacral spine within four hours of request (")
     _refused(data_copy, "does not match")
     write(data_copy)
     knowledge.clear_cache()

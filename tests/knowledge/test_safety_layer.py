@@ -2437,7 +2437,7 @@ def test_suspected_cauda_equina_syndrome_names_the_surgeons_if_the_mri_shows_com
     (step,) = [w for w in answer.workup if w.step == "referral" and w.to == team and w.timing == "immediate"]
     assert step.within == "now, if the MRI shows compression of the cauda equina"
     assert "mri" in {w.step for w in answer.workup if w.timing == "immediate"}
-    assert "on-call spinal surgeons" in _card(answer, "cauda_equina_syndrome")["action"]
+    assert "on-call spinal team at once if it shows compression" in _card(answer, "cauda_equina_syndrome")["action"]
 
 
 def test_longstanding_cauda_equina_features_keep_the_urgent_spinal_review_without_the_emergency_referral():
