@@ -678,8 +678,9 @@ def test_a_new_swelling_in_nf1_is_a_possible_bleed_with_no_knife(nf1):
     Zhang 2024: minor trauma can cause life-threatening bleeding in NF1): a new swelling after an injury
     (onset new or not recorded) is urgent with same-day bloods and ultrasound; one growing fast is an
     emergency with the department, bloods and CT first. Neither may be incised, even when red and tender
-    (a haematoma can look so). A swelling in NF1 that discharges pus, comes with a fever or is older than
-    two weeks, or the same injury without NF1, is not this rule's."""
+    (a haematoma can look so). A swelling in NF1 that discharges pus from an acute, tender lump (since
+    2026.11.110; any pus until then, though no infection rule takes pus alone), comes with a fever or is older
+    than two weeks, or the same injury without NF1, is not this rule's."""
     after_fall = {"age_years": 36, "location": "flank", "recent_trauma": True, **nf1}
     for case in (after_fall, {**after_fall, "onset": "acute"}, {"age_years": 20, "bruising": True, **nf1}):
         answer = assess(case)
@@ -697,7 +698,7 @@ def test_a_new_swelling_in_nf1_is_a_possible_bleed_with_no_knife(nf1):
         assert {("blood_tests", None), ("ct", None), ("referral", "emergency_department")} <= set(_plan(answer))
         assert {"incision_drainage", "biopsy"} <= _avoided(answer), case
     for quiet in ({**after_fall, "onset": "subacute"},
-                  {**after_fall, "discharge": "pus"},
+                  {**after_fall, "discharge": "pus", "onset": "acute", "tender": True},
                   {**after_fall, "fever": True},
                   {"age_years": 36, "location": "flank", "recent_trauma": True, "nf1": False}):
         flags = _flag_ids(assess(quiet))
@@ -2461,3 +2462,19 @@ def test_an_adults_midline_lump_that_may_be_a_spinal_lipoma_names_the_spinal_sur
                     "mobility": "mobile", "hair_tuft": False, "sinus_pits": False, "vascular_mark": False,
                     "atypical_dimple": False})
     assert "spinal_surgery" not in _referral_targets(plain)
+
+
+def test_an_nf1_swelling_after_an_injury_that_discharges_pus_is_not_left_to_rules_that_do_not_take_it():
+    """2026.11.110: an NF1 swelling after an injury is a possible bleed (same-day checks, no knife), unless it is
+    infected, which was read as 'any pus'; but the infection rules take pus only with an acute onset and
+    tenderness or inflamed skin. A 9-year-old's NF1 swelling after an injury discharging pus, its onset and feel
+    not recorded, fired nothing and was routine (urgent without the pus). The bleed rule now hands over only
+    what the infection rules take."""
+    case = {"age_years": 8.85, "nf1": True, "recent_trauma": True}
+    assert assess(case).triage == "urgent"
+    answer = assess({**case, "discharge": "pus"})
+    assert answer.triage == "urgent"
+    assert "nf1_swelling_after_injury" in _flag_ids(answer)
+    assert "incision_drainage" in _avoided(answer)
+    febrile = assess({**case, "discharge": "pus", "fever": True})
+    assert "nf1_swelling_after_injury" not in _flag_ids(febrile)
