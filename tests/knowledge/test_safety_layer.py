@@ -2478,3 +2478,27 @@ def test_an_nf1_swelling_after_an_injury_that_discharges_pus_is_not_left_to_rule
     assert "incision_drainage" in _avoided(answer)
     febrile = assess({**case, "discharge": "pus", "fever": True})
     assert "nf1_swelling_after_injury" not in _flag_ids(febrile)
+
+
+@pytest.mark.parametrize("feel", ["fluctuant", "soft", "rubbery"])
+def test_a_babys_soft_or_cystic_lump_with_no_site_entered_counts_as_possibly_on_the_midline(feel):
+    """2026.11.111: a baby's lump whose site was not entered is read by the infant teratoma rule as possibly
+    over the coccyx when firm, hard or of unrecorded feel (2026.11.26), which leaves a soft, rubbery or cystic
+    one to the dysraphism marker; but the marker read only a recorded midline site, so a 9-month-old's fluctuant
+    lump with no site entered fired nothing (routine), while the same lump with its feel not recorded was
+    urgent. The marker now reads a baby's unrecorded site as possibly the midline."""
+    assert assess({"age_years": 0.71}).triage == "urgent"
+    answer = assess({"age_years": 0.71, "consistency": feel})
+    assert answer.triage == "urgent"
+    assert "high_risk_dysraphism_marker" in _flag_ids(answer)
+    assert "pediatric_neurosurgery" in _referral_targets(answer)
+    assert {"excision", "biopsy", "incision_drainage"} <= _avoided(answer)
+
+
+def test_a_babys_lump_recorded_off_the_midline_or_an_older_childs_unsited_lump_is_not_the_marker():
+    """The other side of 2026.11.111: the site recorded on the flank, or the child 18 months old, or the
+    lump reducible."""
+    for case in ({"age_years": 0.71, "consistency": "fluctuant", "location": "flank"},
+                 {"age_years": 1.5, "consistency": "fluctuant"},
+                 {"age_years": 0.5, "consistency": "soft", "reducible": True}):
+        assert "high_risk_dysraphism_marker" not in _flag_ids(assess(case)), case
