@@ -2502,3 +2502,19 @@ def test_a_babys_lump_recorded_off_the_midline_or_an_older_childs_unsited_lump_i
                  {"age_years": 1.5, "consistency": "fluctuant"},
                  {"age_years": 0.5, "consistency": "soft", "reducible": True}):
         assert "high_risk_dysraphism_marker" not in _flag_ids(assess(case)), case
+
+
+@pytest.mark.parametrize("extra", [{"fever": True},
+                                   {"fever": True, "discharge": "pus", "tender": True, "erythema": True,
+                                    "consistency": "fluctuant"}], ids=["fever", "febrile_abscess_picture"])
+def test_a_fever_beside_a_new_fast_growing_nf1_swelling_keeps_the_bleed_emergency(extra):
+    """2026.11.113: a new, fast-growing swelling in NF1 is an emergency (a bleed can reach shock within hours:
+    the department, bloods and CT, no knife); a fever handed it to the infection rules, whose card for a fever
+    with no skin infection is urgent, so the triage fell. A fever, or pus, does not rule out the bleed, and the
+    emergency path is safe for an abscess too (it is imaged before any drainage)."""
+    case = {"nf1": True, "onset": "acute", "growth": "rapid", "age_years": 39}
+    answer = assess({**case, **extra})
+    assert answer.triage == "emergency"
+    assert "nf1_expanding_swelling" in _flag_ids(answer)
+    assert {"incision_drainage", "biopsy"} <= _avoided(answer)
+    assert ("ct", None) in _plan(answer)

@@ -130,6 +130,8 @@ def test_a_conditional_step_only_shows_beside_no_unconditional_twin_that_covers_
 # and (knowledge 2026.11.102): a toddler's midline pressure ulcer lost the dysraphism marker when 'fungating' was added
 @example(case={"age_years": 1.89, "location": "midline_lumbar", "pressure_ulcer": True, "immunocompromised": True,
                "mobility": "fixed", "back_pain_new_or_worse": True}, extra="fungating")
+# and (knowledge 2026.11.112): a fever took the NF1 expanding-bleed emergency away (urgent)
+@example(case={"nf1": True, "onset": "acute", "growth": "rapid", "age_years": 39.43}, extra="fever")
 def test_adding_an_alarm_finding_never_lowers_triage(case, extra):
     """A case with one more danger sign answered 'yes' is triaged at least as high."""
     if case.get(extra) is True:
