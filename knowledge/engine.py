@@ -260,8 +260,8 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
         }
 
 
-def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, review_fits: bool, known_mask: int,
-            ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
+def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, review_fits: bool,
+            known_mask: int) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs. A step on the
