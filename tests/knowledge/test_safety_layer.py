@@ -115,13 +115,22 @@ ranking puts occult dysraphism (an infected dermal sinus or meningocele) first, 
 the findings, carries most of that."""
 
 
+INFANT_CLEFT_LUMP = {"age_years": 0.32, "location": "natal_cleft", "warmth": False}
+"""A 4-month-old's natal-cleft lump, not warm, nothing else recorded: the infant prior, not the findings,
+puts occult dysraphism above its threshold."""
+
+
 def test_a_likely_cant_miss_cause_keeps_its_do_not_list_when_the_age_keeps_its_card_quiet():
     """2026.11.43: the dysraphism alarm's card stays quiet when the age band alone makes the cause likely
-    (the odds condition), and until then its do-not list went with it: the plan above told the clinician to
-    incise a lump the ranking put at a third likely to reach the dura. The do-not list now holds from the
-    threshold; the card, and its triage, still need the findings to double the odds."""
+    (the odds condition), and until then its do-not list went with it: the plan told the clinician to incise
+    a 6-month-old's febrile, inflamed lump with no site entered (INFANT_INFLAMED_UNSITED) that the ranking put
+    at a third likely to reach the dura. The do-not list now holds from the threshold; the card, and its
+    triage, still need the findings to double the odds. Since 2026.11.115 a findings rule holds the knife
+    for that lump too (child_midline_collection reads a baby's unsited lump as possibly on the midline), so
+    the alarm's own do-not list is shown here on a baby's natal-cleft lump, which no findings rule keeps
+    from the knife."""
     k = load_knowledge()
-    a = assess(INFANT_INFLAMED_UNSITED)
+    a = assess(INFANT_CLEFT_LUMP)
     p = a.probability("occult_spinal_dysraphism")
     alarm = k.causes["occult_spinal_dysraphism"].alarm
     j = k.cause_ids.index("occult_spinal_dysraphism")
@@ -129,13 +138,16 @@ def test_a_likely_cant_miss_cause_keeps_its_do_not_list_when_the_age_keeps_its_c
     assert p >= alarm.threshold
     assert p / (1 - p) < alarm.min_odds_ratio * p0 / (1 - p0)  # so the card stays quiet
     assert "alarm_occult_spinal_dysraphism" not in _flag_ids(a)
-    assert a.triage == "urgent"  # from the abscess-with-fever flag, not the alarm
+    assert a.triage == "urgent"  # from the infant teratoma card, not the alarm
     items = {d.step: d for d in a.avoid}
     assert {"incision_drainage", "biopsy", "excision"} <= set(items)
     assert {items[s].rule for s in ("incision_drainage", "biopsy", "excision")} == {"alarm_occult_spinal_dysraphism"}
     assert {items[s].origin for s in ("incision_drainage", "biopsy", "excision")} == {"cant_miss"}
     assert "incision_drainage" not in {w.step for w in a.workup}
     assert "ultrasound" in {w.step for w in a.workup}
+    inflamed = assess(INFANT_INFLAMED_UNSITED)
+    assert "incision_drainage" in _avoided(inflamed)
+    assert "incision_drainage" not in {w.step for w in inflamed.workup}
 
 
 @pytest.mark.parametrize("age", [8, 45])
@@ -2337,14 +2349,15 @@ def test_no_interventional_radiology_drainage_outside_an_adults_deep_collection(
 _UNSITED_CHILD_ABSCESS = {"age_years": 0.67, "consistency": "fluctuant", "tender": True, "erythema": True}
 
 
-@pytest.mark.parametrize("case", [_UNSITED_CHILD_ABSCESS, {**_UNSITED_CHILD_ABSCESS, "age_years": 12},
+@pytest.mark.parametrize("case", [{**_UNSITED_CHILD_ABSCESS, "age_years": 2}, {**_UNSITED_CHILD_ABSCESS, "age_years": 12},
                                   {k: v for k, v in _UNSITED_CHILD_ABSCESS.items() if k != "age_years"}],
-                         ids=["baby_of_8_months", "child_of_12", "no_age_either"])
+                         ids=["child_of_2", "child_of_12", "no_age_either"])
 def test_with_no_site_entered_a_childs_abscess_is_drained_only_once_the_site_shows_it_is_off_the_midline(case):
     """2026.11.106: an 8-month-old's red, tender, fluctuant lump with the site on the back not entered had
     'incision and drainage, same day' and 'an abscess to drain today', while the same lump on the lumbar
     midline is imaged for a dermal sinus with the knife held back (child_midline_collection). Unknown is not
-    no: the incision now waits on the site, as it waits on the age for an unaged midline abscess (2026.11.65)."""
+    no: the incision now waits on the site, as it waits on the age for an unaged midline abscess (2026.11.65).
+    Since 2026.11.115 a baby's (under 1) is child_midline_collection's itself (the next test)."""
     answer = assess(case)
     (incision,) = [w for w in answer.workup if w.step == "incision_drainage"]
     assert incision.within.startswith("same day, once the site is entered")
@@ -2518,3 +2531,66 @@ def test_a_fever_beside_a_new_fast_growing_nf1_swelling_keeps_the_bleed_emergenc
     assert "nf1_expanding_swelling" in _flag_ids(answer)
     assert {"incision_drainage", "biopsy"} <= _avoided(answer)
     assert ("ct", None) in _plan(answer)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 0.08, "prior_injury_at_site": True, "warmth": True, "erythema": False, "discharge": "pus", "tender": True},
+    _UNSITED_CHILD_ABSCESS,
+    {"age_years": 0.5, "tender": True, "warmth": True, "onset": "acute"},
+    {**INFANT_INFLAMED_UNSITED, "atypical_dimple": False},
+], ids=["one_month_warm_tender_pus", "eight_months_red_tender_fluctuant", "six_months_warm_tender_feel_not_recorded",
+        "no_atypical_dimple_recorded"])
+def test_a_babys_inflamed_lump_with_no_site_entered_is_imaged_as_a_possible_dermal_sinus(case):
+    """2026.11.115: a baby's lump with no site entered is read as possibly on the midline by the dysraphism
+    marker (2026.11.111) and the infant teratoma rule (2026.11.26), and both leave an inflamed or infected lump
+    to child_midline_collection, which read only a recorded site. So a 1-month-old's warm lump discharging pus,
+    site not entered, was urgent (those two rules), and adding 'tender' made it routine with an incision the
+    same day (found by a search for worse answers that lower the triage). The collection rule now reads a
+    baby's unrecorded site as they do: urgent, imaged first, no knife, and its card asks for the site. 'No
+    atypical dimple' recorded does not take it away (it takes the other two rules away, which read a recorded
+    dimple answer as a dimple examined, not a mass): an inflamed lump or a collection is not a simple dimple."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    assert "child_midline_collection" in _flag_ids(answer)
+    assert "site_not_entered_child_collection" not in _flag_ids(answer)
+    assert {"incision_drainage", "excision", "biopsy"} <= _avoided(answer)
+    assert "incision_drainage" not in {w.step for w in answer.workup}
+    assert "pediatric_surgery" in _referral_targets(answer)
+    assert _card(answer, "child_midline_collection").action.startswith("Enter the site")
+
+
+def test_a_babys_inflamed_lump_recorded_off_the_midline_or_an_older_childs_is_not_the_collection_rule():
+    """The other side of 2026.11.115: the site recorded on the flank (drained the same day), an 18-month-old
+    with no site entered (the site warning and the conditional incision of 2026.11.106), and a baby's
+    non-inflamed cystic lump with no site entered (the dysraphism marker's, as on the midline)."""
+    flank = assess({**_UNSITED_CHILD_ABSCESS, "location": "flank"})
+    assert "child_midline_collection" not in _flag_ids(flank)
+    assert [w.within for w in flank.workup if w.step == "incision_drainage"] == ["same day"]
+    toddler = assess({**_UNSITED_CHILD_ABSCESS, "age_years": 1.5})
+    assert "child_midline_collection" not in _flag_ids(toddler)
+    assert "site_not_entered_child_collection" in _flag_ids(toddler)
+    cyst = assess({"age_years": 0.5, "consistency": "fluctuant", "erythema": False, "warmth": False, "tender": False})
+    assert "child_midline_collection" not in _flag_ids(cyst)
+    assert "high_risk_dysraphism_marker" in _flag_ids(cyst)
+
+
+def test_a_deep_bleeding_lesion_the_sarcoma_card_does_not_take_keeps_the_skin_cancer_card():
+    """2026.11.115: a raised scar that bleeds (possible carcinoma in a scar) was urgent with a dermatology
+    referral (non_healing_skin_lesion), and routine with no card once 'deep' was ticked: the skin card leaves a
+    deep lesion to the sarcoma card, but that card leaves out a lump whose growth a scar, a punctum or an injury
+    explains. The skin card now leaves out only a deep lesion the sarcoma card takes."""
+    case = {"raised_scar": True, "bleeding_lesion": True}
+    assert assess(case).triage == "urgent"
+    answer = assess({**case, "depth": "deep"})
+    assert answer.triage == "urgent"
+    assert "non_healing_skin_lesion" in _flag_ids(answer)
+    assert "dermatology" in _referral_targets(answer)
+    punctum = assess({"age_years": 60, "punctum": True, "fungating": True, "depth": "deep", "onset": "chronic"})
+    assert "non_healing_skin_lesion" in _flag_ids(punctum)
+
+
+def test_a_deep_bleeding_lump_on_the_sarcoma_pathway_does_not_also_get_the_skin_card():
+    """The other side of 2026.11.115: a 50-year-old's deep lump that bleeds is the sarcoma card's alone."""
+    answer = assess({"age_years": 50, "bleeding_lesion": True, "depth": "deep"})
+    assert "sarcoma_deep_or_fixed" in _flag_ids(answer)
+    assert "non_healing_skin_lesion" not in _flag_ids(answer)

@@ -252,8 +252,9 @@ def test_reset_clears_the_label_for_the_next_patient() -> None:
 def test_a_do_not_from_a_quiet_alarm_names_the_rankings_estimate(kb: knowledge.Knowledge) -> None:
     """2026.11.43: a can't-miss cause at its threshold keeps its do-not list when its card stays quiet; with no
     card to name, each item says the ranking's estimate put it there."""
-    infant = knowledge.assess({"age_years": 0.5, "size_cm": 2, "consistency": "fluctuant", "onset": "chronic",
-                               "fever": True, "tender": True, "erythema": True}, kb)
+    # a 4-month-old's natal-cleft lump, nothing else recorded (until 2026.11.115 a 6-month-old's inflamed
+    # lump with no site entered, which a findings rule, child_midline_collection, now keeps from the knife)
+    infant = knowledge.assess({"age_years": 0.32, "location": "natal_cleft", "warmth": False}, kb)
     assert "alarm_occult_spinal_dysraphism" not in {f.id for f in infant.red_flags}
     page = export.case_summary_html(infant, kb, NOW)
     p = infant.probability("occult_spinal_dysraphism")
