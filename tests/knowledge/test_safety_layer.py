@@ -2594,3 +2594,30 @@ def test_a_deep_bleeding_lump_on_the_sarcoma_pathway_does_not_also_get_the_skin_
     answer = assess({"age_years": 50, "bleeding_lesion": True, "depth": "deep"})
     assert "sarcoma_deep_or_fixed" in _flag_ids(answer)
     assert "non_healing_skin_lesion" not in _flag_ids(answer)
+
+
+def test_the_weeks_since_an_injury_entered_count_as_an_injury():
+    """2026.11.116: an 85-year-old's bruised lump with the injury entered as 47 weeks ago, 'injury' itself not
+    ticked, was routine, though urgent with the injury ticked yes (a post-traumatic lump still there at 6
+    weeks: MRI) or no (a bruise nothing explains). The question 'how many weeks ago was the injury?' is
+    answered only when there was one: unknown is not no. A febrile lump with the injury entered as 2 weeks
+    ago is the emergency of a deep infection after an injury (NG51's moderate-to-high risk criterion)."""
+    old_injury = {"weeks_since_trauma": 47, "bruising": True, "fever": False, "age_years": 85}
+    answer = assess(old_injury)
+    assert answer.triage == "urgent"
+    assert "haematoma_not_explained" in _flag_ids(answer)
+    assert "mri" in {w.step for w in answer.workup}
+    febrile = assess({"age_years": 40, "fever": True, "weeks_since_trauma": 2})
+    assert febrile.triage == "emergency"
+    assert "febrile_deep_lump_after_injury_or_procedure" in _flag_ids(febrile)
+
+
+def test_the_weeks_since_an_injury_do_not_count_when_the_injury_is_recorded_as_none():
+    """The other side of 2026.11.116: with 'injury' recorded as no the weeks stand for nothing, and an injury
+    3 weeks ago is still inside the 6 weeks in which a post-traumatic lump is watched."""
+    denied = assess({"age_years": 50, "weeks_since_trauma": 10, "recent_trauma": False})
+    assert "haematoma_not_explained" not in _flag_ids(denied)
+    assert "febrile_deep_lump_after_injury_or_procedure" not in _flag_ids(
+        assess({"age_years": 40, "fever": True, "weeks_since_trauma": 2, "recent_trauma": False}))
+    recent = assess({"age_years": 50, "weeks_since_trauma": 3})
+    assert "haematoma_not_explained" not in _flag_ids(recent)
