@@ -2621,3 +2621,29 @@ def test_the_weeks_since_an_injury_do_not_count_when_the_injury_is_recorded_as_n
         assess({"age_years": 40, "fever": True, "weeks_since_trauma": 2, "recent_trauma": False}))
     recent = assess({"age_years": 50, "weeks_since_trauma": 3})
     assert "haematoma_not_explained" not in _flag_ids(recent)
+
+
+def test_a_bruised_lump_that_reduces_is_a_traumatic_hernia_until_the_injury_is_denied():
+    """2026.11.118: a 78-year-old's bruised lump that reduces, with the injury not asked, was routine (the
+    hernia rules' elective repair), though an emergency with the injury recorded (a traumatic abdominal wall
+    hernia: the department and CT, no knife) and urgent with it denied (a bruise nothing explains). Found by
+    the search for an unrecorded answer whose every recorded answer gives a higher triage. A bruise marks the
+    blow unless the injury is recorded as none; the card asks about it."""
+    case = {"age_years": 78, "bruising": True, "reducible": True}
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    assert "reducible_lump_after_injury" in _flag_ids(answer)
+    assert _card(answer, "reducible_lump_after_injury").action.startswith("Ask about a blow or a fall")
+    assert ("ct", None) in _plan(answer)
+    assert {"incision_drainage", "biopsy"} <= _avoided(answer)
+    for recorded in (True, False):
+        assert assess({**case, "recent_trauma": recorded}).triage != "routine"
+
+
+def test_a_reducible_lump_with_no_bruise_or_with_the_injury_denied_is_not_the_traumatic_hernia_card():
+    """The other side of 2026.11.118: no bruise and the injury not asked is every reducible lump (the hernia
+    rules), and the injury recorded as none hands a bruised one to the bruise nothing explains."""
+    assert "reducible_lump_after_injury" not in _flag_ids(assess({"age_years": 78, "bruising": False, "reducible": True}))
+    denied = assess({"age_years": 78, "bruising": True, "reducible": True, "recent_trauma": False})
+    assert "reducible_lump_after_injury" not in _flag_ids(denied)
+    assert "haematoma_not_explained" in _flag_ids(denied)
