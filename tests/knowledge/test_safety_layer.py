@@ -2647,3 +2647,31 @@ def test_a_reducible_lump_with_no_bruise_or_with_the_injury_denied_is_not_the_tr
     denied = assess({"age_years": 78, "bruising": True, "reducible": True, "recent_trauma": False})
     assert "reducible_lump_after_injury" not in _flag_ids(denied)
     assert "haematoma_not_explained" in _flag_ids(denied)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 13.7, "immunocompromised": True, "sirs_signs": True, "tender": False},
+    {"age_years": 2, "immunocompromised": True, "fever": True, "tender": True, "heart_rate": 145},
+], ids=["thirteen_with_sirs", "two_with_a_fast_pulse"])
+def test_an_immunocompromised_childs_suspected_sepsis_stays_an_emergency_when_the_skin_is_red(case):
+    """2026.11.120: a 13-year-old on immunosuppression with SIRS signs was an emergency with a lump whose skin
+    showed nothing (a possible deep collection), and urgent once the skin was red: the skin infection handed it
+    to the same-day rules. NICE NG254 1.6.1 sends a child under 16 with suspected sepsis, impaired immunity and
+    any moderate-to-high criterion to emergency care, whatever the source."""
+    for skin in ({}, {"erythema": True}, {"erythema": True, "warmth": True, "consistency": "fluctuant"}):
+        answer = assess({**case, **skin})
+        assert answer.triage == "emergency", skin
+    red = assess({**case, "erythema": True})
+    assert "immunocompromised_child_sepsis" in _flag_ids(red)
+    assert ("referral", "emergency_department") in _plan(red)
+    assert [w.timing for w in red.workup if w.step == "referral" and w.to == "emergency_department"] == ["immediate"]
+
+
+def test_an_immunocompromised_childs_skin_infection_without_a_moderate_to_high_criterion_is_not_the_card():
+    """The other side of 2026.11.120: with no pulse, SIRS signs or recent injury recorded there is no
+    moderate-to-high criterion to read; at 16 the adult rules hold; and immunity not impaired is not the card."""
+    base = {"immunocompromised": True, "fever": True, "erythema": True, "tender": True, "consistency": "fluctuant"}
+    assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 14}))
+    assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 16, "sirs_signs": True}))
+    assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 14, "heart_rate": 100,
+                                                                     "immunocompromised": False}))
