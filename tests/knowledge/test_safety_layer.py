@@ -2652,7 +2652,8 @@ def test_a_reducible_lump_with_no_bruise_or_with_the_injury_denied_is_not_the_tr
 @pytest.mark.parametrize("case", [
     {"age_years": 13.7, "immunocompromised": True, "sirs_signs": True, "tender": False},
     {"age_years": 2, "immunocompromised": True, "fever": True, "tender": True, "heart_rate": 145},
-], ids=["thirteen_with_sirs", "two_with_a_fast_pulse"])
+    {"age_years": 6, "immunocompromised": True, "fever": True, "tender": True, "heart_rate": 112},
+], ids=["thirteen_with_sirs", "two_with_a_fast_pulse", "six_with_a_fast_pulse"])
 def test_an_immunocompromised_childs_suspected_sepsis_stays_an_emergency_when_the_skin_is_red(case):
     """2026.11.120: a 13-year-old on immunosuppression with SIRS signs was an emergency with a lump whose skin
     showed nothing (a possible deep collection), and urgent once the skin was red: the skin infection handed it
@@ -2675,3 +2676,5 @@ def test_an_immunocompromised_childs_skin_infection_without_a_moderate_to_high_c
     assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 16, "sirs_signs": True}))
     assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 14, "heart_rate": 100,
                                                                      "immunocompromised": False}))
+    # 2026.11.121: at 7 a pulse of 105 is below the moderate-to-high band (110-119)
+    assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 7, "heart_rate": 105}))
