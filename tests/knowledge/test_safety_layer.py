@@ -2678,3 +2678,43 @@ def test_an_immunocompromised_childs_skin_infection_without_a_moderate_to_high_c
                                                                      "immunocompromised": False}))
     # 2026.11.121: at 7 a pulse of 105 is below the moderate-to-high band (110-119)
     assert "immunocompromised_child_sepsis" not in _flag_ids(assess({**base, "age_years": 7, "heart_rate": 105}))
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 60, "recent_spinal_procedure": True, "fever": True, "mobility": "fixed"},
+    {"age_years": 45, "location": "midline_lumbar", "recent_spinal_procedure": True, "sirs_signs": True},
+    {"age_years": 70, "location": "paraspinal", "recent_spinal_procedure": True, "bacteraemia": True,
+     "immunocompromised": True},
+], ids=["fever_site_not_entered", "sirs_midline", "bacteraemia_paraspinal_immunocompromised"])
+def test_a_febrile_lump_after_a_spinal_procedure_stays_an_emergency_when_the_skin_is_red(case):
+    """2026.11.123: a febrile lump after a spinal procedure was an emergency with the skin over it normal (a
+    possible deep infection), and urgent once the skin was red, with no MRI and no spinal team: the red skin
+    handed it to the skin-infection bloods. NICE NG51 counts redness at a surgical site as a moderate-to-high
+    criterion beside the procedure itself, and a deep postoperative infection is not seen from the skin."""
+    for skin in ({}, {"erythema": True}, {"warmth": True}, {"erythema": True, "warmth": True, "tender": True},
+                 {"consistency": "fluctuant", "discharge": "pus"}):
+        answer = assess({**case, **skin})
+        assert answer.triage == "emergency", skin
+    red = assess({**case, "erythema": True})
+    assert "febrile_spinal_site_infection" in _flag_ids(red)
+    plan = _plan(red)
+    assert [w.timing for w in red.workup if w.step == "referral" and w.to == "emergency_department"] == ["immediate"]
+    assert ("mri", None) in plan and ("referral", "spinal_surgery") in plan
+    assert "incision_drainage" in _avoided(red)
+
+
+def test_a_red_lump_after_a_spinal_procedure_without_a_systemic_sign_or_away_from_the_spine_is_not_the_card():
+    """The other side of 2026.11.123: no fever, SIRS signs or bloodstream infection is not suspected sepsis; a
+    flank lump is not at the spinal procedure's site (the finding also covers a line in a vein); no spinal
+    procedure is a skin infection's rules; and the spinal infection emergency holds new back pain with a fever."""
+    base = {"age_years": 50, "location": "paraspinal", "erythema": True}
+    assert "febrile_spinal_site_infection" not in _flag_ids(assess({**base, "recent_spinal_procedure": True,
+                                                                     "fever": False}))
+    assert "febrile_spinal_site_infection" not in _flag_ids(assess({**base, "recent_spinal_procedure": True,
+                                                                     "fever": True, "location": "flank"}))
+    no_procedure = assess({**base, "recent_spinal_procedure": False, "fever": True})
+    assert "febrile_spinal_site_infection" not in _flag_ids(no_procedure)
+    assert no_procedure.triage == "urgent"
+    back_pain = assess({**base, "recent_spinal_procedure": True, "fever": True, "back_pain": True})
+    assert "febrile_spinal_site_infection" not in _flag_ids(back_pain)
+    assert "spinal_infection_suspected" in _flag_ids(back_pain)
