@@ -2718,3 +2718,39 @@ def test_a_red_lump_after_a_spinal_procedure_without_a_systemic_sign_or_away_fro
     back_pain = assess({**base, "recent_spinal_procedure": True, "fever": True, "back_pain": True})
     assert "febrile_spinal_site_infection" not in _flag_ids(back_pain)
     assert "spinal_infection_suspected" in _flag_ids(back_pain)
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 75, "history_of_cancer": True, "colour_change": True, "recent_trauma": True},
+    {"age_years": 64, "history_of_cancer": True, "recent_trauma": True, "location": "paraspinal"},
+], ids=["colour_change", "paraspinal"])
+def test_an_undated_injury_does_not_explain_a_cancer_patients_undated_lump(case):
+    """2026.11.124: with neither the lump's onset nor the injury's date entered, an injury read as recent
+    explained a cancer patient's lump and left it routine. With a colour change every recorded onset made it
+    urgent (a lump there for months is past the injury's window; a new coloured one is the suspicious skin
+    lesion); without one, a lump there for months still is. The card
+    asks when the lump appeared, and the plan's biopsy waits for the ultrasound."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    assert _card(answer, "known_cancer_new_lump").action.startswith("Ask when the lump appeared")
+    biopsy = [w for w in answer.workup if w.step == "biopsy"]
+    assert [w.within for w in biopsy] == ["if the ultrasound shows or cannot exclude a lesion"]
+    assert ("ultrasound", None) in _plan(answer)
+    assert assess({**case, "onset": "chronic"}).triage == "urgent"
+    if case.get("colour_change"):
+        for onset in ("acute", "subacute"):
+            assert assess({**case, "onset": onset}).triage == "urgent", onset
+
+
+def test_a_cancer_patients_lump_dated_to_a_recent_injury_is_watched_not_the_card():
+    """The other side of 2026.11.124: a lump recorded as coming up in days, or within a month, or an injury
+    dated under 6 weeks ago, is the post-traumatic lump watched for 4 to 6 weeks; a lump with no injury keeps
+    the card and its biopsy without waiting."""
+    base = {"age_years": 75, "history_of_cancer": True, "recent_trauma": True}
+    for dated in ({"onset": "acute"}, {"duration_months": 1}, {"weeks_since_trauma": 2}):
+        answer = assess({**base, **dated})
+        assert "known_cancer_new_lump" not in _flag_ids(answer), dated
+        assert answer.triage == "routine", dated
+    no_injury = assess({**base, "recent_trauma": False})
+    assert "known_cancer_new_lump" in _flag_ids(no_injury)
+    assert [w.within for w in no_injury.workup if w.step == "biopsy"] == [""]
