@@ -2754,3 +2754,31 @@ def test_a_cancer_patients_lump_dated_to_a_recent_injury_is_watched_not_the_card
     no_injury = assess({**base, "recent_trauma": False})
     assert "known_cancer_new_lump" in _flag_ids(no_injury)
     assert [w.within for w in no_injury.workup if w.step == "biopsy"] == [""]
+
+
+@pytest.mark.parametrize(("case", "card"), [
+    ({"age_years": 0.5, "consistency": "firm"}, "neonatal_sacrococcygeal_mass"),
+    ({"age_years": 0.5, "consistency": "rubbery"}, "high_risk_dysraphism_marker"),
+    ({"age_years": 0.5, "depth": "deep", "bleeding_lesion": True}, "bleeding_sacrococcygeal_mass_infant"),
+    ({"age_years": 0.5, "location": "midline_lumbar", "size_cm": 2}, "high_risk_dysraphism_marker"),
+], ids=["firm_unsited", "rubbery_unsited", "deep_bleeding_unsited", "two_cm_midline_feel_not_recorded"])
+def test_no_atypical_dimple_does_not_take_a_babys_lump_for_the_dimple(case, card):
+    """2026.11.125: 'no atypical dimple' answered read as 'what was examined is a dimple', so a 6-month-old's
+    firm lump with no site entered, urgent as a possible sacrococcygeal teratoma without the answer, was routine
+    with it. A lump with its feel recorded, 1 cm or more, or deep, is a mass whatever the dimple question says."""
+    for dimple in ({}, {"atypical_dimple": False}):
+        answer = assess({**case, **dimple})
+        assert card in _flag_ids(answer), dimple
+        assert answer.triage != "routine", dimple
+
+
+def test_a_babys_dimple_with_no_mass_recorded_is_still_the_dimple():
+    """The other side of 2026.11.125: with only the dimple answered, or a 3-mm dimple on the midline, nothing
+    says there is a mass, so the teratoma rule and the dysraphism marker stay quiet (Kriss 1998: simple
+    dimples need no imaging)."""
+    for case in ({"age_years": 0.5, "atypical_dimple": False},
+                 {"age_years": 0.5, "location": "midline_lumbar", "size_cm": 0.3, "atypical_dimple": False},
+                 {"age_years": 0.1, "location": "natal_cleft", "atypical_dimple": False}):
+        flags = _flag_ids(assess(case))
+        assert "neonatal_sacrococcygeal_mass" not in flags, case
+        assert "high_risk_dysraphism_marker" not in flags, case
