@@ -1907,7 +1907,8 @@ def test_with_no_age_entered_a_spinal_lump_with_bone_pain_asks_for_the_myeloma_b
     ({"age_years": 9.8, "location": "natal_cleft", "consistency": "fluctuant", "rapid_spread": True,
       "unexplained_weight_loss": True}, "mri", "ultrasound"),
     # a child's growing lump with necrosis: NG12's referral waits on imaging that none of the plan's steps gives
-    ({"age_years": 10.8, "location": "sacroiliac", "bullae_or_necrosis": True, "bone_exposed": True, "growth": "slow"},
+    # (2026.11.126: without the exposed bone this case had, whose new card brings an X-ray the referral can wait on)
+    ({"age_years": 10.8, "location": "sacroiliac", "bullae_or_necrosis": True, "growth": "slow"},
      "referral", "ultrasound"),
 ], ids=["pulsatile_necrotising", "child_cleft_collection_spreading", "child_growing_lump_necrosis"])
 def test_a_conditional_step_waiting_on_a_step_the_do_not_list_holds_back_says_so(case, step, held):
@@ -2782,3 +2783,33 @@ def test_a_babys_dimple_with_no_mass_recorded_is_still_the_dimple():
         flags = _flag_ids(assess(case))
         assert "neonatal_sacrococcygeal_mass" not in flags, case
         assert "high_risk_dysraphism_marker" not in flags, case
+
+
+@pytest.mark.parametrize(("case", "team"), [
+    ({"age_years": 60, "bone_exposed": True}, "general_surgery"),
+    ({"age_years": 60, "bone_exposed": True, "location": "paraspinal", "pressure_ulcer": False}, "spinal_surgery"),
+    ({"age_years": 8, "bone_exposed": True, "location": "flank"}, "pediatric_surgery"),
+], ids=["site_not_entered", "paraspinal_not_a_pressure_ulcer", "child_flank"])
+def test_a_wound_down_to_bone_that_is_not_a_pressure_ulcer_is_not_routine(case, team):
+    """2026.11.126: bone seen or probed at the base of a wound fired nothing unless the wound was recorded as a
+    pressure ulcer, so it was routine. Bone felt in a wound is a strong sign of osteomyelitis (Grayson 1995,
+    in diabetic foot ulcers): same-day bloods, an X-ray with MRI if it is normal, and a surgical team."""
+    answer = assess(case)
+    assert answer.triage == "urgent"
+    assert "wound_to_bone" in _flag_ids(answer)
+    plan = _plan(answer)
+    assert ("blood_tests", None) in plan and ("xray", None) in plan and ("mri", None) in plan
+    assert team in _referral_targets(answer)
+
+
+def test_a_wound_to_bone_holds_back_nothing_and_a_pressure_ulcer_keeps_its_own_card():
+    """The other side of 2026.11.126: a pressure ulcer with bone exposed is pressure_ulcer_infected's (no
+    sarcoma biopsy); an ulcerated deep sacral mass with bone in it keeps the sarcoma rules' biopsy beside the new
+    card, since a tumour eroding bone must be sampled; no bone, no card."""
+    ulcer = assess({"age_years": 84, "location": "midline_sacral", "pressure_ulcer": True, "bone_exposed": True})
+    assert "wound_to_bone" not in _flag_ids(ulcer) and "pressure_ulcer_infected" in _flag_ids(ulcer)
+    mass = assess({"age_years": 84, "location": "midline_sacral", "pressure_ulcer": False, "bone_exposed": True,
+                   "size_cm": 6, "depth": "deep"})
+    assert "wound_to_bone" in _flag_ids(mass)
+    assert ("biopsy", None) in _plan(mass) and "biopsy" not in _avoided(mass)
+    assert "wound_to_bone" not in _flag_ids(assess({"age_years": 60, "bone_exposed": False, "fungating": True}))
