@@ -2813,3 +2813,34 @@ def test_a_wound_to_bone_holds_back_nothing_and_a_pressure_ulcer_keeps_its_own_c
     assert "wound_to_bone" in _flag_ids(mass)
     assert ("biopsy", None) in _plan(mass) and "biopsy" not in _avoided(mass)
     assert "wound_to_bone" not in _flag_ids(assess({"age_years": 60, "bone_exposed": False, "fungating": True}))
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 60, "prior_injury_at_site": True, "recent_spinal_procedure": True, "fungating": True},
+    {"age_years": 45, "location": "paraspinal", "recent_spinal_procedure": True, "fungating": True},
+    {"age_years": 50, "location": "midline_lumbar", "recent_spinal_procedure": True, "radiotherapy_field": True,
+     "erythema": True, "warmth": True},
+], ids=["ulcerated_scar", "ulcerated_paraspinal", "irradiated_inflamed"])
+def test_an_open_wound_at_a_recent_spinal_operation_site_has_no_sarcoma_biopsy(case):
+    """2026.11.127: ticking 'fungating' on a lump at a recent spinal operation site took it off the operating
+    team's no-needle card and put a sarcoma-pathway core biopsy in the plan, with the sarcoma and dermatology
+    referrals (the fungating and radiotherapy limbs did not read the spinal exclusion that
+    sarcoma_pathway_applies has had since 2026.11.16). A needle may reach a CSF leak or the implant; the spinal
+    team takes deep cultures at debridement."""
+    answer = assess(case)
+    assert "biopsy" in _avoided(answer)
+    assert "biopsy" not in {w.step for w in answer.workup}
+    assert "sarcoma_service" not in _referral_targets(answer)
+    assert "sarcoma_other_features" not in _flag_ids(answer)
+    assert "spinal_surgery" in _referral_targets(answer) and ("mri", None) in _plan(answer)
+    assert answer.triage != "routine"
+
+
+def test_an_ulcerated_lump_without_a_spinal_operation_keeps_the_sarcoma_pathway():
+    """The other side of 2026.11.127: with no spinal procedure, or with one but the ulcerated lump on the flank
+    and no scar at it (not the operation's site), the fungating lump is the sarcoma card's, with its biopsy."""
+    for case in ({"age_years": 60, "location": "paraspinal", "recent_spinal_procedure": False, "fungating": True},
+                 {"age_years": 60, "location": "flank", "recent_spinal_procedure": True, "fungating": True}):
+        answer = assess(case)
+        assert "sarcoma_other_features" in _flag_ids(answer), case
+        assert ("biopsy", None) in _plan(answer), case
