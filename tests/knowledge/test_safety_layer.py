@@ -2844,3 +2844,18 @@ def test_an_ulcerated_lump_without_a_spinal_operation_keeps_the_sarcoma_pathway(
         answer = assess(case)
         assert "sarcoma_other_features" in _flag_ids(answer), case
         assert ("biopsy", None) in _plan(answer), case
+
+
+def test_a_high_energy_injury_answered_yes_counts_as_an_injury():
+    """2026.11.128: 'the injury was high-energy' answered yes says there was an injury, as the weeks since one
+    do (2026.11.116). A febrile lump weeks after a road crash recorded as high-energy, with 'recent injury' not
+    ticked, was urgent, and an emergency with it ticked (NG51: trauma in the last 6 weeks is a moderate-to-high
+    criterion). The injury recorded as none still takes it away."""
+    case = {"age_years": 40, "fever": True, "high_energy_injury": True, "onset": "subacute"}
+    answer = assess(case)
+    assert "febrile_deep_lump_after_injury_or_procedure" in _flag_ids(answer)
+    assert answer.triage == "emergency"
+    assert answer.triage == assess({**case, "recent_trauma": True}).triage
+    denied = assess({**case, "recent_trauma": False})
+    assert "febrile_deep_lump_after_injury_or_procedure" not in _flag_ids(denied)
+    assert denied.triage == "urgent"
