@@ -2859,3 +2859,16 @@ def test_a_high_energy_injury_answered_yes_counts_as_an_injury():
     denied = assess({**case, "recent_trauma": False})
     assert "febrile_deep_lump_after_injury_or_procedure" not in _flag_ids(denied)
     assert denied.triage == "urgent"
+
+
+def test_a_childs_wound_to_bone_card_names_the_team_the_plan_refers_to():
+    """2026.11.131: under 16 the plan sends a wound to bone to the paediatric surgeons wherever it is, while the
+    card said 'the spinal team beside the spine'. The card's child variant names the paediatric surgeons; an
+    adult's card beside the spine still names the spinal team, as its plan does."""
+    child = assess({"age_years": 8, "bone_exposed": True, "location": "paraspinal"})
+    assert "paediatric surgeons" in _card(child, "wound_to_bone").action
+    assert "spinal team" not in _card(child, "wound_to_bone").action
+    assert _referral_targets(child, "wound_to_bone_workup") == {"pediatric_surgery"}
+    adult = assess({"age_years": 60, "bone_exposed": True, "location": "paraspinal"})
+    assert "spinal team" in _card(adult, "wound_to_bone").action
+    assert _referral_targets(adult, "wound_to_bone_workup") == {"spinal_surgery"}
