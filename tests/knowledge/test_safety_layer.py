@@ -867,6 +867,51 @@ def test_over_a_grid_no_infants_lump_under_a_vascular_mark_is_needled():
     assert biopsied_older > 100
 
 
+CHILD_MARKED_LUMP_NO_SITE = {"age_years": 9.9, "vascular_mark": True, "consistency": "soft", "fungating": True}
+
+
+@pytest.mark.parametrize("marker", ["vascular_mark", "hair_tuft", "skin_tag_or_tail", "atypical_dimple",
+                                    "sinus_pits", "deviated_gluteal_cleft"])
+@pytest.mark.parametrize("age", [1.5, 5, 9.9, 12.9])
+def test_a_childs_lump_with_a_dysraphism_marker_and_no_site_keeps_the_needle_out(marker, age):
+    """2026.11.133: a 10-year-old's soft, ulcerated lump under a vascular mark, its site not entered, had the
+    sarcoma pathway's biopsy in its plan once 'ulcerated' was answered; before that the needle was held only
+    while the dysraphism alarm's estimate stayed above its line. A skin marker of dysraphism may be on the
+    midline until the site is recorded (ISPN): from the first birthday to 13, with the site not recorded, the
+    biopsy and the incision are on the do-not list, whatever the feel and whatever the estimate."""
+    case = {"age_years": age, marker: True, "consistency": "soft", "fungating": True}
+    if marker != "vascular_mark":
+        case["vascular_mark"] = False
+    answer = assess(case)
+    assert "biopsy" not in [w.step for w in answer.workup]
+    assert "no_needle_into_midline_child_lesion" in answer.workup_rules_fired
+    assert {"biopsy", "incision_drainage"} <= _avoided(answer)
+    # the hold does not depend on the estimate: a firm lump with the same marker is held too
+    firm = assess({**case, "consistency": "firm", "size_cm": 2})
+    assert {"biopsy", "incision_drainage"} <= _avoided(firm)
+
+
+@pytest.mark.parametrize("change", [{"location": "paraspinal"}, {"age_years": 13}, {"vascular_mark": False}],
+                         ids=["recorded_off_the_midline", "thirteen", "no_marker"])
+def test_a_childs_marked_lump_recorded_off_the_midline_or_past_puberty_keeps_the_sarcoma_biopsy(change):
+    """The other side: recorded beside the spine, at 13 (the rule's age, ISPN's 'under about 13'), or with no
+    marker, the ulcerated soft lump is the sarcoma pathway's, with its biopsy planned with the sarcoma
+    centre after MRI."""
+    answer = assess({**CHILD_MARKED_LUMP_NO_SITE, **change})
+    assert "no_needle_into_midline_child_lesion" not in answer.workup_rules_fired
+    assert ("biopsy", None) in _plan(answer)
+    assert "sarcoma_service" in _referral_targets(answer)
+
+
+def test_a_childs_acute_infected_lump_under_a_marker_with_no_site_is_still_drained():
+    """Holding an unsited acute infection's drainage was tried in 2026.11.38 and not kept; the new limb leaves
+    it as the first year's limb does: a red, tender, fluctuant lump that came up in days is drained."""
+    answer = assess({"age_years": 6, "vascular_mark": True, "consistency": "fluctuant", "tender": True,
+                     "erythema": True, "onset": "acute"})
+    assert "no_needle_into_midline_child_lesion" not in answer.workup_rules_fired
+    assert "incision_drainage" not in _avoided(answer)
+
+
 ABSCESS_7CM = {"age_years": 40, "location": "paraspinal", "size_cm": 7, "consistency": "fluctuant", "tender": True,
                "erythema": True}
 
