@@ -276,13 +276,15 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
     the conditional asks); otherwise both show (an MRI "within 2 weeks" beside one "the same day if
     markers are raised"). Two conditional requests on different conditions both show (their `within` is
     part of the key). A rule with `with_referral_to` adds its steps only when the plan the other rules made
-    refers to that target. The review-and-safety-net step (`observe`, the watchful waiting of a lump that is
-    expected to settle) is left out of an emergency plan that has other steps (2026.11.91): "post-traumatic
-    lumps usually resolve: review at 4-6 weeks" stood beside a necrotising infection and a cauda equina
-    picture after an injury; the hospital owns the follow-up. An urgent plan keeps it only when every urgent
-    card fired says so (`keeps_review`, 2026.11.95; `review_fits` is False otherwise): an anticoagulated
-    haematoma's same-day checks are followed by the review at 4-6 weeks, but a lump after an injury with a
-    suspected bone tumour, a pulsatile swelling or a cold abscess is not one to watch.
+    refers to that target. The fallback rules (the review, the ultrasound of a lump the ranking leaves open)
+    apply when the other rules added no step, or only blood tests (2026.11.134). The review-and-safety-net step
+    (`observe`, the watchful waiting of a lump that is expected to settle) is left out of an emergency plan
+    that has other steps (2026.11.91): "post-traumatic lumps usually resolve: review at 4-6 weeks" stood beside
+    a necrotising infection and a cauda equina picture after an injury; the hospital owns the follow-up. An
+    urgent plan keeps it only when every urgent card fired says so (`keeps_review`, 2026.11.95; `review_fits`
+    is False otherwise): an anticoagulated haematoma's same-day checks are followed by the review at 4-6 weeks,
+    but a lump after an injury with a suspected bone tumour, a pulsatile swelling or a cold abscess is not one
+    to watch.
     """
     # key -> [timing rank, phase, rule order, prepared step, on an emergency path]
     chosen: dict[tuple[str, str | None, bool, str], list[Any]] = {}
@@ -314,13 +316,19 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         if beside:
             fired.sort()
     fired_ids = [rule_id for _, rule_id in fired]
-    if not kept:
+    # A blood test alone never says what a lump is (2026.11.134): a plan of blood tests only (myeloma bloods for
+    # back pain at 60, a blood count for unexplained bruising) keeps the lump's own review and ultrasound.
+    used_fallbacks = []
+    if all(key[0] == "blood_tests" for key in kept):
         for order, compiled in fallbacks:
-            fired_ids.append(compiled.rule.id)
+            used_fallbacks.append((order, compiled.rule.id))
             _add_steps(kept, order, compiled, compiled.rule.emergency, ctx, skip=do_not)
     if (emergency or not review_fits) and any(key[0] != "observe" for key in kept):
         for key in [key for key in kept if key[0] == "observe"]:
             del kept[key]
+    if used_fallbacks:  # named as fired only while a step of theirs is in the plan (the review may have gone)
+        orders = {entry[2] for entry in kept.values()}
+        fired_ids.extend(rule_id for order, rule_id in used_fallbacks if order in orders)
     for key in [key for key in kept if key[2]]:
         plain = kept.get((key[0], key[1], False, ""))
         if plain is not None and _covers(plain, kept[key], ctx):

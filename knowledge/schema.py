@@ -335,7 +335,7 @@ class WorkupRule(_Strict):
     when: Any
     steps: tuple[StepRef, ...] = ()
     avoid: tuple[AvoidRef, ...] = ()
-    fallback: bool = Field(default=False, description="Applies only when no other rule added a step.")
+    fallback: bool = Field(default=False, description="Applies only when no other rule added a step other than a blood test.")
     with_referral_to: str | None = Field(
         default=None, description="Applies only when the plan the other rules made refers to this target: a route "
         "that goes beside that referral (a child's call to the on-call paediatrician beside the sarcoma service).")

@@ -285,6 +285,38 @@ def test_fallback_applies_only_when_no_other_rule_fires() -> None:
     assert "observe" not in [w["step"] for w in b.workup]
 
 
+def test_a_plan_of_blood_tests_alone_keeps_the_lumps_own_review_and_ultrasound() -> None:
+    """2026.11.134: a blood test never says what a lump is, so a plan whose other rules asked only for bloods
+    keeps the fallbacks. An 88-year-old's lump of no settled cause had a routine ultrasound and a review; with
+    back pain answered yes, NG12's myeloma bloods were the whole plan (found by a search for alarm answers
+    that lose a step)."""
+    plain = {"age_years": 88, "location": "paraspinal"}
+    before = assess(plain)
+    assert [w["step"] for w in before.workup] == ["ultrasound", "observe"]
+    a = assess({**plain, "back_pain": True})
+    assert [(w["step"], w["rule"]) for w in a.workup] == [
+        ("blood_tests", "myeloma_bloods"), ("ultrasound", "uncertain_lump_ultrasound"), ("observe", "clinical_review")]
+    assert a.workup_rules_fired == ("myeloma_bloods", "uncertain_lump_ultrasound", "clinical_review")
+
+
+def test_an_urgent_blood_count_keeps_the_ultrasound_and_names_no_review_it_dropped() -> None:
+    """A young adult's unexplained bruising (NG12: a blood count within 48 hours) is an urgent card that does
+    not keep the watch-and-review step; the lump's routine ultrasound stays beside the bloods, and the review,
+    dropped, is not named among the rules that shaped the plan."""
+    a = assess({"age_years": 19, "bruising": True})
+    assert [(w["step"], w["timing"]) for w in a.workup] == [("blood_tests", "urgent"), ("ultrasound", "routine")]
+    assert "clinical_review" not in a.workup_rules_fired
+    assert "uncertain_lump_ultrasound" in a.workup_rules_fired
+
+
+def test_a_plan_with_an_imaging_step_takes_no_fallback() -> None:
+    """The other side: with a step that examines the lump (NG12's urgent ultrasound of a growing lump), the
+    myeloma bloods beside it do not bring the routine review or ultrasound back."""
+    a = assess({"age_years": 88, "location": "paraspinal", "back_pain": True, "growth": "rapid"})
+    assert "myeloma_bloods" in a.workup_rules_fired
+    assert not {"clinical_review", "uncertain_lump_ultrasound"} & set(a.workup_rules_fired)
+
+
 def test_the_items_built_at_load_are_the_rules_own():
     """Red flags, do-not items and plan steps are built once when the knowledge loads and handed out on
     every assessment; each must say exactly what its rule says, with its source's label."""
