@@ -683,6 +683,46 @@ def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_cen
     assert ("referral", "sarcoma_service") in _plan(chordoma)
 
 
+AFTER_SPINAL_PROCEDURE_NO_SITE = {"age_years": 80, "sex": "female", "recent_spinal_procedure": True, "onset": "acute",
+                                  "ultrasound_result": "suspicious", "colour_change": True}
+
+
+def test_a_lump_after_a_spinal_procedure_with_no_site_entered_is_the_operating_teams():
+    """2026.11.135: an 80-year-old's lump weeks after a spinal procedure, a suspicious ultrasound and a colour
+    change, no site entered: the surgical-site infection card read a site not recorded, the uninfected lump's
+    card did not, so the sarcoma pathway's core biopsy was in the plan (held before only while a spinal
+    infection's estimate stayed above its alarm line). A site not recorded is read as the operation site: the
+    card asks where the lump is, the operating spinal team and MRI come within days, and nothing is needled,
+    incised or excised."""
+    answer = assess(AFTER_SPINAL_PROCEDURE_NO_SITE)
+    assert "lump_at_spinal_operation_site" in _flag_ids(answer)
+    assert _card(answer, "lump_at_spinal_operation_site").action.startswith("Record where the lump is")
+    plan = _plan(answer)
+    assert ("mri", None) in plan and ("referral", "spinal_surgery") in plan
+    assert "biopsy" not in {w["step"] for w in answer.workup}
+    assert {"biopsy", "incision_drainage", "excision"} <= _avoided(answer)
+    quiet_lump = assess({"age_years": 60, "recent_spinal_procedure": True})
+    assert "lump_at_spinal_operation_site" in _flag_ids(quiet_lump)
+    assert quiet_lump.triage == "urgent"
+
+
+@pytest.mark.parametrize("change", [{"location": "flank"}, {"location": "sacroiliac"}, {"prior_injury_at_site": False}],
+                         ids=["flank", "sacroiliac", "not_at_a_procedure_site"])
+def test_a_lump_after_a_spinal_procedure_recorded_away_from_the_site_is_not_the_operating_teams(change):
+    """The other side: recorded on the flank or over the sacroiliac region, or as not at the site of an injury
+    or procedure, the lump is not read as at the operation site; the sarcoma pathway takes the suspicious
+    ultrasound, with its biopsy."""
+    answer = assess({**AFTER_SPINAL_PROCEDURE_NO_SITE, **change})
+    assert "lump_at_spinal_operation_site" not in _flag_ids(answer)
+    assert ("referral", "sarcoma_service") in _plan(answer)
+
+
+def test_a_lump_recorded_by_the_spine_after_a_procedure_keeps_the_cards_own_words():
+    """Recorded beside the spine, the card says its own action: nothing to ask about the site."""
+    answer = assess({**AFTER_SPINAL_PROCEDURE_NO_SITE, "location": "paraspinal"})
+    assert _card(answer, "lump_at_spinal_operation_site").action.startswith("Within days: the spinal team")
+
+
 @pytest.mark.parametrize("nf1", [{"nf1": True}, {"cafe_au_lait": True, "multiple_lumps": True}],
                          ids=["nf1", "cafe_au_lait_and_several_lumps"])
 def test_a_new_swelling_in_nf1_is_a_possible_bleed_with_no_knife(nf1):
