@@ -683,6 +683,34 @@ def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_cen
     assert ("referral", "sarcoma_service") in _plan(chordoma)
 
 
+@pytest.mark.parametrize("age", [1.2, 45], ids=["toddler", "adult"])
+def test_clear_fluid_leaking_beside_the_spine_is_a_possible_csf_leak(age):
+    """2026.11.137: a toddler's rubbery, fixed paraspinal lump leaking clear fluid had no card and the sarcoma
+    pathway's core biopsy in its plan; the CSF-leak card read only the midline, the natal cleft and a site not
+    recorded, though a pit beside the spine has counted as a possible dermal sinus since 2026.11.14 (a tract
+    may open paramedian: Columna 2022). Beside the spine the leak is now the emergency: same-day neurosurgery
+    and MRI, nothing needled, incised or excised."""
+    answer = assess({"age_years": age, "location": "paraspinal", "consistency": "rubbery", "mobility": "fixed",
+                     "discharge": "clear_fluid"})
+    assert "csf_leak" in _flag_ids(answer)
+    assert answer.triage == "emergency"
+    team = "pediatric_neurosurgery" if age < 16 else "spinal_surgery"
+    assert _plan(answer)[("referral", team)]["timing"] == "immediate"
+    assert _plan(answer)[("mri", None)]["timing"] == "immediate"
+    assert "biopsy" not in {w["step"] for w in answer.workup}
+    assert {"biopsy", "incision_drainage", "excision"} <= _avoided(answer)
+
+
+@pytest.mark.parametrize("location", ["sacroiliac", "flank"])
+def test_clear_fluid_from_a_lump_over_the_pelvis_or_the_loin_is_not_read_as_csf(location):
+    """The other side: over the sacroiliac region or the flank, away from the spine, clear fluid is not read as
+    CSF; the deep, fixed lump keeps the sarcoma pathway."""
+    answer = assess({"age_years": 1.2, "location": location, "consistency": "rubbery", "mobility": "fixed",
+                     "discharge": "clear_fluid"})
+    assert "csf_leak" not in _flag_ids(answer)
+    assert ("referral", "sarcoma_service") in _plan(answer)
+
+
 AFTER_SPINAL_PROCEDURE_NO_SITE = {"age_years": 80, "sex": "female", "recent_spinal_procedure": True, "onset": "acute",
                                   "ultrasound_result": "suspicious", "colour_change": True}
 
