@@ -683,6 +683,31 @@ def test_a_lump_at_a_recent_spinal_operation_site_is_not_sent_to_the_sarcoma_cen
     assert ("referral", "sarcoma_service") in _plan(chordoma)
 
 
+INFANT_LARGE_COMPRESSIBLE_LUMP = {"age_years": 0.92, "size_cm": 11.1, "depth": "superficial", "reducible": True,
+                                  "growth": "fluctuating"}
+
+
+def test_a_vascular_mark_over_a_babys_large_lump_does_not_lower_the_triage():
+    """2026.11.138: an 11-month-old's 11-cm compressible lump of fluctuating size, site and onset not entered, was
+    urgent on the sarcoma size line; adding the vascular mark over it made it an infantile haemangioma (whose
+    growth explains itself) and routine, with no card taking over. AAP 2019 Table 3 makes a trunk haemangioma
+    of more than 2 cm high risk, especially in the growth phase: with the onset not recorded and growth not
+    recorded as stable, the growing-haemangioma card now reads it (unknown is not no)."""
+    plain = assess(INFANT_LARGE_COMPRESSIBLE_LUMP)
+    marked = assess({**INFANT_LARGE_COMPRESSIBLE_LUMP, "vascular_mark": True})
+    assert plain.triage == "urgent"
+    assert marked.triage == "urgent"
+    assert "growing_trunk_haemangioma" in _flag_ids(marked)
+    assert ("referral", "dermatology") in _plan(marked)
+
+
+def test_a_babys_vascular_mark_recorded_as_long_standing_and_stable_is_not_the_growing_card():
+    """The other side: recorded as there for months and not growing (a port-wine stain present since birth),
+    the mark is not read as a haemangioma in its growth phase."""
+    answer = assess({**INFANT_LARGE_COMPRESSIBLE_LUMP, "vascular_mark": True, "onset": "chronic", "growth": "stable"})
+    assert "growing_trunk_haemangioma" not in _flag_ids(answer)
+
+
 @pytest.mark.parametrize("age", [1.2, 45], ids=["toddler", "adult"])
 def test_clear_fluid_leaking_beside_the_spine_is_a_possible_csf_leak(age):
     """2026.11.137: a toddler's rubbery, fixed paraspinal lump leaking clear fluid had no card and the sarcoma
