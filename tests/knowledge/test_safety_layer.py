@@ -708,6 +708,9 @@ def test_a_babys_vascular_mark_recorded_as_long_standing_and_stable_is_not_the_g
     assert "growing_trunk_haemangioma" not in _flag_ids(answer)
 
 
+FIXED_LUMP_LEAKING_CLEAR_FLUID = {"consistency": "rubbery", "mobility": "fixed", "discharge": "clear_fluid"}
+
+
 @pytest.mark.parametrize("age", [1.2, 45], ids=["toddler", "adult"])
 def test_clear_fluid_leaking_beside_the_spine_is_a_possible_csf_leak(age):
     """2026.11.137: a toddler's rubbery, fixed paraspinal lump leaking clear fluid had no card and the sarcoma
@@ -715,8 +718,7 @@ def test_clear_fluid_leaking_beside_the_spine_is_a_possible_csf_leak(age):
     recorded, though a pit beside the spine has counted as a possible dermal sinus since 2026.11.14 (a tract
     may open paramedian: Columna 2022). Beside the spine the leak is now the emergency: same-day neurosurgery
     and MRI, nothing needled, incised or excised."""
-    answer = assess({"age_years": age, "location": "paraspinal", "consistency": "rubbery", "mobility": "fixed",
-                     "discharge": "clear_fluid"})
+    answer = assess({"age_years": age, "location": "paraspinal", **FIXED_LUMP_LEAKING_CLEAR_FLUID})
     assert "csf_leak" in _flag_ids(answer)
     assert answer.triage == "emergency"
     team = "pediatric_neurosurgery" if age < 16 else "spinal_surgery"
@@ -730,8 +732,7 @@ def test_clear_fluid_leaking_beside_the_spine_is_a_possible_csf_leak(age):
 def test_clear_fluid_from_a_lump_over_the_pelvis_or_the_loin_is_not_read_as_csf(location):
     """The other side: over the sacroiliac region or the flank, away from the spine, clear fluid is not read as
     CSF; the deep, fixed lump keeps the sarcoma pathway."""
-    answer = assess({"age_years": 1.2, "location": location, "consistency": "rubbery", "mobility": "fixed",
-                     "discharge": "clear_fluid"})
+    answer = assess({"age_years": 1.2, "location": location, **FIXED_LUMP_LEAKING_CLEAR_FLUID})
     assert "csf_leak" not in _flag_ids(answer)
     assert ("referral", "sarcoma_service") in _plan(answer)
 
