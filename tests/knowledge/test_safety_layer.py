@@ -1649,6 +1649,72 @@ def test_with_no_age_entered_a_midline_abscess_is_drained_only_once_the_age_show
     assert not [w for w in child.workup if w.step == "incision_drainage"]
 
 
+UNAGED_MARKED_LUMPS = {
+    "lumbar_midline_pit": {"location": "midline_lumbar", "sinus_pits": True},
+    "sacral_midline_hair_tuft": {"location": "midline_sacral", "hair_tuft": True, "consistency": "soft"},
+    "lumbar_midline_vascular_mark": {"location": "midline_lumbar", "vascular_mark": True, "size_cm": 2},
+    "sacral_midline_atypical_dimple": {"location": "midline_sacral", "atypical_dimple": True},
+    "paraspinal_pit": {"location": "paraspinal", "sinus_pits": True},
+    "sinus_above_cleft_no_site": {"sinus_above_cleft": True},
+    "tail_no_site": {"skin_tag_or_tail": True},
+    "two_markers_no_site": {"hair_tuft": True, "deviated_gluteal_cleft": True},
+}
+
+
+@pytest.mark.parametrize("case", UNAGED_MARKED_LUMPS.values(), ids=UNAGED_MARKED_LUMPS.keys())
+def test_with_no_age_entered_a_dysraphism_marker_holds_the_needle_and_the_knife_until_the_age_is_entered(case):
+    """2026.11.141: a child's high-risk marker of dysraphism (urgent MRI, paediatric neurosurgery, no needle or
+    knife; Guggisberg 2004, ISPN) and an adult's midline marker (MRI before any excision; Menezes 2021) each
+    need the age, and with none entered neither card could be chosen: a lumbar midline pit had a routine
+    ultrasound and nothing on the do-not list. Unknown is not no: a warning asks for the age, the plan has the
+    MRI both readings ask for, and the needle and the knife are held."""
+    answer = assess(case)
+    assert "age_not_entered_dysraphism_marker" in _flag_ids(answer)
+    assert ("mri", None) in _plan(answer)   # this rule's, or the dysraphism alarm's sooner one
+    assert "unaged_dysraphism_marker_mri" in answer.workup_rules_fired
+    assert {"biopsy", "incision_drainage", "excision"} <= _avoided(answer)
+    assert not {"biopsy", "incision_drainage", "excision"} & {w.step for w in answer.workup}
+
+
+def test_with_no_age_entered_a_marked_lump_keeps_its_mri_whatever_the_estimate():
+    """Found by a search for a yes that loses a planned step: with no age, a tail with pits kept its MRI and
+    paediatric neurosurgery only while the dysraphism estimate stayed above the alarm's line, and answering
+    'tender' (or 'multiple lumps', 'worse sitting', 'raised scar') took the plan to routine with no MRI. The
+    MRI and the do-not list now hang on the marker, not on the estimate."""
+    case = {"skin_tag_or_tail": True, "sinus_pits": True, "punctum": True, "skin_plaque": True}
+    for extra in ({}, {"tender": True}, {"multiple_lumps": True}, {"pain_worse_sitting": True}):
+        answer = assess({**case, **extra})
+        assert ("mri", None) in _plan(answer), extra
+        assert {"biopsy", "incision_drainage"} <= _avoided(answer), extra
+
+
+@pytest.mark.parametrize(("age", "card"), [(5, "high_risk_dysraphism_marker"), (40, "adult_midline_fatty_mass")],
+                         ids=["child", "adult"])
+def test_once_the_age_is_entered_the_marker_card_gives_way_to_the_childs_or_the_adults(age, card):
+    """The other side: with the age entered, the child's urgent high-risk card or the adult's MRI-before-excision
+    card speaks, and the warning asking for the age is quiet."""
+    answer = assess({**UNAGED_MARKED_LUMPS["lumbar_midline_pit"], "age_years": age})
+    assert card in _flag_ids(answer)
+    assert "age_not_entered_dysraphism_marker" not in _flag_ids(answer)
+    assert "unaged_dysraphism_marker_mri" not in answer.workup_rules_fired
+
+
+@pytest.mark.parametrize("case", [
+    {"location": "natal_cleft", "sinus_pits": True},
+    {"hair_tuft": True},
+    {"location": "midline_lumbar", "consistency": "soft", "size_cm": 4},
+    {"location": "flank", "sinus_pits": True},
+    {**UNAGED_MIDLINE_ABSCESS, "sinus_pits": True},
+], ids=["natal_cleft_pit", "one_marker_no_site", "no_marker", "pit_on_the_flank", "acute_abscess"])
+def test_with_no_age_entered_a_cleft_pit_a_lone_unsited_marker_or_an_abscess_is_not_the_marker_card(case):
+    """The other side: a natal-cleft pit stays the pilonidal reading an age not entered leaves open; a single
+    marker with no site, a midline lump with no marker and a pit on the flank are not ISPN's high-risk markers;
+    an acute abscess is the unaged collection card's, whose drainage waits on the age."""
+    answer = assess(case)
+    assert "age_not_entered_dysraphism_marker" not in _flag_ids(answer)
+    assert "unaged_dysraphism_marker_mri" not in answer.workup_rules_fired
+
+
 @pytest.mark.parametrize(("when", "explained"), [
     ({}, True), ({"onset": "subacute"}, True), ({"weeks_since_trauma": 5}, True), ({"duration_months": 1}, True),
     ({"onset": "chronic"}, False), ({"duration_months": 2}, False), ({"weeks_since_trauma": 6}, False),
