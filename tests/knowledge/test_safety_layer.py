@@ -3077,3 +3077,47 @@ def test_a_childs_wound_to_bone_card_names_the_team_the_plan_refers_to():
     adult = assess({"age_years": 60, "bone_exposed": True, "location": "paraspinal"})
     assert "spinal team" in _card(adult, "wound_to_bone").action
     assert _referral_targets(adult, "wound_to_bone_workup") == {"spinal_surgery"}
+
+
+OBSTRUCTED_REDUCIBLE_LUMP = {"age_years": 67, "consistency": "fluctuant", "vomiting_or_obstruction": True, "reducible": True}
+
+
+@pytest.mark.parametrize("site", [None, "flank", "sacroiliac"], ids=["site_not_entered", "flank", "sacroiliac"])
+def test_vomiting_with_a_lump_that_reduces_is_still_a_possible_incarcerated_hernia(site):
+    """2026.11.142: a 67-year-old's fluctuant lump with vomiting, no site entered, was an emergency (possible
+    incarcerated hernia) until 'reduces' was answered, and then a routine elective repair. A hernia can reduce
+    with its bowel still trapped (reduction en masse): the obstruction goes on after an apparently successful
+    reduction (Maupoey Ibanez 2015; Surg Case Rep 2022). Where hernias of the back occur, or with the site not
+    entered, the emergency card stays, with its own words for the reduced hernia, and the plan sends the
+    patient to the emergency department and the surgeons now, with no needle or incision."""
+    case = dict(OBSTRUCTED_REDUCIBLE_LUMP)
+    if site:
+        case["location"] = site
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    card = _card(answer, "incarcerated_lumbar_hernia")
+    assert "reduction en masse" in card.action
+    plan = _plan(answer)
+    assert plan[("referral", "emergency_department")]["timing"] == "immediate"
+    assert plan[("referral", "general_surgery")]["timing"] == "immediate"
+    assert {"biopsy", "incision_drainage"} <= _avoided(answer)
+
+
+def test_a_baby_whose_lump_reduces_while_vomiting_goes_on_goes_to_the_paediatric_surgeons_now():
+    """The reduction en masse of a 10-month-old's hernia (Surg Case Rep 2022): a child is sent to the paediatric
+    surgeons at once, as the card's plan does for a child's incarcerated hernia."""
+    answer = assess({"age_years": 0.8, "vomiting_or_obstruction": True, "reducible": True})
+    assert answer.triage == "emergency"
+    assert _plan(answer)[("referral", "pediatric_surgery")]["timing"] == "immediate"
+
+
+@pytest.mark.parametrize("change", [{"location": "paraspinal"}, {"location": "midline_lumbar"},
+                                    {"vomiting_or_obstruction": False}],
+                         ids=["paraspinal", "lumbar_midline", "no_vomiting"])
+def test_a_reducible_lump_off_a_hernia_site_or_without_vomiting_stays_the_elective_repair(change):
+    """The other side: beside the spine or on the midline (not where hernias of the back occur) vomiting is not
+    read as the lump's, and a lump that reduces with no vomiting is the routine elective repair."""
+    answer = assess({**OBSTRUCTED_REDUCIBLE_LUMP, **change})
+    assert "incarcerated_lumbar_hernia" not in _flag_ids(answer)
+    assert answer.triage != "emergency"
+    assert _plan(answer)[("referral", "general_surgery")]["timing"] == "routine"
