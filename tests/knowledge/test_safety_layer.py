@@ -3121,3 +3121,26 @@ def test_a_reducible_lump_off_a_hernia_site_or_without_vomiting_stays_the_electi
     assert "incarcerated_lumbar_hernia" not in _flag_ids(answer)
     assert answer.triage != "emergency"
     assert _plan(answer)[("referral", "general_surgery")]["timing"] == "routine"
+
+
+@pytest.mark.parametrize("age", [0.7, 3, 6, 11.9])
+def test_a_febrile_childs_heart_rate_under_60_is_high_risk_suspected_sepsis(age):
+    """2026.11.143: NICE NG51's tables for under 5 and for 5 to 11 count a heart rate under 60 a minute as a
+    high-risk criterion; a febrile 6-year-old with a pulse of 45 was urgent, and an emergency at 120. With a
+    sign of infection the high-risk sepsis card fires and the plan sends the child to emergency care now."""
+    answer = assess({"age_years": age, "fever": True, "heart_rate": 45})
+    assert answer.triage == "emergency"
+    assert "sepsis_high_risk_heart_rate" in _flag_ids(answer)
+    assert _plan(answer)[("referral", "emergency_department")]["timing"] == "immediate"
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 6, "fever": True, "heart_rate": 60},
+    {"age_years": 12, "fever": True, "heart_rate": 45},
+    {"fever": True, "heart_rate": 45},
+    {"age_years": 6, "fever": False, "heart_rate": 45},
+], ids=["sixty", "twelve", "age_not_entered", "no_infection_sign"])
+def test_a_slow_heart_rate_is_not_the_sepsis_card_at_60_from_12_with_no_age_or_without_infection(case):
+    """The other side: 60 is not under 60; the table for 12 and over has no slow-rate criterion, and with no age
+    entered the adult table is read; with no sign of infection there is no suspected sepsis to stratify."""
+    assert "sepsis_high_risk_heart_rate" not in _flag_ids(assess(case))

@@ -481,11 +481,19 @@ def _ng51_high_risk(age: float | None, rate: float) -> bool:
     raise AssertionError(age)
 
 
+def _ng51_slow_high_risk(age: float | None, rate: float) -> bool:
+    """The tables for under 5 and for 5 to 11 also count a heart rate under 60 (none for 12 and over)."""
+    return age is not None and age < 12 and rate < 60
+
+
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases, st.floats(min_value=20, max_value=300).map(round), st.floats(min_value=20, max_value=300).map(round))
 def test_a_faster_heart_rate_never_lowers_the_triage(case, rate_a, rate_b):
-    """Of two heart rates entered in the same case, the faster is triaged at least as high by the rules."""
+    """Of two heart rates entered in the same case, the faster is triaged at least as high by the rules, except
+    that a child's rate under 60 is itself a high-risk criterion (2026.11.143)."""
     slow, fast = sorted((rate_a, rate_b))
+    if _ng51_slow_high_risk(case.get("age_years"), slow):
+        return
     assert _rule_triage(assess({**case, "heart_rate": fast})) >= _rule_triage(assess({**case, "heart_rate": slow})), \
         (slow, fast, case)
 
@@ -503,6 +511,11 @@ def test_a_heart_rate_at_the_ng51_high_risk_level_is_never_routine(case, rate):
     if _ng51_high_risk(case.get("age_years"), rate):
         assert LEVEL[a.triage] >= 1, case
         assert fired & heart_rules, case
+    elif _ng51_slow_high_risk(case.get("age_years"), rate):
+        # a child's slow rate is read only as suspected sepsis (with a sign of infection), never as a fast pulse
+        assert fired & heart_rules <= {"sepsis_high_risk_heart_rate"}, case
+        if "sepsis_high_risk_heart_rate" in fired:
+            assert a.triage == "emergency", case
     else:
         assert not fired & heart_rules, case
 
