@@ -3144,3 +3144,29 @@ def test_a_slow_heart_rate_is_not_the_sepsis_card_at_60_from_12_with_no_age_or_w
     """The other side: 60 is not under 60; the table for 12 and over has no slow-rate criterion, and with no age
     entered the adult table is read; with no sign of infection there is no suspected sepsis to stratify."""
     assert "sepsis_high_risk_heart_rate" not in _flag_ids(assess(case))
+
+
+@pytest.mark.parametrize("case", [
+    {"age_years": 40, "fever": True, "petechiae": True},
+    {"age_years": 70, "tender": True, "erythema": True, "petechiae": True},
+    {"age_years": 30, "sirs_signs": True, "petechiae": True},
+], ids=["fever", "inflamed_lump", "sirs_signs"])
+def test_petechiae_with_a_sign_of_infection_are_high_risk_suspected_sepsis_at_any_age(case):
+    """2026.11.144: NICE NG51 counts a non-blanching rash as a high-risk criterion at every age. An adult's
+    febrile lump with petechiae had only NG12's blood count within 48 hours (urgent); with a sign of infection it
+    is now high-risk suspected sepsis: emergency care now, the blood count beside it."""
+    answer = assess(case)
+    assert answer.triage == "emergency"
+    assert {"sepsis_high_risk_rash", "petechiae_adult"} <= _flag_ids(answer)
+    plan = _plan(answer)
+    assert plan[("referral", "emergency_department")]["timing"] == "immediate"
+    assert plan[("blood_tests", None)]["timing"] == "immediate"
+    assert "biopsy" in _avoided(answer)
+
+
+def test_an_adults_petechiae_without_a_sign_of_infection_keep_the_blood_count_within_48_hours():
+    """The other side: with no fever, SIRS or infected lump, NG12's reading stands (urgent blood count)."""
+    answer = assess({"age_years": 40, "fever": False, "petechiae": True})
+    assert answer.triage == "urgent"
+    assert "sepsis_high_risk_rash" not in _flag_ids(answer)
+    assert _plan(answer)[("blood_tests", None)]["within"] == "48 hours"
