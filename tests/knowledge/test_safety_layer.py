@@ -3170,3 +3170,28 @@ def test_an_adults_petechiae_without_a_sign_of_infection_keep_the_blood_count_wi
     assert answer.triage == "urgent"
     assert "sepsis_high_risk_rash" not in _flag_ids(answer)
     assert _plan(answer)[("blood_tests", None)]["within"] == "48 hours"
+
+
+@pytest.mark.parametrize("age", [2, 10, 17.9, None], ids=["two", "ten", "seventeen", "age_not_entered"])
+def test_a_bruised_child_who_does_not_move_about_alone_is_a_safeguarding_case_at_any_age(age):
+    """2026.11.145: NICE CG89 suspects maltreatment with bruising in any child who is not independently mobile,
+    and safeguarding protocols citing it name older children with a physical disability (Leeds SCP); the rule
+    read the answer only to 18 months, so a disabled 10-year-old's bruised lump had NG12's blood count only.
+    Recorded as not moving about alone, any child under 18 (or with no age entered) has the same-day
+    paediatric safeguarding assessment."""
+    case = {"location": "paraspinal", "bruising": True, "independently_mobile": False}
+    if age is not None:
+        case["age_years"] = age
+    answer = assess(case)
+    assert "infant_bruise_safeguarding" in _flag_ids(answer)
+    assert _plan(answer)[("referral", "paediatrics")]["within"] == "same day"
+
+
+@pytest.mark.parametrize("change", [{"independently_mobile": True}, {"age_years": 18}], ids=["mobile", "eighteen"])
+def test_a_bruised_child_who_moves_about_alone_or_an_adult_is_not_the_safeguarding_card(change):
+    """The other side: a 10-year-old who moves about alone keeps NG12's blood count for unexplained bruising, and
+    at 18 CG89 (a guideline for under 18s) does not apply."""
+    answer = assess({"age_years": 10, "location": "paraspinal", "bruising": True, "independently_mobile": False,
+                     **change})
+    assert "infant_bruise_safeguarding" not in _flag_ids(answer)
+    assert "unexplained_bruising_young" in _flag_ids(answer)
