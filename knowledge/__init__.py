@@ -12,7 +12,7 @@ Streamlit.
 
 from knowledge.case import Case, case_problems, parse_case
 from knowledge.conditions import condition_text, condition_yaml, refs_used
-from knowledge.engine import DISCLAIMER, GROUPS, TRIAGE_LEVELS, Assessment, assess
+from knowledge.engine import DISCLAIMER, GROUPS, HELD_TOGETHER, TRIAGE_LEVELS, Assessment, assess
 from knowledge.errors import CaseError, CaseProblem, KnowledgeError, KnowledgeFileError, validation_error
 from knowledge.loader import Knowledge, clear_cache, load_knowledge, read_yaml
 from knowledge.result import Contribution, DoNot, PlanStep, Question, RedFlag, SafetyEffect, SafetyQuestion
@@ -32,6 +32,7 @@ def __getattr__(name: str) -> str:
 __all__ = [
     "DISCLAIMER",
     "ESTIMATE",
+    "HELD_TOGETHER",
     "KNOWLEDGE_VERSION",
     "PLAN_GROUPS",
     "TRIAGE_LEVELS",

@@ -190,6 +190,16 @@ class AlarmWords(NamedTuple):
     action_source_id: str = ""
 
 
+class AlarmStep(NamedTuple):
+    """A step that several can't-miss alarms forbid: held when their causes together reach `threshold`."""
+
+    step: str
+    threshold: float
+    """The lowest threshold of the alarms that forbid it."""
+    members: tuple[tuple[int, str, DoNot], ...]
+    """(column in `Knowledge.cause_ids`, cause id, that alarm's do-not item) for each alarm that forbids it."""
+
+
 class Alarm(NamedTuple):
     """A can't-miss cause's alarm as the engine runs it, with what it shows built once."""
 
@@ -271,6 +281,9 @@ class Knowledge:
     """For each finding, the named conditions that read it (the inverse of `ref_reads`)."""
     alarms: tuple[Alarm, ...] = ()
     """The causes that carry a can't-miss alarm (only can't-miss causes may), in knowledge order."""
+    alarm_steps: tuple[AlarmStep, ...] = ()
+    """Each step that two or more alarms forbid, with those alarms' columns and items (the engine holds it when
+    their causes are, together, at or above the lowest of their thresholds)."""
     cant_miss_index: tuple[int, ...] = ()
     """The columns of the can't-miss causes in `cause_ids`."""
     red_flag_scan: Scan = scan_nothing
@@ -1062,6 +1075,7 @@ def build_unchecked(data_dir: Path) -> Knowledge:
         refs_reading=MappingProxyType({fid: frozenset(n for n, reads in ref_reads.items() if fid in reads) for fid in findings}),
         _questions=question_matrices(state_model.log_tables, findings, cant_miss, len(state_model.ids)),
         alarms=alarms,
+        alarm_steps=_alarm_steps(alarms),
         cant_miss_index=tuple(int(j) for j in np.flatnonzero(cant_miss)),
         red_flag_scan=red_flag_scan,
         workup_scan=workup_scan,
@@ -1083,6 +1097,17 @@ def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Ma
             out.append(Alarm(j, cid, flag_id, alarm, _do_not_items(alarm.do_not, flag_id, "cant_miss", sources),
                              _source_label(sources, alarm.source), AlarmWords(alarm.action, "", alarm.note), variants))
     return tuple(out)
+
+
+def _alarm_steps(alarms: tuple[Alarm, ...]) -> tuple[AlarmStep, ...]:
+    """The steps two or more alarms forbid, in the order they first appear, each with the alarms that forbid it."""
+    members: dict[str, list[tuple[int, str, DoNot]]] = {}
+    thresholds: dict[str, float] = {}
+    for alarm in alarms:
+        for step, item in alarm.do_not_items:
+            members.setdefault(step, []).append((alarm.column, alarm.cause, item))
+            thresholds[step] = min(thresholds.get(step, 1.0), alarm.alarm.threshold)
+    return tuple(AlarmStep(step, thresholds[step], tuple(found)) for step, found in members.items() if len(found) > 1)
 
 
 def _with_masks(rules: list[CompiledRule[R]], bit: Mapping[str, int]) -> list[CompiledRule[R]]:

@@ -405,6 +405,8 @@ def do_not_html(assessment: knowledge.Assessment, kb: knowledge.Knowledge, m: Ma
         cause = alarm_causes.get(a.get("rule", ""))
         if not origin and cause:  # a can't-miss cause at its threshold whose alarm card stayed quiet
             origin = words.DO_NOT_FROM_RANKING.format(name=kb.causes[cause].name, p=assessment.probability(cause))
+        elif not origin and a.get("rule") == knowledge.HELD_TOGETHER:  # several can't-miss causes together (2026.11.147)
+            origin = a.note
         because = f' <span class="{m.source}">({_e(words.DO_NOT_FROM)}: {_e(origin)})</span>' if origin else ""
         data = f' data-avoid="{_e(a["step"])}"' if m.step_ids else ""
         items.append(f"<li{data}>{avoid_text_html(a, kb, m, a.note if with_notes else '')}{because}</li>")

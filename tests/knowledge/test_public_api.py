@@ -8,7 +8,9 @@ import inspect
 import knowledge
 
 PUBLIC = {
-    "DISCLAIMER", "ESTIMATE", "KNOWLEDGE_VERSION", "PLAN_GROUPS", "TRIAGE_LEVELS",
+    # HELD_TOGETHER (2026.11.147): the `rule` of a do-not item held by several can't-miss causes together, which
+    # the page names in words instead of a card
+    "DISCLAIMER", "ESTIMATE", "HELD_TOGETHER", "KNOWLEDGE_VERSION", "PLAN_GROUPS", "TRIAGE_LEVELS",
     "Assessment", "Case", "CaseError", "CaseProblem", "Cause", "Contribution", "DoNot", "Finding", "Knowledge",
     "KnowledgeError", "KnowledgeFileError", "Likelihood", "PlanStep", "Question", "RedFlag", "SafetyEffect",
     "SafetyQuestion", "Source",

@@ -3009,14 +3009,19 @@ def test_a_wound_down_to_bone_that_is_not_a_pressure_ulcer_is_not_routine(case, 
 
 def test_a_wound_to_bone_holds_back_nothing_and_a_pressure_ulcer_keeps_its_own_card():
     """The other side of 2026.11.126: a pressure ulcer with bone exposed is pressure_ulcer_infected's (no
-    sarcoma biopsy); an ulcerated deep sacral mass with bone in it keeps the sarcoma rules' biopsy beside the new
-    card, since a tumour eroding bone must be sampled; no bone, no card."""
+    sarcoma biopsy); an ulcerated deep sacral mass with bone in it keeps the new card, and its tumour is sampled at
+    the centre the plan refers it to: since 2026.11.147 the sarcoma pathway's biopsy is held, as a spinal or sacral
+    tumour at 29.9% and a primary bone tumour at 1.9% are together over the alarm line (each alarm says 'biopsy
+    only at the treating centre'); until then the card's wound had the core biopsy in its plan. No bone, no card."""
     ulcer = assess({"age_years": 84, "location": "midline_sacral", "pressure_ulcer": True, "bone_exposed": True})
     assert "wound_to_bone" not in _flag_ids(ulcer) and "pressure_ulcer_infected" in _flag_ids(ulcer)
     mass = assess({"age_years": 84, "location": "midline_sacral", "pressure_ulcer": False, "bone_exposed": True,
                    "size_cm": 6, "depth": "deep"})
     assert "wound_to_bone" in _flag_ids(mass)
-    assert ("biopsy", None) in _plan(mass) and "biopsy" not in _avoided(mass)
+    assert "biopsy" in _avoided(mass) and ("biopsy", None) not in _plan(mass)
+    (held,) = [d for d in mass.avoid if d.step == "biopsy"]
+    assert held.rule == "cant_miss_together" and "only at the treating centre" in held.rationale
+    assert ("referral", "sarcoma_service") in _plan(mass)
     assert "wound_to_bone" not in _flag_ids(assess({"age_years": 60, "bone_exposed": False, "fungating": True}))
 
 
@@ -3195,3 +3200,40 @@ def test_a_bruised_child_who_moves_about_alone_or_an_adult_is_not_the_safeguardi
                      **change})
     assert "infant_bruise_safeguarding" not in _flag_ids(answer)
     assert "unexplained_bruising_young" in _flag_ids(answer)
+
+
+SPREAD_SPINAL_CASE = {"bullae_or_necrosis": False, "independently_mobile": False, "dimple_sign": False, "tb_risk": True,
+                      "bladder_bowel_dysfunction": True, "hypotension": False, "atypical_dimple": True, "size_cm": 25.8,
+                      "fever": False}
+"""An unaged adult with bladder symptoms and a 26-cm lump, back pain not asked (found by a search for an unknown
+answer safer as either known answer): spinal dysraphism just under 30%, a spinal or sacral tumour at about 23%."""
+
+
+def test_a_step_several_alarms_forbid_is_held_when_their_causes_together_reach_the_line():
+    """2026.11.147: each can't-miss alarm holds its do-not list from its own 30% line, so an estimate spread
+    between two causes released what each would hold: here the sarcoma pathway's biopsy was in the plan, while
+    back pain answered either way fired an alarm that held it. The biopsy (dysraphism, spinal tumour) and the
+    incision (dysraphism, spinal infection) are now held, the likeliest cause's item with a note of the sum."""
+    answer = assess(SPREAD_SPINAL_CASE)
+    p = {c: answer.probability(c) for c in ("occult_spinal_dysraphism", "spinal_tumor_or_cyst", "spinal_infection")}
+    assert max(p.values()) < 0.3 <= p["occult_spinal_dysraphism"] + p["spinal_tumor_or_cyst"]
+    assert "biopsy" not in {w.step for w in answer.workup}
+    held = {d.step: d for d in answer.avoid}
+    assert {"biopsy", "incision_drainage"} <= set(held)
+    assert held["biopsy"].rule == "cant_miss_together" and held["biopsy"].origin == "cant_miss"
+    assert "spinal dysraphism 29." in held["biopsy"].note and "together" in held["biopsy"].note
+    assert held["biopsy"].source_id == "fpnotebook_dysraphism_cutaneous_signs"  # the likeliest cause's item
+    for back_pain in (True, False):
+        assert "biopsy" in _avoided(assess({**SPREAD_SPINAL_CASE, "back_pain": back_pain}))
+
+
+def test_a_single_alarm_keeps_its_own_item_and_a_small_sum_holds_nothing():
+    """The other side: a cause at its line alone holds the step with its own item (no note of a sum), and a lump
+    whose spinal causes add up to less than the line has the sarcoma pathway's biopsy in its plan."""
+    alone = assess({**SPREAD_SPINAL_CASE, "back_pain": False})
+    (item,) = [d for d in alone.avoid if d.step == "biopsy"]
+    assert item.note == ""
+    small = assess({"age_years": 50, "location": "flank", "depth": "deep", "size_cm": 8, "consistency": "firm"})
+    spinal = sum(small.probability(c) for c in ("occult_spinal_dysraphism", "spinal_tumor_or_cyst", "primary_bone_tumor"))
+    assert spinal < 0.3
+    assert "biopsy" in {w.step for w in small.workup}

@@ -64,6 +64,34 @@ def test_do_not_step_never_in_plan(case):
     assert a.to_dict()["do_not"] == a.to_dict()["avoid"]
 
 
+def _alarm_do_not_steps() -> dict[str, list[str]]:
+    """Each step and the causes whose alarms forbid it, read from causes.yaml (not from the engine's tables)."""
+    out: dict[str, list[str]] = {}
+    for cid, cause in KB.causes.items():
+        if cause.cant_miss and cause.alarm is not None:
+            for item in cause.alarm.do_not:
+                out.setdefault(item.step, []).append(cid)
+    return out
+
+
+ALARM_DO_NOT_STEPS = _alarm_do_not_steps()
+assert {"biopsy", "excision", "incision_drainage"} <= set(ALARM_DO_NOT_STEPS)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases)
+def test_a_step_the_alarms_forbid_together_is_never_planned(case):
+    """2026.11.147: when the causes whose alarms forbid a step are, together, at or above the alarm line (0.30),
+    the step is on the do-not list and not in the plan, whichever rule or alarm holds it."""
+    a = assess(case)
+    banned = {d.step for d in a.avoid}
+    planned = {w.step for w in a.workup}
+    for step, causes in ALARM_DO_NOT_STEPS.items():
+        line = min(KB.causes[c].alarm.threshold for c in causes)
+        if sum(a.probability(c) for c in causes) >= line:
+            assert step in banned and step not in planned, (step, case)
+
+
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases)
 def test_plan_runs_in_its_groups(case):

@@ -267,6 +267,19 @@ def test_a_do_not_from_a_quiet_alarm_names_the_rankings_estimate(kb: knowledge.K
     assert words.DO_NOT_FROM_RANKING.split("{")[0] not in export.case_summary_html(adult, kb, NOW)
 
 
+def test_a_do_not_held_by_several_causes_together_names_their_estimates(kb: knowledge.Knowledge) -> None:
+    """2026.11.147: a step held because several can't-miss causes are together over the line has no card to
+    name; its item says which estimates add up (spinal dysraphism and a spinal tumour for the biopsy here)."""
+    case = {"bullae_or_necrosis": False, "independently_mobile": False, "dimple_sign": False, "tb_risk": True,
+            "bladder_bowel_dysfunction": True, "hypotension": False, "atypical_dimple": True, "size_cm": 25.8,
+            "fever": False}
+    answer = knowledge.assess(case, kb)
+    page = export.case_summary_html(answer, kb, NOW)
+    items = dict(re.findall(r'<li data-avoid="([^"]+)">(.*?)</li>', page))
+    assert "together" in items["biopsy"] and "spinal dysraphism 29." in items["biopsy"]
+    assert "spinal / sacral tumour" in items["biopsy"]
+
+
 def test_two_steps_of_one_rule_to_the_same_target_keep_their_own_notes(kb: knowledge.Knowledge) -> None:
     """Since 2026.11.50 a rule may hold a child's and an adult's step of the same step and target
     (mscc_pathway's two oncology referrals). The summary's notes were keyed by (rule, step, target), so the
