@@ -686,10 +686,11 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
             review_fits = False  # a can't-miss cause this likely is not a lump to watch
         alarmed.append(cid)
     # A step that several can't-miss alarms forbid is held when their causes are, together, at or above the line,
-    # though none is alone (2026.11.147): the danger the step carries is the sum of theirs. An answer that spread
-    # the estimate between two of them (a spinal tumour at 0.27 and an infection at 0.27 once a fever was
-    # entered) had put the sarcoma pathway's biopsy back. The item is the likeliest cause's, with a note; it is the
-    # last to be read, so a red flag's, an alarm's or a workup rule's own item for the step is shown instead.
+    # though none is alone (2026.11.147): the danger the step carries is the sum of theirs. An estimate spread
+    # between two of them had released the step (back pain not asked: spinal dysraphism 29.7% and a spinal tumour
+    # 22.6%, and the sarcoma pathway's biopsy in the plan; answered either way, an alarm held it). The item is the
+    # likeliest cause's, with a note; it is the last to be read, so a red flag's, an alarm's or a workup rule's own
+    # item for the step is shown instead.
     held_together: dict[str, DoNot] = {}
     for step, line, members in k.alarm_steps:
         if step in do_not:
@@ -698,7 +699,7 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         for j, _, _ in members:
             total += probs_list[j]
         if total >= line:
-            held_together[step] = _held_together(k, step, members, probs_list, total, line)
+            held_together[step] = _held_together(k, members, probs_list, total, line)
     if len(fired) > 1:
         fired.sort(key=_card_order(k.within_due, values.get("age_years")))
     if alarmed:
@@ -740,7 +741,7 @@ HELD_TOGETHER = "cant_miss_together"
 at or above the alarm line (its `note` names them); no card of that id fires."""
 
 
-def _held_together(k: Knowledge, step: str, members: tuple[tuple[int, str, DoNot], ...], probs: list[float],
+def _held_together(k: Knowledge, members: tuple[tuple[int, str, DoNot], ...], probs: list[float],
                    together: float, line: float) -> DoNot:
     """The do-not item of a step held because the causes whose alarms forbid it are, together, at or above the
     line: the likeliest one's rationale and source, with a note naming the estimates that add up."""
