@@ -261,12 +261,11 @@ class Assessment:  # frozen; cached_property writes its cache to __dict__, which
 
 
 def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: bool, review_fits: bool,
-            known_mask: int, held_together: Mapping[str, DoNot] | None = None,
-            ) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
+            known_mask: int) -> tuple[tuple[PlanStep, ...], tuple[DoNot, ...], tuple[str, ...]]:
     """The plan in groups of urgency, the do-not list, and the ids of the workup rules that fired.
 
     `do_not` arrives with the red flags' and alarms' items; workup rules add theirs, then the steps held because
-    several alarms' causes together reach the line (`held_together`, 2026.11.147). A step on the do-not list
+    several alarms' causes together reach the line (`_held_together`, 2026.11.147). A step on the do-not list
     never enters the plan, however many rules ask for it.
 
     One entry per (step, target): the most urgent (then earliest-phase) request wins; at the same timing
@@ -308,10 +307,16 @@ def _workup(k: Knowledge, ctx: Context, do_not: dict[str, DoNot], emergency: boo
         for step, item in compiled.do_not_items:
             if step not in do_not:
                 do_not[step] = item
-    if held_together:
-        for step, item in held_together.items():
-            if step not in do_not:
-                do_not[step] = item
+    # A step that several can't-miss alarms forbid is held when their causes are, together, at or above the line,
+    # though none is alone (2026.11.147): the danger the step carries is the sum of theirs. An estimate spread
+    # between two of them had released the step (back pain not asked: spinal dysraphism 29.7% and a spinal tumour
+    # 22.6%, and the sarcoma pathway's biopsy in the plan; answered either way, an alarm held it). Read last, so a
+    # red flag's, an alarm's or a workup rule's own item for the step is shown instead.
+    for step, line, members in k.alarm_steps:
+        if step not in do_not:
+            total = sum([ctx.p[cid] for cid, _ in members])
+            if total >= line:
+                do_not[step] = _held_together(k, members, ctx.p, total, line)
     kept = {key: v for key, v in chosen.items() if key[0] not in do_not} if do_not else chosen
     if companions:
         referred = {key[1] for key in kept if key[0] == "referral"}
@@ -685,27 +690,12 @@ def assess(case: Case | Mapping[str, Any], knowledge: Knowledge | None = None) -
         if alarm.level == "urgent":
             review_fits = False  # a can't-miss cause this likely is not a lump to watch
         alarmed.append(cid)
-    # A step that several can't-miss alarms forbid is held when their causes are, together, at or above the line,
-    # though none is alone (2026.11.147): the danger the step carries is the sum of theirs. An estimate spread
-    # between two of them had released the step (back pain not asked: spinal dysraphism 29.7% and a spinal tumour
-    # 22.6%, and the sarcoma pathway's biopsy in the plan; answered either way, an alarm held it). The item is the
-    # likeliest cause's, with a note; it is the last to be read, so a red flag's, an alarm's or a workup rule's own
-    # item for the step is shown instead.
-    held_together: dict[str, DoNot] = {}
-    for step, line, members in k.alarm_steps:
-        if step in do_not:
-            continue
-        total = 0.0
-        for j, _, _ in members:
-            total += probs_list[j]
-        if total >= line:
-            held_together[step] = _held_together(k, members, probs_list, total, line)
     if len(fired) > 1:
         fired.sort(key=_card_order(k.within_due, values.get("age_years")))
     if alarmed:
         ctx.a = frozenset(alarmed)  # the workup rules that carry out a fired alarm's action read it
 
-    workup, avoid, workup_fired = _workup(k, ctx, do_not, top == _EMERGENCY, review_fits, known_mask, held_together)
+    workup, avoid, workup_fired = _workup(k, ctx, do_not, top == _EMERGENCY, review_fits, known_mask)
 
     # most probable first; equal estimates keep the knowledge's order (Python's sort is stable)
     order = sorted(range(len(probs_list)), key=probs_list.__getitem__, reverse=True)
@@ -741,13 +731,13 @@ HELD_TOGETHER = "cant_miss_together"
 at or above the alarm line (its `note` names them); no card of that id fires."""
 
 
-def _held_together(k: Knowledge, members: tuple[tuple[int, str, DoNot], ...], probs: list[float],
+def _held_together(k: Knowledge, members: tuple[tuple[str, DoNot], ...], probs: Mapping[str, float],
                    together: float, line: float) -> DoNot:
     """The do-not item of a step held because the causes whose alarms forbid it are, together, at or above the
     line: the likeliest one's rationale and source, with a note naming the estimates that add up."""
     ranked = sorted(members, key=lambda m: probs[m[0]], reverse=True)
-    item = ranked[0][2]
-    named = [f"{k.causes[cid].short.lower()} {probs[j]:.1%}" for j, cid, _ in ranked if probs[j] >= 0.005]
+    item = ranked[0][1]
+    named = [f"{k.causes[cid].short.lower()} {probs[cid]:.1%}" for cid, _ in ranked if probs[cid] >= 0.005]
     parts = " and ".join(named) if len(named) < 3 else f"{', '.join(named[:-1])} and {named[-1]}"
     note = f"the ranking's estimates of {parts}, together {together:.1%}, over the {line:.0%} line though each is below it"
     return DoNot(item.step, item.rationale, item.source, item.source_id, HELD_TOGETHER, item.origin, note)

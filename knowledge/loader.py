@@ -196,8 +196,8 @@ class AlarmStep(NamedTuple):
     step: str
     threshold: float
     """The lowest threshold of the alarms that forbid it."""
-    members: tuple[tuple[int, str, DoNot], ...]
-    """(column in `Knowledge.cause_ids`, cause id, that alarm's do-not item) for each alarm that forbids it."""
+    members: tuple[tuple[str, DoNot], ...]
+    """(cause id, that alarm's do-not item) for each alarm that forbids it."""
 
 
 class Alarm(NamedTuple):
@@ -1101,11 +1101,11 @@ def _alarms(causes: Mapping[str, Cause], cause_ids: tuple[str, ...], sources: Ma
 
 def _alarm_steps(alarms: tuple[Alarm, ...]) -> tuple[AlarmStep, ...]:
     """The steps two or more alarms forbid, in the order they first appear, each with the alarms that forbid it."""
-    members: dict[str, list[tuple[int, str, DoNot]]] = {}
+    members: dict[str, list[tuple[str, DoNot]]] = {}
     thresholds: dict[str, float] = {}
     for alarm in alarms:
         for step, item in alarm.do_not_items:
-            members.setdefault(step, []).append((alarm.column, alarm.cause, item))
+            members.setdefault(step, []).append((alarm.cause, item))
             thresholds[step] = min(thresholds.get(step, 1.0), alarm.alarm.threshold)
     return tuple(AlarmStep(step, thresholds[step], tuple(found)) for step, found in members.items() if len(found) > 1)
 
